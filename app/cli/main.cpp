@@ -1,0 +1,83 @@
+// synthface: the command-line tool. Core only, no Qt: it runs on headless cluster nodes.
+
+#include "command.h"
+
+#include "system_info.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <iostream>
+
+namespace sf::cli {
+
+std::vector<Command> allCommands() {
+  return {
+      {"sysinfo", "check this machine: versions, threads, ray tracing, formats", runSysinfo},
+  };
+}
+
+namespace {
+
+void printHelp(std::ostream& out) {
+  out << "usage: synthface [--version] [--help] COMMAND [ARGS...]\n\n"
+         "SynthFace renders synthetic face datasets with exact labels.\n\n"
+         "commands:\n";
+  for (const Command& command : allCommands()) {
+    out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
+        << "\n";
+  }
+  out << "\nRun 'synthface COMMAND --help' for a command's options.\n";
+}
+
+int run(const std::vector<std::string>& arguments) {
+  if (arguments.empty()) {
+    printHelp(std::cerr);
+    return 2;
+  }
+  const std::string& first = arguments.front();
+  if (first == "--help" || first == "-h" || first == "help") {
+    printHelp(std::cout);
+    return 0;
+  }
+  if (first == "--version" || first == "-V") {
+    std::cout << "synthface " << synthfaceVersion() << "\n";
+    return 0;
+  }
+
+  const std::vector<Command> commands = allCommands();
+  for (const Command& command : commands) {
+    if (command.name == first) {
+      try {
+        return command.run(std::span(arguments).subspan(1));
+      } catch (const Error& error) {
+        std::cerr << "synthface " << command.name << ": " << error.what() << "\n";
+        return 2;
+      }
+    }
+  }
+  std::vector<std::string> names;
+  for (const Command& command : commands) {
+    names.push_back(command.name);
+  }
+  const std::string hint = closestMatch(first, names);
+  std::cerr << "synthface: unknown command '" << first << "'"
+            << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+            << "; run 'synthface --help' for the list\n";
+  return 2;
+}
+
+}  // namespace
+
+}  // namespace sf::cli
+
+int main(int argc, char** argv) {
+  try {
+    return sf::cli::run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const sf::Error& error) {
+    std::cerr << "synthface: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "synthface: unexpected error: " << error.what() << "\n";
+    return 1;
+  }
+}

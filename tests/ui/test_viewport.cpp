@@ -1,0 +1,205 @@
+// Tests of the studio's viewport and main window, under a real X server (Xvfb).
+
+#include "main_window.h"
+#include "viewport/orbit_camera.h"
+#include "viewport/viewport_widget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QMenuBar>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+#include <QWindow>
+
+using sf::ui::OrbitCamera;
+using sf::ui::ViewportWidget;
+
+namespace {
+
+/// Renders the viewport and returns the frame.
+QImage capture(ViewportWidget& viewport) {
+  QImage image;
+  bool done = false;
+  viewport.captureFrame([&](const QImage& frame) {
+    image = frame;
+    done = true;
+  });
+  if (!QTest::qWaitFor([&] { return done; }, 20000)) {
+    return {};
+  }
+  return image.convertToFormat(QImage::Format_RGB32);
+}
+
+/// Renders until the frame shows what the scene holds (the first may be empty).
+QImage settledCapture(ViewportWidget& viewport) {
+  capture(viewport);
+  return capture(viewport);
+}
+
+int pixelsUnlike(const QImage& image, QColor color, QRect region) {
+  int count = 0;
+  for (int y = region.top(); y <= region.bottom(); ++y) {
+    for (int x = region.left(); x <= region.right(); ++x) {
+      if (image.pixelColor(x, y) != color) {
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+bool near(const QVector3D& a, const QVector3D& b) {
+  return (a - b).length() < 1e-3f;
+}
+
+}  // namespace
+
+class TestViewport : public QObject {
+  Q_OBJECT
+
+private slots:
+  void namedViewsPlaceTheCamera();
+  void panKeepsDistanceAndZoomClamps();
+  void viewportDrawsGridOnBackground();
+  void mouseDragOrbitsAndWheelZooms();
+  void viewMenuFramesTheHead();
+  void screenshotSavesTheWindow();
+};
+
+void TestViewport::namedViewsPlaceTheCamera() {
+  OrbitCamera camera;
+  camera.distance = 1000.0f;
+  camera.setView(OrbitCamera::View::Front);
+  QVERIFY(near(camera.position(), QVector3D(0, 0, 1000)));
+  QVERIFY(near(camera.up(), QVector3D(0, 1, 0)));
+  QVERIFY(near(camera.right(), QVector3D(1, 0, 0)));
+  // The subject's left is +x: the side view looks at the left cheek.
+  camera.setView(OrbitCamera::View::Side);
+  QVERIFY(near(camera.position(), QVector3D(1000, 0, 0)));
+  camera.setView(OrbitCamera::View::ThreeQuarter);
+  QVERIFY(near(camera.position(), QVector3D(707.107f, 0, 707.107f)));
+  camera.setView(OrbitCamera::View::Top);
+  QVERIFY(camera.position().y() > 999.0f);
+  QVERIFY(std::isfinite(camera.up().length()));
+}
+
+void TestViewport::panKeepsDistanceAndZoomClamps() {
+  OrbitCamera camera;
+  camera.setView(OrbitCamera::View::Front);
+  const QVector3D before = camera.position();
+  camera.pan(100.0f, 0.0f, 800.0f);
+  // Dragging right moves the scene right: the target moves to -x, as does the camera.
+  QVERIFY(camera.target.x() < 0.0f);
+  QVERIFY(near(camera.position() - before, camera.target));
+  QCOMPARE(camera.distance, 900.0f);
+
+  camera.zoom(1000.0f);
+  QCOMPARE(camera.distance, OrbitCamera::kMinDistance);
+  camera.zoom(-1000.0f);
+  QCOMPARE(camera.distance, OrbitCamera::kMaxDistance);
+
+  // A full-width drag turns the camera once around; pitch stops short of the pole.
+  camera.setView(OrbitCamera::View::Front);
+  camera.orbit(400.0f, 0.0f, 800.0f);
+  QCOMPARE(std::abs(camera.yawDegrees), 180.0f);
+  camera.orbit(0.0f, 10000.0f, 800.0f);
+  QCOMPARE(camera.pitchDegrees, OrbitCamera::kMaxPitch);
+}
+
+void TestViewport::viewportDrawsGridOnBackground() {
+  ViewportWidget viewport;
+  viewport.resize(640, 480);
+  viewport.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&viewport));
+  const QImage frame = settledCapture(viewport);
+  QVERIFY(!frame.isNull());
+  QCOMPARE(frame.size(), viewport.renderWindow()->size() * viewport.devicePixelRatio());
+
+  // Sky: the background colour, exactly. Floor: grid lines.
+  const QRect sky(0, 0, frame.width(), frame.height() / 4);
+  const QRect floor(0, frame.height() * 3 / 4, frame.width(), frame.height() / 4);
+  QCOMPARE(pixelsUnlike(frame, ViewportWidget::backgroundColor(), sky), 0);
+  QVERIFY2(pixelsUnlike(frame, ViewportWidget::backgroundColor(), floor) > 500,
+           "no grid lines below the horizon");
+}
+
+void TestViewport::mouseDragOrbitsAndWheelZooms() {
+  ViewportWidget viewport;
+  viewport.resize(640, 480);
+  viewport.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&viewport));
+  const QImage before = settledCapture(viewport);
+  QSignalSpy changed(&viewport, &ViewportWidget::cameraChanged);
+
+  QWindow* window = viewport.renderWindow();
+  const float yaw = viewport.orbitCamera().yawDegrees;
+  QTest::mousePress(window, Qt::LeftButton, {}, QPoint(300, 240));
+  QTest::mouseMove(window, QPoint(360, 240));
+  QTest::mouseRelease(window, Qt::LeftButton, {}, QPoint(360, 240));
+  QVERIFY(viewport.orbitCamera().yawDegrees < yaw);
+  QVERIFY(changed.count() >= 1);
+  const QImage after = settledCapture(viewport);
+  QVERIFY2(before != after, "the picture did not change after orbiting");
+
+  const float distance = viewport.orbitCamera().distance;
+  QWheelEvent wheel(QPointF(320, 240), QPointF(320, 240), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QCoreApplication::sendEvent(window, &wheel);
+  QVERIFY(viewport.orbitCamera().distance < distance);
+}
+
+void TestViewport::viewMenuFramesTheHead() {
+  sf::ui::MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QAction* side = nullptr;
+  for (QAction* action : window.menuBar()->findChildren<QAction*>()) {
+    if (action->text() == "&Side") {
+      side = action;
+    }
+  }
+  QVERIFY(side);
+  QCOMPARE(side->shortcut(), QKeySequence(Qt::Key_3));
+  side->trigger();
+  QCOMPARE(window.viewport()->orbitCamera().yawDegrees, 90.0f);
+}
+
+void TestViewport::screenshotSavesTheWindow() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("shot.png");
+  sf::ui::MainWindow window;
+  window.resize(1024, 700);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QString error = "pending";
+  window.saveScreenshot(path, [&](const QString& result) { error = result; });
+  QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 20000);
+  QCOMPARE(error, QString());
+
+  const QImage shot(path);
+  QCOMPARE(shot.size(), window.size());
+  // The viewport's sky shows in the window's upper middle, the menu bar above it does not.
+  const QPoint sky = window.viewport()->mapTo(&window, QPoint(window.viewport()->width() / 2, 10));
+  QCOMPARE(shot.pixelColor(sky), ViewportWidget::backgroundColor());
+  QVERIFY(shot.pixelColor(5, 5) != ViewportWidget::backgroundColor());
+
+  // A folder that does not exist gives an error naming the file, not a crash.
+  const QString bad = dir.filePath("missing/shot.png");
+  error = "pending";
+  window.saveScreenshot(bad, [&](const QString& result) { error = result; });
+  QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 20000);
+  QVERIFY2(error.startsWith(bad), qPrintable(error));
+}
+
+int main(int argc, char** argv) {
+  qputenv("QT3D_RENDERER", "opengl");
+  QApplication app(argc, argv);
+  QStandardPaths::setTestModeEnabled(true);  // keep settings out of the user's
+  TestViewport test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_viewport.moc"
