@@ -8,7 +8,10 @@ std::string SourceLocation::toString() const {
     text += ":" + std::to_string(line);
   }
   if (!pointer.empty()) {
-    text += text.empty() ? pointer : ": " + pointer;
+    if (!text.empty()) {
+      text += ": ";
+    }
+    text += pointer;
   }
   return text;
 }
