@@ -19,5 +19,6 @@ struct Command {
 std::vector<Command> allCommands();
 
 int runSysinfo(std::span<const std::string> arguments);
+int runModel(std::span<const std::string> arguments);
 
 }  // namespace sf::cli

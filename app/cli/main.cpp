@@ -12,6 +12,7 @@ namespace sf::cli {
 
 std::vector<Command> allCommands() {
   return {
+      {"model", "face models: info, sheet, export", runModel},
       {"sysinfo", "check this machine: versions, threads, ray tracing, formats", runSysinfo},
   };
 }

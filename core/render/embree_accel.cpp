@@ -1,6 +1,10 @@
 #include "render/embree_accel.h"
 
+#include "util/check.h"
 #include "util/error.h"
+
+#include <algorithm>
+#include <utility>
 
 namespace sf {
 
@@ -16,6 +20,30 @@ const char* errorName(RTCError code) {
     case RTC_ERROR_CANCELLED: return "cancelled";
     default: return "unknown error";
   }
+}
+
+/// Occlusion filter of meshes that cast no shadow: rejects every hit.
+void passThrough(const RTCFilterFunctionNArguments* args) {
+  for (unsigned i = 0; i < args->N; ++i) {
+    args->valid[i] = 0;
+  }
+}
+
+RTCRay toEmbree(const Ray& ray) {
+  RTCRay out{};
+  out.org_x = ray.origin.x();
+  out.org_y = ray.origin.y();
+  out.org_z = ray.origin.z();
+  out.tnear = ray.tNear;
+  out.dir_x = ray.direction.x();
+  out.dir_y = ray.direction.y();
+  out.dir_z = ray.direction.z();
+  out.time = 0.0f;
+  out.tfar = ray.tFar;
+  out.mask = ~0u;
+  out.id = 0;
+  out.flags = 0;
+  return out;
 }
 
 }  // namespace
@@ -56,6 +84,156 @@ void EmbreeDevice::onError(void* self, RTCError code, const char* message) {
     device->m_firstError = code;
     device->m_firstErrorMessage = message ? message : "";
   }
+}
+
+TriangleScene TriangleScene::create(EmbreeDevice& device,
+                                    std::span<const TriangleMeshInput> meshes) {
+  TriangleScene result(rtcNewScene(device.handle()));
+  // Robust traversal: rays through shared edges and vertices never slip between triangles.
+  rtcSetSceneFlags(result.m_scene, RTC_SCENE_FLAG_ROBUST);
+  rtcSetSceneBuildQuality(result.m_scene, RTC_BUILD_QUALITY_MEDIUM);
+
+  for (std::size_t meshIndex = 0; meshIndex < meshes.size(); ++meshIndex) {
+    const TriangleMeshInput& mesh = meshes[meshIndex];
+    if (mesh.triangles.empty()) {
+      continue;  // nothing to hit; its geomID stays unused
+    }
+    SF_CHECK_MSG(!mesh.positions.empty(), "triangles without vertices");
+    const RTCGeometry geometry = rtcNewGeometry(device.handle(), RTC_GEOMETRY_TYPE_TRIANGLE);
+    device.throwIfFailed();
+
+    // Embree-owned buffers, padded as its SIMD loads require.
+    auto* positions = static_cast<float*>(
+        rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3,
+                                3 * sizeof(float), mesh.positions.size()));
+    auto* triangles = static_cast<unsigned*>(
+        rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                3 * sizeof(unsigned), mesh.triangles.size()));
+    if (!positions || !triangles) {
+      rtcReleaseGeometry(geometry);
+      device.throwIfFailed();
+      throw Error("Embree could not allocate a mesh of " + std::to_string(mesh.triangles.size()) +
+                  " triangles");
+    }
+    for (std::size_t i = 0; i < mesh.positions.size(); ++i) {
+      positions[3 * i + 0] = mesh.positions[i].x();
+      positions[3 * i + 1] = mesh.positions[i].y();
+      positions[3 * i + 2] = mesh.positions[i].z();
+    }
+    const auto vertexCount = static_cast<int>(mesh.positions.size());
+    for (std::size_t i = 0; i < mesh.triangles.size(); ++i) {
+      for (int corner = 0; corner < 3; ++corner) {
+        const int index = mesh.triangles[i][static_cast<std::size_t>(corner)];
+        SF_CHECK_MSG(index >= 0 && index < vertexCount, "triangle index out of range");
+        triangles[3 * i + static_cast<std::size_t>(corner)] = static_cast<unsigned>(index);
+      }
+    }
+    if (!mesh.occludes) {
+      rtcSetGeometryOccludedFilterFunction(geometry, &passThrough);
+    }
+    rtcCommitGeometry(geometry);
+    rtcAttachGeometryByID(result.m_scene, geometry, static_cast<unsigned>(meshIndex));
+    rtcReleaseGeometry(geometry);
+    device.throwIfFailed();
+  }
+
+  rtcCommitScene(result.m_scene);
+  device.throwIfFailed();
+  return result;
+}
+
+TriangleScene::~TriangleScene() {
+  if (m_scene) {
+    rtcReleaseScene(m_scene);
+  }
+}
+
+TriangleScene::TriangleScene(TriangleScene&& other) noexcept
+    : m_scene(std::exchange(other.m_scene, nullptr)) {}
+
+TriangleScene& TriangleScene::operator=(TriangleScene&& other) noexcept {
+  if (this != &other) {
+    if (m_scene) {
+      rtcReleaseScene(m_scene);
+    }
+    m_scene = std::exchange(other.m_scene, nullptr);
+  }
+  return *this;
+}
+
+RayHit TriangleScene::intersect(const Ray& ray) const {
+  RTCIntersectContext context;
+  rtcInitIntersectContext(&context);
+  RTCRayHit query{};
+  query.ray = toEmbree(ray);
+  query.hit.geomID = RTC_INVALID_GEOMETRY_ID;
+  query.hit.instID[0] = RTC_INVALID_GEOMETRY_ID;
+  rtcIntersect1(m_scene, &context, &query);
+
+  RayHit hit;
+  if (query.hit.geomID != RTC_INVALID_GEOMETRY_ID) {
+    hit.geomID = query.hit.geomID;
+    hit.primID = query.hit.primID;
+    hit.u = query.hit.u;
+    hit.v = query.hit.v;
+    hit.t = query.ray.tfar;
+  }
+  return hit;
+}
+
+void TriangleScene::intersect(std::span<const Ray> rays, std::span<RayHit> hits) const {
+  SF_CHECK(hits.size() == rays.size());
+  constexpr std::size_t kPacket = 8;
+  RTCIntersectContext context;
+  rtcInitIntersectContext(&context);
+  context.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
+
+  for (std::size_t begin = 0; begin < rays.size(); begin += kPacket) {
+    const std::size_t count = std::min(kPacket, rays.size() - begin);
+    alignas(32) int valid[kPacket];
+    alignas(32) RTCRayHit8 packet;
+    for (std::size_t lane = 0; lane < kPacket; ++lane) {
+      // Idle lanes repeat the first ray so every field is initialised.
+      const Ray& ray = rays[begin + (lane < count ? lane : 0)];
+      valid[lane] = lane < count ? -1 : 0;
+      packet.ray.org_x[lane] = ray.origin.x();
+      packet.ray.org_y[lane] = ray.origin.y();
+      packet.ray.org_z[lane] = ray.origin.z();
+      packet.ray.tnear[lane] = ray.tNear;
+      packet.ray.dir_x[lane] = ray.direction.x();
+      packet.ray.dir_y[lane] = ray.direction.y();
+      packet.ray.dir_z[lane] = ray.direction.z();
+      packet.ray.time[lane] = 0.0f;
+      packet.ray.tfar[lane] = ray.tFar;
+      packet.ray.mask[lane] = ~0u;
+      packet.ray.id[lane] = static_cast<unsigned>(lane);
+      packet.ray.flags[lane] = 0;
+      packet.hit.geomID[lane] = RTC_INVALID_GEOMETRY_ID;
+      packet.hit.instID[0][lane] = RTC_INVALID_GEOMETRY_ID;
+    }
+    rtcIntersect8(valid, m_scene, &context, &packet);
+
+    for (std::size_t lane = 0; lane < count; ++lane) {
+      RayHit& hit = hits[begin + lane];
+      hit = RayHit{};
+      if (packet.hit.geomID[lane] != RTC_INVALID_GEOMETRY_ID) {
+        hit.geomID = packet.hit.geomID[lane];
+        hit.primID = packet.hit.primID[lane];
+        hit.u = packet.hit.u[lane];
+        hit.v = packet.hit.v[lane];
+        hit.t = packet.ray.tfar[lane];
+      }
+    }
+  }
+}
+
+bool TriangleScene::occluded(const Ray& ray) const {
+  RTCIntersectContext context;
+  rtcInitIntersectContext(&context);
+  RTCRay query = toEmbree(ray);
+  rtcOccluded1(m_scene, &context, &query);
+  // Embree marks an occluded ray by setting tfar to -inf.
+  return query.tfar < 0.0f;
 }
 
 }  // namespace sf

@@ -2,6 +2,11 @@
 
 #include <embree3/rtcore.h>
 
+#include <Eigen/Core>
+
+#include <array>
+#include <limits>
+#include <span>
 #include <string>
 
 namespace sf {
@@ -31,6 +36,67 @@ private:
   RTCDevice m_device = nullptr;
   RTCError m_firstError = RTC_ERROR_NONE;
   std::string m_firstErrorMessage;
+};
+
+/// A triangle mesh handed to TriangleScene::create(), viewed, not owned: the scene copies it.
+struct TriangleMeshInput {
+  std::span<const Eigen::Vector3f> positions;
+  std::span<const std::array<int, 3>> triangles;  ///< indices into positions
+  bool occludes = true;  ///< false: occluded() passes through it (a cornea casts no shadow)
+};
+
+/// A ray for TriangleScene queries. Hits count only for tNear <= t <= tFar, with t measured
+/// in units of `direction`, which need not be normalised.
+struct Ray {
+  Eigen::Vector3f origin = Eigen::Vector3f::Zero();
+  Eigen::Vector3f direction = Eigen::Vector3f::UnitZ();
+  float tNear = 0.0f;
+  float tFar = std::numeric_limits<float>::infinity();
+};
+
+/// The closest hit of a ray: mesh `geomID` (its index in create()'s list), triangle `primID`,
+/// at distance t; the point is (1-u-v)*p0 + u*p1 + v*p2 of the triangle's corners.
+struct RayHit {
+  static constexpr unsigned kNone = ~0u;
+
+  unsigned geomID = kNone;
+  unsigned primID = kNone;
+  float u = 0.0f;
+  float v = 0.0f;
+  float t = std::numeric_limits<float>::infinity();
+
+  bool hit() const { return geomID != kNone; }
+};
+
+/// An immutable Embree scene of triangle meshes answering closest-hit and any-hit (shadow)
+/// queries. Queries are thread-safe and deterministic: a ray gets the same answer whichever
+/// thread traces it.
+class TriangleScene {
+public:
+  /// Builds the acceleration structure; `device` must outlive the scene. Throws sf::Error
+  /// if Embree fails (out of memory, for instance).
+  static TriangleScene create(EmbreeDevice& device, std::span<const TriangleMeshInput> meshes);
+
+  ~TriangleScene();
+  TriangleScene(TriangleScene&& other) noexcept;
+  TriangleScene& operator=(TriangleScene&& other) noexcept;
+  TriangleScene(const TriangleScene&) = delete;
+  TriangleScene& operator=(const TriangleScene&) = delete;
+
+  /// The closest hit of one ray.
+  RayHit intersect(const Ray& ray) const;
+
+  /// The closest hits of many rays, traced in packets of 8: faster than one at a time for
+  /// coherent rays such as neighbouring camera rays. `hits` must be as long as `rays`.
+  void intersect(std::span<const Ray> rays, std::span<RayHit> hits) const;
+
+  /// Whether anything that occludes lies on the ray between tNear and tFar.
+  bool occluded(const Ray& ray) const;
+
+private:
+  explicit TriangleScene(RTCScene scene) : m_scene(scene) {}
+
+  RTCScene m_scene = nullptr;
 };
 
 }  // namespace sf

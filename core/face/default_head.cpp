@@ -1,0 +1,1494 @@
+#include "face/default_head.h"
+
+#include "face/head_sculpt.h"
+#include "util/check.h"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <Eigen/Geometry>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numbers>
+#include <queue>
+#include <string>
+
+namespace sf {
+
+namespace {
+
+constexpr float kPi = std::numbers::pi_v<float>;
+float radians(float degrees) {
+  return degrees * kPi / 180.0f;
+}
+
+// The skin grid. Column 0 is the front midline; columns increase toward the subject's
+// left (+x) and wrap around the back (column 48 is the back midline). Row 0 is the ring
+// around the crown cap; rows go down to the chest.
+constexpr int kColumns = 96;
+constexpr int kHalfColumns = kColumns / 2;
+constexpr int kCap = kColumns / 4;
+constexpr int kRowBrow = 9;
+constexpr int kRowEye = 17;
+constexpr int kRowMouth = 36;
+constexpr int kRowHeadEnd = 47;
+constexpr int kRowTransitionEnd = 53;
+constexpr int kRows = 66;
+constexpr int kColInnerCanthus = 5;
+constexpr int kColOuterCanthus = 16;
+constexpr int kColMouthCorner = 10;
+constexpr int kLidBandRows = 4;
+// Pockets: rings behind the lid margins and behind the lips.
+constexpr int kEyePocketRings = 2;
+constexpr int kMouthPocketRings = 4;
+
+const Vec3f kRayCenter(0.0f, 5.0f, 5.0f);
+
+/// Monotone cubic interpolation (Fritsch-Carlson) through increasing xs.
+float monotoneInterpolate(std::span<const float> xs, std::span<const float> ys, float x) {
+  const std::size_t n = xs.size();
+  if (x <= xs[0]) {
+    return ys[0];
+  }
+  if (x >= xs[n - 1]) {
+    return ys[n - 1];
+  }
+  std::vector<float> slopes(n - 1), tangents(n);
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    slopes[i] = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]);
+  }
+  tangents[0] = slopes[0];
+  tangents[n - 1] = slopes[n - 2];
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    tangents[i] = slopes[i - 1] * slopes[i] <= 0.0f ? 0.0f : 0.5f * (slopes[i - 1] + slopes[i]);
+  }
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (slopes[i] == 0.0f) {
+      tangents[i] = tangents[i + 1] = 0.0f;
+      continue;
+    }
+    const float a = tangents[i] / slopes[i];
+    const float b = tangents[i + 1] / slopes[i];
+    const float s = a * a + b * b;
+    if (s > 9.0f) {
+      const float tau = 3.0f / std::sqrt(s);
+      tangents[i] = tau * a * slopes[i];
+      tangents[i + 1] = tau * b * slopes[i];
+    }
+  }
+  std::size_t i = 0;
+  while (x > xs[i + 1]) {
+    ++i;
+  }
+  const float h = xs[i + 1] - xs[i];
+  const float t = (x - xs[i]) / h;
+  const float t2 = t * t, t3 = t2 * t;
+  return (2 * t3 - 3 * t2 + 1) * ys[i] + (t3 - 2 * t2 + t) * h * tangents[i] +
+         (-2 * t3 + 3 * t2) * ys[i + 1] + (t3 - t2) * h * tangents[i + 1];
+}
+
+float smoothstep(float edge0, float edge1, float x) {
+  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
+  return t * t * (3.0f - 2.0f * t);
+}
+
+/// Azimuth (around y, 0 toward +z, positive toward +x) and elevation of a direction.
+float azimuthOf(const Vec3f& d) {
+  return std::atan2(d.x(), d.z());
+}
+float elevationOf(const Vec3f& d) {
+  return std::atan2(d.y(), std::hypot(d.x(), d.z()));
+}
+Vec3f directionFrom(float azimuth, float elevation) {
+  return Vec3f(std::sin(azimuth) * std::cos(elevation), std::sin(elevation),
+               std::cos(azimuth) * std::cos(elevation));
+}
+
+/// The grid column's signed index: 0..48 on the left, -1..-47 on the right.
+int signedColumn(int c) {
+  return c <= kHalfColumns ? c : c - kColumns;
+}
+
+/// The expression controls the construction itself knows: how open each eyelid is.
+struct LidControls {
+  std::array<float, 2> upper{1.0f, 1.0f};  ///< 1 open as at rest, 0 closed, >1 wide
+  std::array<float, 2> lower{1.0f, 1.0f};  ///< 1 at rest, smaller raises the lower lid
+};
+
+/// Which side of a slit a vertex belongs to.
+enum class SlitSide : std::uint8_t { None, Upper, Lower };
+
+/// The skin's topology, built once; positions() places it for any sculpt.
+class SkinLayout {
+public:
+  SkinLayout();
+
+  /// Vertex positions for this sculpt and these lid controls. `hint`, the positions of a
+  /// nearby sculpt (within a centimetre or so), speeds up the ray casts.
+  std::vector<Vec3f> positions(const HeadSculpt& sculpt, const LidControls& lids,
+                               const std::vector<Vec3f>* hint = nullptr) const;
+
+  const PolyMesh& mesh() const { return m_mesh; }
+  int gridVertex(int column, int row) const {
+    return row * kColumns + ((column % kColumns) + kColumns) % kColumns;
+  }
+  /// The lower copy of a slit vertex, or the vertex itself.
+  int lowerVertex(int column, int row) const {
+    const int v = gridVertex(column, row);
+    const auto it = m_lowerCopy.find(v);
+    return it == m_lowerCopy.end() ? v : it->second;
+  }
+  /// Faces of grid row `row` (between rows row and row+1), column `column`.
+  int gridFace(int column, int row) const {
+    return row * kColumns + ((column % kColumns) + kColumns) % kColumns;
+  }
+  SlitSide mouthSide(int vertex) const { return m_mouthSide[static_cast<std::size_t>(vertex)]; }
+  /// -1 for vertices not on an eye pocket or slit, else the eye (0 right, 1 left).
+  int eyeOf(int vertex) const { return m_eyeOf[static_cast<std::size_t>(vertex)]; }
+  SlitSide eyeSide(int vertex) const { return m_eyeSide[static_cast<std::size_t>(vertex)]; }
+  /// Pocket ring of a vertex: 0 for the skin surface, k >= 1 for the k-th ring inside.
+  int pocketRing(int vertex) const { return m_ring[static_cast<std::size_t>(vertex)]; }
+  /// Whether a face lies in a pocket (eye: 0/1, mouth: 2) and which ring band it is.
+  int facePocket(int face) const { return m_facePocket[static_cast<std::size_t>(face)]; }
+  int facePocketRing(int face) const { return m_facePocketRing[static_cast<std::size_t>(face)]; }
+  SlitSide faceSlitSide(int face) const { return m_faceSide[static_cast<std::size_t>(face)]; }
+
+private:
+  struct Pocket {
+    int kind = 0;           ///< 0 right eye, 1 left eye, 2 mouth
+    std::vector<int> loop;  ///< margin vertices: corner, upper..., corner, lower...
+    std::vector<SlitSide> loopSide;
+    std::vector<std::vector<int>> rings;  ///< rings[k][i] behind loop[i]
+  };
+
+  /// The (azimuth, elevation) of a grid vertex, with the slit warps.
+  std::pair<float, float> gridAngles(const HeadSculpt& sculpt, const LidControls& lids, int column,
+                                     int row, SlitSide side) const;
+  std::pair<Vec3f, Vec3f> gridRay(const HeadSculpt& sculpt, const LidControls& lids, int column,
+                                  int row, SlitSide side) const;
+  void addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side);
+  void orientFaces();
+
+  PolyMesh m_mesh;
+  std::map<int, int> m_lowerCopy;
+  std::vector<int> m_capInterior;  ///< (kCap-1)^2 cap vertices, row-major
+  std::vector<int> m_capBoundary;  ///< the cap square's perimeter as ring-0 vertices
+  std::vector<Pocket> m_pockets;
+  std::vector<SlitSide> m_mouthSide, m_eyeSide;
+  std::vector<int> m_eyeOf, m_ring;
+  std::vector<int> m_facePocket, m_facePocketRing;
+  std::vector<SlitSide> m_faceSide;
+  int m_vertexCount = 0;
+};
+
+void SkinLayout::addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side) {
+  m_mesh.faceSizes.push_back(4);
+  m_mesh.faceIndices.insert(m_mesh.faceIndices.end(), {a, b, c, d});
+  m_facePocket.push_back(pocket);
+  m_facePocketRing.push_back(ring);
+  m_faceSide.push_back(side);
+}
+
+SkinLayout::SkinLayout() {
+  m_vertexCount = kColumns * kRows;
+  auto newVertex = [&] { return m_vertexCount++; };
+
+  // Slits: the interior vertices of each slit row get a second copy for the lower side.
+  struct Slit {
+    int kind, row, first, last;  // columns first..last are the corners
+  };
+  const Slit slits[] = {{0, kRowEye, -kColOuterCanthus, -kColInnerCanthus},
+                        {1, kRowEye, kColInnerCanthus, kColOuterCanthus},
+                        {2, kRowMouth, -kColMouthCorner, kColMouthCorner}};
+  for (const Slit& slit : slits) {
+    for (int c = slit.first + 1; c < slit.last; ++c) {
+      m_lowerCopy[gridVertex(c, slit.row)] = newVertex();
+    }
+  }
+  auto isSlitInterior = [&](int column, int row) {
+    return m_lowerCopy.contains(gridVertex(column, row));
+  };
+  auto isSlitEdge = [&](int column, int row) {
+    // The edge from (column, row) to (column + 1, row) lies on a slit.
+    for (const Slit& slit : slits) {
+      const int c = signedColumn(((column % kColumns) + kColumns) % kColumns);
+      if (row == slit.row && c >= slit.first && c < slit.last) {
+        return true;
+      }
+    }
+    return false;
+  };
+  (void)isSlitInterior;
+
+  // Grid faces: (c, r), (c, r+1), (c+1, r+1), (c+1, r); the top corners use the lower
+  // copies of slit vertices.
+  for (int r = 0; r + 1 < kRows; ++r) {
+    for (int c = 0; c < kColumns; ++c) {
+      addQuad(lowerVertex(c, r), gridVertex(c, r + 1), gridVertex(c + 1, r + 1),
+              lowerVertex(c + 1, r), -1, 0, SlitSide::None);
+    }
+  }
+  (void)isSlitEdge;
+
+  // Crown cap: a (kCap+1) x (kCap+1) lattice whose perimeter is ring 0.
+  const int n = kCap;
+  std::vector<int> lattice(static_cast<std::size_t>((n + 1) * (n + 1)), -1);
+  auto at = [&](int i, int j) -> int& {
+    return lattice[static_cast<std::size_t>(j * (n + 1) + i)];
+  };
+  // Walk the perimeter in increasing azimuth: from (0, n) along j = n to (n, n), then
+  // down to (n, 0), back to (0, 0) and up to (0, n). Its first corner is column -12.
+  std::vector<std::pair<int, int>> perimeter;
+  for (int i = 0; i < n; ++i)
+    perimeter.emplace_back(i, n);
+  for (int j = n; j > 0; --j)
+    perimeter.emplace_back(n, j);
+  for (int i = n; i > 0; --i)
+    perimeter.emplace_back(i, 0);
+  for (int j = 0; j < n; ++j)
+    perimeter.emplace_back(0, j);
+  for (std::size_t k = 0; k < perimeter.size(); ++k) {
+    const int column = static_cast<int>(k) - n / 2;
+    at(perimeter[k].first, perimeter[k].second) = gridVertex(column, 0);
+    m_capBoundary.push_back(gridVertex(column, 0));
+  }
+  for (int j = 1; j < n; ++j) {
+    for (int i = 1; i < n; ++i) {
+      at(i, j) = newVertex();
+      m_capInterior.push_back(at(i, j));
+    }
+  }
+  for (int j = 0; j < n; ++j) {
+    for (int i = 0; i < n; ++i) {
+      addQuad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1), -1, 0, SlitSide::None);
+    }
+  }
+
+  // Pockets behind each slit: the margin loop continues inward as rings of quads.
+  for (const Slit& slit : slits) {
+    Pocket pocket;
+    pocket.kind = slit.kind;
+    pocket.loop.push_back(gridVertex(slit.first, slit.row));
+    pocket.loopSide.push_back(SlitSide::None);
+    for (int c = slit.first + 1; c < slit.last; ++c) {
+      pocket.loop.push_back(gridVertex(c, slit.row));
+      pocket.loopSide.push_back(SlitSide::Upper);
+    }
+    pocket.loop.push_back(gridVertex(slit.last, slit.row));
+    pocket.loopSide.push_back(SlitSide::None);
+    for (int c = slit.last - 1; c > slit.first; --c) {
+      pocket.loop.push_back(lowerVertex(c, slit.row));
+      pocket.loopSide.push_back(SlitSide::Lower);
+    }
+    const int ringCount = slit.kind == 2 ? kMouthPocketRings : kEyePocketRings;
+    std::vector<int> previous = pocket.loop;
+    const std::size_t size = pocket.loop.size();
+    for (int k = 1; k <= ringCount; ++k) {
+      std::vector<int> ring(size);
+      for (std::size_t i = 0; i < size; ++i) {
+        ring[i] = newVertex();
+      }
+      for (std::size_t i = 0; i < size; ++i) {
+        const std::size_t j = (i + 1) % size;
+        // Which side the face lies on follows its loop entries.
+        const SlitSide side =
+            pocket.loopSide[i] != SlitSide::None ? pocket.loopSide[i] : pocket.loopSide[j];
+        addQuad(previous[i], ring[i], ring[j], previous[j], slit.kind, k, side);
+      }
+      pocket.rings.push_back(ring);
+      previous = ring;
+    }
+    if (slit.kind == 2) {
+      // Close the mouth cavity at the back: the upper half of the last ring meets the
+      // lower half, with a triangle at each corner.
+      const int interior = slit.last - slit.first - 1;
+      auto upperAt = [&](int i) { return previous[static_cast<std::size_t>(1 + i)]; };
+      auto lowerAt = [&](int i) {
+        return previous[static_cast<std::size_t>(size - 1 - static_cast<std::size_t>(i))];
+      };
+      for (int i = 0; i + 1 < interior; ++i) {
+        addQuad(upperAt(i), upperAt(i + 1), lowerAt(i + 1), lowerAt(i), 2, ringCount + 1,
+                SlitSide::None);
+      }
+      for (const auto& [corner, u, l] :
+           {std::tuple{previous[0], upperAt(0), lowerAt(0)},
+            std::tuple{previous[static_cast<std::size_t>(interior + 1)], upperAt(interior - 1),
+                       lowerAt(interior - 1)}}) {
+        m_mesh.faceSizes.push_back(3);
+        m_mesh.faceIndices.insert(m_mesh.faceIndices.end(), {corner, u, l});
+        m_facePocket.push_back(2);
+        m_facePocketRing.push_back(ringCount + 1);
+        m_faceSide.push_back(SlitSide::None);
+      }
+    }
+    m_pockets.push_back(std::move(pocket));
+  }
+
+  // Per-vertex bookkeeping.
+  m_mouthSide.assign(static_cast<std::size_t>(m_vertexCount), SlitSide::None);
+  m_eyeSide.assign(static_cast<std::size_t>(m_vertexCount), SlitSide::None);
+  m_eyeOf.assign(static_cast<std::size_t>(m_vertexCount), -1);
+  m_ring.assign(static_cast<std::size_t>(m_vertexCount), 0);
+  for (const Pocket& pocket : m_pockets) {
+    for (std::size_t i = 0; i < pocket.loop.size(); ++i) {
+      std::vector<int> column = {pocket.loop[i]};
+      for (const auto& ring : pocket.rings) {
+        column.push_back(ring[i]);
+      }
+      for (std::size_t k = 0; k < column.size(); ++k) {
+        const auto v = static_cast<std::size_t>(column[k]);
+        m_ring[v] = static_cast<int>(k);
+        if (pocket.kind == 2) {
+          m_mouthSide[v] = pocket.loopSide[i];
+        } else {
+          m_eyeOf[v] = pocket.kind;
+          m_eyeSide[v] = pocket.loopSide[i];
+        }
+      }
+    }
+  }
+  m_mesh.positions.assign(static_cast<std::size_t>(m_vertexCount), Vec3f::Zero());
+  orientFaces();
+}
+
+void SkinLayout::orientFaces() {
+  // Make every face's winding agree with its neighbours', starting from a forehead face
+  // that the grid builds outward (counter-clockwise seen from outside).
+  const std::vector<int> offsets = m_mesh.faceOffsets();
+  const int faceCount = m_mesh.faceCount();
+  std::map<std::pair<int, int>, std::vector<int>> edgeFaces;
+  auto corner = [&](int f, int k) {
+    const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+    return m_mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)] +
+                                                       ((k % size) + size) % size)];
+  };
+  for (int f = 0; f < faceCount; ++f) {
+    for (int k = 0; k < m_mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+      const int a = corner(f, k), b = corner(f, k + 1);
+      edgeFaces[{std::min(a, b), std::max(a, b)}].push_back(f);
+    }
+  }
+  std::vector<int> state(static_cast<std::size_t>(faceCount), 0);  // 0 unseen, 1 keep, -1 flip
+  auto directed = [&](int f, int a, int b) {
+    // +1 when face f (with its current decision) walks a -> b.
+    const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+    for (int k = 0; k < size; ++k) {
+      if (corner(f, k) == a && corner(f, k + 1) == b) {
+        return state[static_cast<std::size_t>(f)];
+      }
+      if (corner(f, k) == b && corner(f, k + 1) == a) {
+        return -state[static_cast<std::size_t>(f)];
+      }
+    }
+    return 0;
+  };
+  std::queue<int> queue;
+  const int seed = gridFace(0, 4);
+  state[static_cast<std::size_t>(seed)] = 1;
+  queue.push(seed);
+  while (!queue.empty()) {
+    const int f = queue.front();
+    queue.pop();
+    const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+    for (int k = 0; k < size; ++k) {
+      const int a = corner(f, k), b = corner(f, k + 1);
+      for (int g : edgeFaces[{std::min(a, b), std::max(a, b)}]) {
+        if (g == f || state[static_cast<std::size_t>(g)] != 0) {
+          continue;
+        }
+        // Neighbours must walk the shared edge the other way.
+        state[static_cast<std::size_t>(g)] = 1;
+        if (directed(g, a, b) == directed(f, a, b)) {
+          state[static_cast<std::size_t>(g)] = -1;
+        }
+        queue.push(g);
+      }
+    }
+  }
+  for (int f = 0; f < faceCount; ++f) {
+    SF_CHECK_MSG(state[static_cast<std::size_t>(f)] != 0, "skin faces are not all connected");
+    if (state[static_cast<std::size_t>(f)] < 0) {
+      const auto begin = m_mesh.faceIndices.begin() + offsets[static_cast<std::size_t>(f)];
+      std::reverse(begin, begin + m_mesh.faceSizes[static_cast<std::size_t>(f)]);
+    }
+  }
+}
+
+/// Where the face's features lie as seen from the ray centre.
+struct FeatureAngles {
+  float innerAzimuth, outerAzimuth, mouthAzimuth;
+  float innerElevation, outerElevation;
+  float stomionElevation, cornerElevation;
+  float browElevation;
+  float eyeRadius;  ///< distance from the ray centre to the front of the eye
+};
+
+FeatureAngles featureAngles(const HeadSculpt& sculpt) {
+  FeatureAngles a;
+  // Use the left side (+x); the right mirrors it (asymmetry is small and ignored here).
+  const Vec3f inner = sculpt.innerCanthus(1) - kRayCenter;
+  const Vec3f outer = sculpt.outerCanthus(1) - kRayCenter;
+  const Vec3f corner = sculpt.mouthCorner(1) - kRayCenter;
+  a.innerAzimuth = azimuthOf(inner);
+  a.outerAzimuth = azimuthOf(outer);
+  a.mouthAzimuth = azimuthOf(corner);
+  a.innerElevation = elevationOf(inner);
+  a.outerElevation = elevationOf(outer);
+  a.cornerElevation = elevationOf(corner);
+  a.stomionElevation = elevationOf(sculpt.stomion() - kRayCenter);
+  a.browElevation = elevationOf(sculpt.eyeCenter(1) + Vec3f(0.0f, 20.0f, 10.0f) - kRayCenter);
+  a.eyeRadius = (sculpt.eyeCenter(1) - kRayCenter).norm() + 12.0f;
+  return a;
+}
+
+std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const LidControls& lids,
+                                               int column, int row, SlitSide side) const {
+  const FeatureAngles f = featureAngles(sculpt);
+  const int c = signedColumn(((column % kColumns) + kColumns) % kColumns);
+  const float sign = c < 0 ? -1.0f : 1.0f;
+  const float ac = static_cast<float>(std::abs(c));
+
+  // Azimuth: eye rows place columns at the canthi, mouth rows at the mouth corners.
+  const float eyeX[] = {0.0f, kColInnerCanthus, kColOuterCanthus, 26.0f, 36.0f, 48.0f};
+  const float eyeY[] = {0.0f, f.innerAzimuth, f.outerAzimuth, radians(75.0f), radians(110.0f), kPi};
+  const float mouthX[] = {0.0f, kColMouthCorner, 26.0f, 36.0f, 48.0f};
+  const float mouthY[] = {0.0f, f.mouthAzimuth, radians(75.0f), radians(110.0f), kPi};
+  const float eyeAzimuth = monotoneInterpolate(eyeX, eyeY, ac);
+  const float mouthAzimuth = monotoneInterpolate(mouthX, mouthY, ac);
+  const float rowF = static_cast<float>(std::min(row, kRowHeadEnd));
+  const float mouthWeight = smoothstep(kRowEye + 5.0f, kRowMouth - 5.0f, rowF);
+  const float azimuth = sign * ((1.0f - mouthWeight) * eyeAzimuth + mouthWeight * mouthAzimuth);
+
+  // Elevation of the row, through the feature lines.
+  const float eyeBase = 0.5f * (f.innerElevation + f.outerElevation);
+  const float rowX[] = {0.0f, kRowBrow, kRowEye, kRowMouth, kRowHeadEnd};
+  const float rowY[] = {radians(58.0f), f.browElevation, eyeBase, f.stomionElevation,
+                        radians(-64.0f)};
+  float elevation = monotoneInterpolate(rowX, rowY, static_cast<float>(row));
+
+  // Eye rows follow the canthal line (tilted), fading over six rows and beyond the canthi.
+  const float a = std::abs(azimuth);
+  const float span = f.outerAzimuth - f.innerAzimuth;
+  const float s = (a - f.innerAzimuth) / span;
+  const float line =
+      f.innerElevation + std::clamp(s, 0.0f, 1.0f) * (f.outerElevation - f.innerElevation);
+  const float columnFade =
+      smoothstep(radians(10.0f), 0.0f, std::max(f.innerAzimuth - a, a - f.outerAzimuth));
+  const float eyeRowFade = std::max(0.0f, 1.0f - std::abs(row - kRowEye) / 6.0f);
+  const float lineHere = eyeBase + (line - eyeBase) * columnFade;
+  elevation += (line - eyeBase) * columnFade * eyeRowFade;
+
+  // Lid opening: compress the band above (below) the line to open the upper (lower) lid.
+  if (s > 0.0f && s < 1.0f && std::abs(row - kRowEye) <= kLidBandRows) {
+    const int eye = sign < 0 ? 0 : 1;
+    const float height = sculpt.fissureHeight();
+    const float upperShape = std::pow(std::sin(kPi * std::pow(s, 0.9f)), 0.8f);
+    const float lowerShape = std::pow(std::sin(kPi * std::pow(s, 1.3f)), 0.9f);
+    const float lowerMm = 0.38f * height * lowerShape * lids.lower[static_cast<std::size_t>(eye)];
+    const float upperOpen = lids.upper[static_cast<std::size_t>(eye)];
+    // Closed, the upper margin comes down to just above the lower one.
+    const float upperMm =
+        upperOpen >= 0.0f
+            ? (0.62f * height * upperShape + lowerMm - 0.3f) * upperOpen - (lowerMm - 0.3f)
+            : -lowerMm + 0.3f;
+    const float upperAngle = std::atan(upperMm / f.eyeRadius);
+    const float lowerAngle = std::atan(lowerMm / f.eyeRadius);
+    const bool upperSide = row < kRowEye || (row == kRowEye && side != SlitSide::Lower);
+    const float rowEdge = upperSide ? kRowEye - kLidBandRows : kRowEye + kLidBandRows;
+    const float edge = monotoneInterpolate(rowX, rowY, rowEdge) +
+                       (line - eyeBase) * columnFade * std::max(0.0f, 1.0f - kLidBandRows / 6.0f);
+    const float shift = upperSide ? upperAngle : -lowerAngle;
+    const float band = edge - lineHere;
+    if (std::abs(band) > 1e-6f) {
+      const float t = (elevation - lineHere) / band;  // 0 at the line, 1 at the band's edge
+      elevation = lineHere + shift + t * (band - shift);
+    }
+  }
+
+  // Mouth rows follow the lip line: corners lower than the stomion, fading over six rows.
+  const float m = std::clamp(a / f.mouthAzimuth, 0.0f, 1.0f);
+  const float mouthLine = f.stomionElevation + (f.cornerElevation - f.stomionElevation) * m * m;
+  const float mouthColumnFade = smoothstep(f.mouthAzimuth + radians(12.0f), f.mouthAzimuth, a);
+  const float mouthRowFade = std::max(0.0f, 1.0f - std::abs(row - kRowMouth) / 6.0f);
+  elevation += (mouthLine - f.stomionElevation) * mouthColumnFade * mouthRowFade;
+  return {azimuth, elevation};
+}
+
+std::pair<Vec3f, Vec3f> SkinLayout::gridRay(const HeadSculpt& sculpt, const LidControls& lids,
+                                            int column, int row, SlitSide side) const {
+  const auto [azimuth, elevation] = gridAngles(sculpt, lids, column, row, side);
+  if (row <= kRowHeadEnd) {
+    return {kRayCenter, directionFrom(azimuth, elevation)};
+  }
+  // Below the head the rays leave from the neck's axis, first turning level, then
+  // tilting down over the shoulders.
+  const Vec3f neckTop(0.0f, -130.0f, -8.0f);
+  const Vec3f neckBottom(0.0f, -205.0f, -8.0f);
+  if (row <= kRowTransitionEnd) {
+    const float u = static_cast<float>(row - kRowHeadEnd) / (kRowTransitionEnd - kRowHeadEnd);
+    const Vec3f origin = kRayCenter + u * (neckTop - kRayCenter);
+    return {origin, directionFrom(azimuth, (1.0f - u) * elevation)};
+  }
+  const float u = static_cast<float>(row - kRowTransitionEnd) / (kRows - 1 - kRowTransitionEnd);
+  const Vec3f origin = neckTop + u * (neckBottom - neckTop);
+  return {origin, directionFrom(azimuth, -radians(62.0f) * std::pow(u, 1.3f))};
+}
+
+std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidControls& lids,
+                                         const std::vector<Vec3f>* hint) const {
+  // How far along a ray to start looking: from the hint when there is one.
+  constexpr float kHintMargin = 12.0f;
+  auto reach = [&](int v, const Vec3f& origin, float fallback) {
+    return hint ? ((*hint)[static_cast<std::size_t>(v)] - origin).norm() + kHintMargin : fallback;
+  };
+  std::vector<Vec3f> points(static_cast<std::size_t>(m_vertexCount), Vec3f::Zero());
+
+  // Grid vertices and the lower copies of slit vertices: rays onto the sculpt.
+  std::vector<std::tuple<int, int, int, SlitSide>> jobs;  // vertex, column, row, side
+  for (int r = 0; r < kRows; ++r) {
+    for (int c = 0; c < kColumns; ++c) {
+      const int v = gridVertex(c, r);
+      jobs.emplace_back(v, c, r, m_lowerCopy.contains(v) ? SlitSide::Upper : SlitSide::None);
+    }
+  }
+  for (const auto& [main, copy] : m_lowerCopy) {
+    jobs.emplace_back(copy, main % kColumns, main / kColumns, SlitSide::Lower);
+  }
+  oneapi::tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
+    const auto& [v, c, r, side] = jobs[i];
+    const auto [origin, direction] = gridRay(sculpt, lids, c, r, side);
+    // The head's rays take the outermost surface (past hollows between blended solids);
+    // below it, rays from the neck's axis take the first.
+    points[static_cast<std::size_t>(v)] =
+        r <= kRowHeadEnd
+            ? sculpt.castRayFromOutside(origin, direction, reach(v, origin, 175.0f))
+            : sculpt.castRay(origin, direction,
+                             hint ? reach(v, origin, 0.0f) - 2.0f * kHintMargin : 30.0f);
+  });
+
+  // Where the head's rays hand over to the neck's, the grid can crowd and fold under the
+  // jaw, and over the shoulders the rays graze the surface: relax those rows toward their
+  // neighbours' average, back onto the surface.
+  // The same under the brows, where the ridge overhangs the orbit, and over the nose, whose
+  // tip overhangs its base: there the rays leave thin faces that fold when the shape moves.
+  const struct {
+    int first, last, firstColumn, lastColumn, iterations;
+  } bands[] = {{kRowHeadEnd - 4, kRows - 2, 0, kColumns - 1, 16},
+               {kRowBrow - 3, kRowEye - 3, -kColOuterCanthus - 4, kColOuterCanthus + 4, 8},
+               {kRowEye + 5, kRowMouth - 4, -kColMouthCorner, kColMouthCorner, 8}};
+  for (const auto& band : bands) {
+    const int first = band.first;
+    const int last = band.last;
+    std::vector<Vec3f> relaxed(points);
+    for (int iteration = 0; iteration < band.iterations; ++iteration) {
+      for (int r = first; r <= last; ++r) {
+        for (int c = band.firstColumn; c <= band.lastColumn; ++c) {
+          const Vec3f average = 0.25f * (points[static_cast<std::size_t>(gridVertex(c - 1, r))] +
+                                         points[static_cast<std::size_t>(gridVertex(c + 1, r))] +
+                                         points[static_cast<std::size_t>(gridVertex(c, r - 1))] +
+                                         points[static_cast<std::size_t>(gridVertex(c, r + 1))]);
+          // One Newton step onto the zero set.
+          relaxed[static_cast<std::size_t>(gridVertex(c, r))] =
+              average - sculpt.distance(average) * sculpt.normal(average);
+        }
+      }
+      points.swap(relaxed);
+      relaxed = points;
+    }
+  }
+
+  // The crown cap: directions relaxed between the ring's (a harmonic map), then cast.
+  {
+    const int n = kCap;
+    std::vector<Vec3f> directions(static_cast<std::size_t>((n + 1) * (n + 1)));
+    auto index = [&](int i, int j) { return static_cast<std::size_t>(j * (n + 1) + i); };
+    std::vector<std::pair<int, int>> perimeter;
+    for (int i = 0; i < n; ++i)
+      perimeter.emplace_back(i, n);
+    for (int j = n; j > 0; --j)
+      perimeter.emplace_back(n, j);
+    for (int i = n; i > 0; --i)
+      perimeter.emplace_back(i, 0);
+    for (int j = 0; j < n; ++j)
+      perimeter.emplace_back(0, j);
+    for (std::size_t k = 0; k < perimeter.size(); ++k) {
+      const Vec3f p = points[static_cast<std::size_t>(m_capBoundary[k])];
+      directions[index(perimeter[k].first, perimeter[k].second)] = (p - kRayCenter).normalized();
+    }
+    for (int j = 1; j < n; ++j) {
+      for (int i = 1; i < n; ++i) {
+        directions[index(i, j)] = Vec3f(0.0f, 1.0f, 0.0f);
+      }
+    }
+    // Jacobi iterations (not Gauss-Seidel), so the result keeps the left-right symmetry.
+    std::vector<Vec3f> next = directions;
+    for (int iteration = 0; iteration < 800; ++iteration) {
+      for (int j = 1; j < n; ++j) {
+        for (int i = 1; i < n; ++i) {
+          const Vec3f sum = directions[index(i - 1, j)] + directions[index(i + 1, j)] +
+                            directions[index(i, j - 1)] + directions[index(i, j + 1)];
+          next[index(i, j)] = sum.normalized();
+        }
+      }
+      std::swap(directions, next);
+    }
+    for (int j = 1; j < n; ++j) {
+      for (int i = 1; i < n; ++i) {
+        const int v = m_capInterior[static_cast<std::size_t>((j - 1) * (n - 1) + (i - 1))];
+        points[static_cast<std::size_t>(v)] = sculpt.castRayFromOutside(
+            kRayCenter, directions[index(i, j)], reach(v, kRayCenter, 175.0f));
+      }
+    }
+  }
+
+  // Pockets, from their margins inward.
+  for (const Pocket& pocket : m_pockets) {
+    const std::size_t size = pocket.loop.size();
+    for (std::size_t i = 0; i < size; ++i) {
+      const Vec3f margin = points[static_cast<std::size_t>(pocket.loop[i])];
+      if (pocket.kind < 2) {
+        // Eyelid margin: about 1.5 mm thick, its back edge resting on the globe.
+        const Vec3f eye = sculpt.eyeCenter(pocket.kind);
+        const Vec3f outward = (margin - eye).normalized();
+        const float r = (margin - eye).norm();
+        const float globe = sculpt.eyeballRadius();
+        points[static_cast<std::size_t>(pocket.rings[0][i])] =
+            eye + outward * (0.5f * (r + globe) + 0.1f) + Vec3f(0.0f, 0.0f, -0.6f);
+        points[static_cast<std::size_t>(pocket.rings[1][i])] =
+            eye + outward * (globe - 0.15f) + Vec3f(0.0f, 0.0f, -1.2f);
+      } else {
+        // Lips: the inner faces curl back from the contact line into the mouth cavity.
+        const float sideSign = pocket.loopSide[i] == SlitSide::Upper   ? 1.0f
+                               : pocket.loopSide[i] == SlitSide::Lower ? -1.0f
+                                                                       : 0.0f;
+        const float across =
+            std::abs(margin.x()) / std::max(std::abs(sculpt.mouthCorner(1).x()), 1.0f);
+        const float open = 1.0f - 0.7f * across * across;
+        const Vec3f offsets[kMouthPocketRings] = {Vec3f(0.0f, 0.3f * sideSign * open, -1.5f),
+                                                  Vec3f(0.0f, 2.5f * sideSign * open, -5.0f),
+                                                  Vec3f(0.0f, 9.0f * sideSign * open, -15.0f),
+                                                  Vec3f(0.0f, 10.0f * sideSign * open, -30.0f)};
+        for (int k = 0; k < kMouthPocketRings; ++k) {
+          // The cavity narrows a little toward the back.
+          Vec3f point = margin + offsets[k];
+          point.x() *= 1.0f - 0.05f * static_cast<float>(k);
+          points[static_cast<std::size_t>(pocket.rings[static_cast<std::size_t>(k)][i])] = point;
+        }
+      }
+    }
+  }
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------
+// Eyes
+
+/// An eyeball (sclera with a flat iris disc in front) or a cornea (a clear cap).
+PolyMesh eyeMesh(const Vec3f& center, bool cornea) {
+  constexpr int kLongitudes = 32;
+  constexpr int kLatitudes = 16;
+  const float limbus = std::asin(5.8f / 12.0f);
+  PolyMesh mesh;
+  // Rings from the front pole backward; UV: u around, v from the front pole.
+  const int rings = cornea ? 8 : kLatitudes;
+  auto ringAngle = [&](int k) {
+    const float t = static_cast<float>(k) / static_cast<float>(rings);
+    if (cornea) {
+      return t * radians(50.0f);  // angle about the cornea's own centre
+    }
+    // Denser over the iris: the first third of the rings covers the iris disc.
+    return t < 1.0f / 3.0f ? 3.0f * t * limbus
+                           : limbus + (t - 1.0f / 3.0f) * 1.5f * (kPi - limbus) *
+                                          static_cast<float>(rings) / static_cast<float>(rings + 1);
+  };
+  mesh.positions.push_back(center + Vec3f(0.0f, 0.0f, cornea ? 13.0f : 10.3f));
+  mesh.uvs.emplace_back(0.5f, 0.0f);
+  for (int k = 1; k <= rings; ++k) {
+    const float alpha = ringAngle(k);
+    for (int i = 0; i < kLongitudes; ++i) {
+      const float phi = 2.0f * kPi * static_cast<float>(i) / kLongitudes;
+      Vec3f p;
+      if (cornea) {
+        p = Vec3f(0.0f, 0.0f, 5.0f) + 8.0f * Vec3f(std::sin(alpha) * std::cos(phi),
+                                                   std::sin(alpha) * std::sin(phi),
+                                                   std::cos(alpha));
+      } else if (alpha <= limbus + 1e-4f) {
+        // The iris: a shallow cone from the pupil out to the limbus.
+        const float radial = 5.8f * alpha / limbus;
+        p = Vec3f(radial * std::cos(phi), radial * std::sin(phi), 10.3f + 0.2f * alpha / limbus);
+      } else {
+        p = 12.0f * Vec3f(std::sin(alpha) * std::cos(phi), std::sin(alpha) * std::sin(phi),
+                          std::cos(alpha));
+      }
+      mesh.positions.push_back(center + p);
+      mesh.uvs.emplace_back(static_cast<float>(i) / kLongitudes,
+                            static_cast<float>(k) / static_cast<float>(rings));
+    }
+  }
+  if (!cornea) {
+    mesh.positions.push_back(center + Vec3f(0.0f, 0.0f, -12.0f));
+    mesh.uvs.emplace_back(0.5f, 1.0f);
+  }
+  // The seam of the UV layout duplicates the u = 1 column.
+  const int seamBase = static_cast<int>(mesh.uvs.size());
+  for (int k = 1; k <= rings; ++k) {
+    mesh.uvs.emplace_back(1.0f, static_cast<float>(k) / static_cast<float>(rings));
+  }
+  auto vertex = [&](int k, int i) { return 1 + (k - 1) * kLongitudes + (i % kLongitudes); };
+  auto uv = [&](int k, int i) { return i == kLongitudes ? seamBase + k - 1 : vertex(k, i); };
+  // Front fan: triangles (pole, ring1 i, ring1 i+1), counter-clockwise seen from the front.
+  for (int i = 0; i < kLongitudes; ++i) {
+    mesh.faceSizes.push_back(3);
+    mesh.faceIndices.insert(mesh.faceIndices.end(), {0, vertex(1, i), vertex(1, i + 1)});
+    mesh.uvIndices.insert(mesh.uvIndices.end(), {0, uv(1, i), uv(1, i + 1)});
+  }
+  for (int k = 1; k < rings; ++k) {
+    for (int i = 0; i < kLongitudes; ++i) {
+      mesh.faceSizes.push_back(4);
+      mesh.faceIndices.insert(mesh.faceIndices.end(), {vertex(k, i), vertex(k + 1, i),
+                                                       vertex(k + 1, i + 1), vertex(k, i + 1)});
+      mesh.uvIndices.insert(mesh.uvIndices.end(),
+                            {uv(k, i), uv(k + 1, i), uv(k + 1, i + 1), uv(k, i + 1)});
+    }
+  }
+  if (!cornea) {
+    const int back = static_cast<int>(mesh.positions.size()) - 1;
+    const int backUv = seamBase - 1;
+    for (int i = 0; i < kLongitudes; ++i) {
+      mesh.faceSizes.push_back(3);
+      mesh.faceIndices.insert(mesh.faceIndices.end(),
+                              {back, vertex(rings, i + 1), vertex(rings, i)});
+      mesh.uvIndices.insert(mesh.uvIndices.end(), {backUv, uv(rings, i + 1), uv(rings, i)});
+    }
+  }
+  return mesh;
+}
+
+// ---------------------------------------------------------------------------------------
+// The model
+
+/// Everything the construction places for one sculpt and one lid state.
+struct Placement {
+  std::vector<Vec3f> skin;
+  std::array<PolyMesh, 2> eyes;
+  std::array<PolyMesh, 2> corneas;
+};
+
+Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidControls& lids,
+                const std::vector<Vec3f>* hint = nullptr) {
+  Placement placement;
+  placement.skin = layout.positions(sculpt, lids, hint);
+  for (int side = 0; side < 2; ++side) {
+    placement.eyes[static_cast<std::size_t>(side)] = eyeMesh(sculpt.eyeCenter(side), false);
+    placement.corneas[static_cast<std::size_t>(side)] = eyeMesh(sculpt.eyeCenter(side), true);
+  }
+  return placement;
+}
+
+std::vector<Vec3f> concatenate(const Placement& placement) {
+  std::vector<Vec3f> all = placement.skin;
+  for (int side = 0; side < 2; ++side) {
+    const auto& eye = placement.eyes[static_cast<std::size_t>(side)].positions;
+    all.insert(all.end(), eye.begin(), eye.end());
+  }
+  for (int side = 0; side < 2; ++side) {
+    const auto& cornea = placement.corneas[static_cast<std::size_t>(side)].positions;
+    all.insert(all.end(), cornea.begin(), cornea.end());
+  }
+  return all;
+}
+
+/// A sparse target from two full position arrays: (plus - minus) * scale, dropping
+/// vertices that move less than 1 micrometre.
+MorphTarget difference(const std::string& name, const std::string& group,
+                       const std::vector<Vec3f>& plus, const std::vector<Vec3f>& minus,
+                       float scale) {
+  MorphTarget target;
+  target.name = name;
+  target.group = group;
+  for (std::size_t v = 0; v < plus.size(); ++v) {
+    const Vec3f delta = (plus[v] - minus[v]) * scale;
+    if (delta.norm() > 1e-3f) {
+      target.vertices.push_back(static_cast<int>(v));
+      target.deltas.push_back(delta);
+    }
+  }
+  return target;
+}
+
+/// Bilinear (quad) or barycentric (triangle) coordinates of corner k of a face.
+Vec2f cornerUv(int size, int k) {
+  if (size == 3) {
+    return k == 0 ? Vec2f(0, 0) : k == 1 ? Vec2f(1, 0) : Vec2f(0, 1);
+  }
+  const Vec2f quad[] = {Vec2f(0, 0), Vec2f(1, 0), Vec2f(1, 1), Vec2f(0, 1)};
+  return quad[k];
+}
+
+/// Finds surface points of the skin by vertex, by edge or by closest point.
+class SurfaceLocator {
+public:
+  explicit SurfaceLocator(const PolyMesh& mesh) : m_mesh(mesh), m_offsets(mesh.faceOffsets()) {}
+
+  /// The point at fraction t along the edge a -> b, on a face that has that edge.
+  Landmark onEdge(const std::string& name, int a, int b, float t) const {
+    for (int f = 0; f < m_mesh.faceCount(); ++f) {
+      const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+      int ka = -1, kb = -1;
+      for (int k = 0; k < size; ++k) {
+        const int v = corner(f, k);
+        if (v == a)
+          ka = k;
+        if (v == b)
+          kb = k;
+      }
+      if (ka >= 0 && kb >= 0) {
+        Landmark landmark;
+        landmark.name = name;
+        landmark.part = 0;
+        landmark.face = f;
+        landmark.uv = (1.0f - t) * cornerUv(size, ka) + t * cornerUv(size, kb);
+        return landmark;
+      }
+    }
+    SF_CHECK_MSG(false, "no face has that edge");
+    return {};
+  }
+
+  /// A vertex, as a corner of one of its faces.
+  Landmark atVertex(const std::string& name, int vertex) const {
+    for (int f = 0; f < m_mesh.faceCount(); ++f) {
+      const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+      for (int k = 0; k < size; ++k) {
+        if (corner(f, k) == vertex) {
+          Landmark landmark;
+          landmark.name = name;
+          landmark.face = f;
+          landmark.uv = cornerUv(size, k);
+          return landmark;
+        }
+      }
+    }
+    SF_CHECK_MSG(false, "vertex on no face");
+    return {};
+  }
+
+  /// The closest point of the (flat, triangulated) control mesh to `target`.
+  Landmark closest(const std::string& name, const Vec3f& target) const {
+    float best = 1e30f;
+    Landmark landmark;
+    landmark.name = name;
+    for (int f = 0; f < m_mesh.faceCount(); ++f) {
+      const int size = m_mesh.faceSizes[static_cast<std::size_t>(f)];
+      // Triangles (0, 1, 2) and, for quads, (0, 2, 3), in the face's own coordinates.
+      const int triangles[2][3] = {{0, 1, 2}, {0, 2, 3}};
+      for (int t = 0; t < (size == 4 ? 2 : 1); ++t) {
+        const Vec3f p0 = position(f, triangles[t][0]);
+        const Vec3f p1 = position(f, triangles[t][1]);
+        const Vec3f p2 = position(f, triangles[t][2]);
+        const auto [b1, b2] = closestOnTriangle(target, p0, p1, p2);
+        const Vec3f point = p0 + b1 * (p1 - p0) + b2 * (p2 - p0);
+        const float distance = (point - target).squaredNorm();
+        if (distance < best) {
+          best = distance;
+          landmark.face = f;
+          const Vec2f uv0 = cornerUv(size, triangles[t][0]);
+          const Vec2f uv1 = cornerUv(size, triangles[t][1]);
+          const Vec2f uv2 = cornerUv(size, triangles[t][2]);
+          landmark.uv = uv0 + b1 * (uv1 - uv0) + b2 * (uv2 - uv0);
+        }
+      }
+    }
+    return landmark;
+  }
+
+private:
+  int corner(int f, int k) const {
+    return m_mesh.faceIndices[static_cast<std::size_t>(m_offsets[static_cast<std::size_t>(f)] + k)];
+  }
+  Vec3f position(int f, int k) const {
+    return m_mesh.positions[static_cast<std::size_t>(corner(f, k))];
+  }
+
+  /// Barycentric (b1, b2) of the closest point of triangle (a, b, c) to p.
+  static std::pair<float, float> closestOnTriangle(const Vec3f& p, const Vec3f& a, const Vec3f& b,
+                                                   const Vec3f& c) {
+    // Project onto the plane, then clamp to the triangle by testing its edges.
+    const Vec3f ab = b - a, ac = c - a, ap = p - a;
+    const float d1 = ab.dot(ap), d2 = ac.dot(ap);
+    if (d1 <= 0 && d2 <= 0)
+      return {0.0f, 0.0f};
+    const Vec3f bp = p - b;
+    const float d3 = ab.dot(bp), d4 = ac.dot(bp);
+    if (d3 >= 0 && d4 <= d3)
+      return {1.0f, 0.0f};
+    const float vc = d1 * d4 - d3 * d2;
+    if (vc <= 0 && d1 >= 0 && d3 <= 0)
+      return {d1 / (d1 - d3), 0.0f};
+    const Vec3f cp = p - c;
+    const float d5 = ab.dot(cp), d6 = ac.dot(cp);
+    if (d6 >= 0 && d5 <= d6)
+      return {0.0f, 1.0f};
+    const float vb = d5 * d2 - d1 * d6;
+    if (vb <= 0 && d2 >= 0 && d6 <= 0)
+      return {0.0f, d2 / (d2 - d6)};
+    const float va = d3 * d6 - d5 * d4;
+    if (va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0) {
+      const float w = (d4 - d3) / ((d4 - d3) + (d5 - d6));
+      return {1.0f - w, w};
+    }
+    const float denominator = 1.0f / (va + vb + vc);
+    return {vb * denominator, vc * denominator};
+  }
+
+  const PolyMesh& m_mesh;
+  std::vector<int> m_offsets;
+};
+
+/// The 68 iBUG points and the two pupils (labels.md), as points on the default skin.
+std::vector<Landmark> placeLandmarks(const SkinLayout& layout, const PolyMesh& skin,
+                                     const HeadSculpt& sculpt) {
+  const SurfaceLocator locate(skin);
+  std::vector<Landmark> points(70);
+  auto cast = [&](const Vec3f& origin, const Vec3f& target) {
+    const Vec3f direction = (target - origin).normalized();
+    return sculpt.castRayFromOutside(origin, direction, (target - origin).norm() + 25.0f);
+  };
+
+  // 0-16 jaw line, from the subject's right (image left) over the chin to the left.
+  const Vec3f eye = sculpt.eyeCenter(1);
+  const Vec3f menton = sculpt.chin();
+  const float breadth = sculpt.value("head_breadth");
+  const float jaw = sculpt.value("jaw_width");
+  const Vec3f curve[] = {Vec3f(breadth * 0.5f - 12.0f, eye.y() - 14.0f, 22.0f),
+                         Vec3f(jaw * 0.5f + 4.0f, sculpt.stomion().y() + 4.0f, 22.0f),
+                         Vec3f(jaw * 0.5f - 2.0f, -80.0f, 26.0f),
+                         Vec3f(30.0f, menton.y() + 10.0f, menton.z() - 18.0f),
+                         Vec3f(0.0f, menton.y() + 1.0f, menton.z() + 2.0f)};
+  for (int i = 0; i <= 8; ++i) {
+    // Along the polyline through the curve's points, evenly by index.
+    const float t = static_cast<float>(i) / 8.0f * 4.0f;
+    const int k = std::min(static_cast<int>(t), 3);
+    const Vec3f target = curve[k] + (t - static_cast<float>(k)) * (curve[k + 1] - curve[k]);
+    for (int side = 0; side < 2; ++side) {
+      const Vec3f mirroredTarget(side == 0 ? -target.x() : target.x(), target.y(), target.z());
+      const Vec3f hit = cast(Vec3f(0.0f, target.y(), 10.0f), mirroredTarget);
+      const int index = side == 0 ? i : 16 - i;
+      points[static_cast<std::size_t>(index)] = locate.closest("jaw_" + std::to_string(index), hit);
+    }
+  }
+  // 17-26 brows: right brow outer to inner, left brow inner to outer.
+  for (int i = 0; i < 5; ++i) {
+    const float x = 50.0f - 9.0f * static_cast<float>(i);  // outer to inner
+    const float y =
+        eye.y() + 14.0f + 4.0f * std::sin(kPi * std::clamp((x - 8.0f) / 46.0f, 0.0f, 1.0f));
+    const Vec3f right = cast(kRayCenter, Vec3f(-x, y, eye.z() + 15.0f));
+    const Vec3f left = cast(kRayCenter, Vec3f(x, y, eye.z() + 15.0f));
+    points[static_cast<std::size_t>(17 + i)] =
+        locate.closest("brow_" + std::to_string(17 + i), right);
+    points[static_cast<std::size_t>(26 - i)] =
+        locate.closest("brow_" + std::to_string(26 - i), left);
+  }
+  // 27-30 nose bridge, nasion down to the tip; 31-35 the nose's base, right to left.
+  const Vec3f tip = sculpt.noseTip();
+  const Vec3f sn = sculpt.subnasale();
+  for (int i = 0; i < 4; ++i) {
+    const float y = 18.0f + (tip.y() - 18.0f) * static_cast<float>(i) / 3.0f;
+    const Vec3f hit =
+        sculpt.castRayFromOutside(Vec3f(0.0f, y, 40.0f), Vec3f(0.0f, 0.0f, 1.0f), 140.0f);
+    points[static_cast<std::size_t>(27 + i)] =
+        locate.closest("nose_" + std::to_string(27 + i), hit);
+  }
+  const float alar = std::abs(sculpt.alare(1).x()) - 4.0f;
+  const float baseX[] = {-alar, -6.5f, 0.0f, 6.5f, alar};
+  const float baseY[] = {sn.y() + 3.0f, sn.y() + 1.0f, sn.y(), sn.y() + 1.0f, sn.y() + 3.0f};
+  for (int i = 0; i < 5; ++i) {
+    const Vec3f hit = sculpt.castRayFromOutside(Vec3f(baseX[i], baseY[i], 50.0f),
+                                                Vec3f(0.0f, 0.0f, 1.0f), 130.0f);
+    points[static_cast<std::size_t>(31 + i)] =
+        locate.closest("nose_" + std::to_string(31 + i), hit);
+  }
+  // 36-47 eyes: on the lid margins (the slit's two sides), iBUG order.
+  auto lid = [&](const std::string& name, float column, bool upper) {
+    const int c = static_cast<int>(std::floor(column));
+    const float t = column - static_cast<float>(c);
+    const int a = upper ? layout.gridVertex(c, kRowEye) : layout.lowerVertex(c, kRowEye);
+    const int b = upper ? layout.gridVertex(c + 1, kRowEye) : layout.lowerVertex(c + 1, kRowEye);
+    return locate.onEdge(name, a, b, t);
+  };
+  const float span = kColOuterCanthus - kColInnerCanthus;
+  const float in = kColInnerCanthus, out = kColOuterCanthus;
+  points[36] = locate.atVertex("eye_36", layout.gridVertex(-kColOuterCanthus, kRowEye));
+  points[37] = lid("eye_37", -(out - span / 3.0f), true);
+  points[38] = lid("eye_38", -(in + span / 3.0f), true);
+  points[39] = locate.atVertex("eye_39", layout.gridVertex(-kColInnerCanthus, kRowEye));
+  points[40] = lid("eye_40", -(in + span / 3.0f), false);
+  points[41] = lid("eye_41", -(out - span / 3.0f), false);
+  points[42] = locate.atVertex("eye_42", layout.gridVertex(kColInnerCanthus, kRowEye));
+  points[43] = lid("eye_43", in + span / 3.0f, true);
+  points[44] = lid("eye_44", out - span / 3.0f, true);
+  points[45] = locate.atVertex("eye_45", layout.gridVertex(kColOuterCanthus, kRowEye));
+  points[46] = lid("eye_46", out - span / 3.0f, false);
+  points[47] = lid("eye_47", in + span / 3.0f, false);
+  // 48-59 the lips' outer border; 60-67 the inner contour, on the mouth slit.
+  const Vec3f cornerR = sculpt.mouthCorner(0), cornerL = sculpt.mouthCorner(1);
+  points[48] = locate.closest(
+      "mouth_48", cast(Vec3f(0.0f, cornerR.y(), 40.0f), cornerR + Vec3f(-1.5f, 0.0f, 0.0f)));
+  const float upperS[] = {-0.6f, -0.28f, 0.0f, 0.28f, 0.6f};
+  for (int i = 0; i < 5; ++i) {
+    const Vec3f border = sculpt.lipBorder(true, upperS[i]);
+    points[static_cast<std::size_t>(49 + i)] = locate.closest(
+        "mouth_" + std::to_string(49 + i), cast(Vec3f(0.0f, border.y(), 40.0f), border));
+  }
+  points[54] = locate.closest(
+      "mouth_54", cast(Vec3f(0.0f, cornerL.y(), 40.0f), cornerL + Vec3f(1.5f, 0.0f, 0.0f)));
+  const float lowerS[] = {0.6f, 0.3f, 0.0f, -0.3f, -0.6f};
+  for (int i = 0; i < 5; ++i) {
+    const Vec3f border = sculpt.lipBorder(false, lowerS[i]);
+    points[static_cast<std::size_t>(55 + i)] = locate.closest(
+        "mouth_" + std::to_string(55 + i), cast(Vec3f(0.0f, border.y(), 40.0f), border));
+  }
+  auto lip = [&](const std::string& name, float column, bool upper) {
+    const int c = static_cast<int>(std::floor(column));
+    const float t = column - static_cast<float>(c);
+    const int a = upper ? layout.gridVertex(c, kRowMouth) : layout.lowerVertex(c, kRowMouth);
+    const int b =
+        upper ? layout.gridVertex(c + 1, kRowMouth) : layout.lowerVertex(c + 1, kRowMouth);
+    return locate.onEdge(name, a, b, t);
+  };
+  const float half = kColMouthCorner;
+  points[60] = locate.atVertex("mouth_60", layout.gridVertex(-kColMouthCorner, kRowMouth));
+  points[61] = lip("mouth_61", -half / 2.0f, true);
+  points[62] = lip("mouth_62", 0.0f, true);
+  points[63] = lip("mouth_63", half / 2.0f, true);
+  points[64] = locate.atVertex("mouth_64", layout.gridVertex(kColMouthCorner, kRowMouth));
+  points[65] = lip("mouth_65", half / 2.0f, false);
+  points[66] = lip("mouth_66", 0.0f, false);
+  points[67] = lip("mouth_67", -half / 2.0f, false);
+  // 68, 69 pupils: 68 in the eye ringed by 36-41 (the subject's right).
+  for (int side = 0; side < 2; ++side) {
+    Landmark pupil;
+    pupil.name = side == 0 ? "pupil_right" : "pupil_left";
+    pupil.kind = Landmark::Kind::Joint;
+    pupil.joint = 4 + side;
+    pupil.offset = Vec3f(0.0f, 0.0f, 10.3f);
+    points[static_cast<std::size_t>(68 + side)] = pupil;
+  }
+  return points;
+}
+
+/// Dense points: every other skin vertex over the face and neck, and every vertex of the
+/// lid margins and of the lips' contact line.
+std::vector<Landmark> placeDenseLandmarks(const SkinLayout& layout, const PolyMesh& skin) {
+  const SurfaceLocator locate(skin);
+  std::vector<int> vertices;
+  for (int r = 4; r <= kRowTransitionEnd + 6; r += 2) {
+    for (int c = -30; c <= 30; c += 2) {
+      vertices.push_back(layout.gridVertex(c, r));
+    }
+  }
+  for (int c = -kColOuterCanthus; c <= kColOuterCanthus; ++c) {
+    if (std::abs(c) >= kColInnerCanthus) {
+      vertices.push_back(layout.gridVertex(c, kRowEye));
+      if (layout.lowerVertex(c, kRowEye) != layout.gridVertex(c, kRowEye)) {
+        vertices.push_back(layout.lowerVertex(c, kRowEye));
+      }
+    }
+  }
+  for (int c = -kColMouthCorner; c <= kColMouthCorner; ++c) {
+    vertices.push_back(layout.gridVertex(c, kRowMouth));
+    if (layout.lowerVertex(c, kRowMouth) != layout.gridVertex(c, kRowMouth)) {
+      vertices.push_back(layout.lowerVertex(c, kRowMouth));
+    }
+  }
+  std::sort(vertices.begin(), vertices.end());
+  vertices.erase(std::unique(vertices.begin(), vertices.end()), vertices.end());
+  std::vector<Landmark> points;
+  for (int v : vertices) {
+    char name[32];
+    std::snprintf(name, sizeof name, "dense_%04zu", points.size());
+    points.push_back(locate.atVertex(name, v));
+  }
+  return points;
+}
+
+/// A smooth local displacement: Gaussian falloff of radius `radius` around `center`.
+struct Kernel {
+  Vec3f center;
+  float radius;
+  Vec3f displacement;
+  SlitSide only = SlitSide::None;  ///< restrict to one lip's side of the mouth
+};
+
+}  // namespace
+
+FaceModel createDefaultHead() {
+  const SkinLayout layout;
+  const std::vector<float> mean = meanSculptValues();
+  const HeadSculpt sculpt(mean);
+  const LidControls restLids;
+  const Placement base = place(layout, sculpt, restLids);
+
+  FaceModel model;
+  model.name = "synthface-default-head";
+  model.version = "0.1.0";
+  model.license = "CC0-1.0";
+  model.author = "SynthFace (generated procedurally)";
+
+  // Parts: skin, eyes, corneas.
+  FacePart skin;
+  skin.name = "skin";
+  skin.material = PartMaterial::Skin;
+  skin.mesh = layout.mesh();
+  skin.mesh.positions = base.skin;
+  skin.firstVertex = 0;
+  model.parts.push_back(skin);
+  int next = skin.mesh.vertexCount();
+  const char* eyeNames[] = {"eye_right", "eye_left"};
+  const char* corneaNames[] = {"cornea_right", "cornea_left"};
+  for (int side = 0; side < 2; ++side) {
+    FacePart eye;
+    eye.name = eyeNames[side];
+    eye.material = PartMaterial::Sclera;
+    eye.mesh = base.eyes[static_cast<std::size_t>(side)];
+    eye.firstVertex = next;
+    next += eye.mesh.vertexCount();
+    eye.faceClass.assign(static_cast<std::size_t>(eye.mesh.faceCount()),
+                         side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
+    eye.faceGrowth.assign(static_cast<std::size_t>(eye.mesh.faceCount()), kGrowthNone);
+    model.parts.push_back(eye);
+  }
+  for (int side = 0; side < 2; ++side) {
+    FacePart cornea;
+    cornea.name = corneaNames[side];
+    cornea.material = PartMaterial::Cornea;
+    cornea.mesh = base.corneas[static_cast<std::size_t>(side)];
+    cornea.firstVertex = next;
+    next += cornea.mesh.vertexCount();
+    cornea.faceClass.assign(static_cast<std::size_t>(cornea.mesh.faceCount()),
+                            side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
+    cornea.faceGrowth.assign(static_cast<std::size_t>(cornea.mesh.faceCount()), kGrowthNone);
+    model.parts.push_back(cornea);
+  }
+  const std::vector<Vec3f> rest = concatenate(base);
+
+  // Skin labels and growth regions, per face, from the sculpt's solids and the layout.
+  {
+    FacePart& part = model.parts[0];
+    const std::vector<int> offsets = part.mesh.faceOffsets();
+    const Vec3f sto = sculpt.stomion();
+    const Vec3f eyeL = sculpt.eyeCenter(1);
+    for (int f = 0; f < part.mesh.faceCount(); ++f) {
+      Vec3f center = Vec3f::Zero();
+      const int size = part.mesh.faceSizes[static_cast<std::size_t>(f)];
+      for (int k = 0; k < size; ++k) {
+        center += part.mesh.positions[static_cast<std::size_t>(
+            part.mesh
+                .faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)] + k)])];
+      }
+      center /= static_cast<float>(size);
+      LabelClass label = LabelClass::Skin;
+      std::uint8_t growth = kGrowthNone;
+      const int pocket = layout.facePocket(f);
+      const int ring = layout.facePocketRing(f);
+      if (pocket == 2) {
+        label = ring <= 1 ? (layout.faceSlitSide(f) == SlitSide::Lower ? LabelClass::BottomLip
+                                                                       : LabelClass::TopLip)
+                          : LabelClass::MouthInterior;
+      } else if (pocket >= 0) {
+        label = LabelClass::Skin;
+        growth = kGrowthLashes;
+      } else if (sculpt.lipsDistance(center) < 0.6f) {
+        label = center.y() > sto.y() ? LabelClass::TopLip : LabelClass::BottomLip;
+      } else if (sculpt.noseDistance(center) < 0.8f) {
+        label = LabelClass::Nose;
+      } else if (center.y() + 0.5f * center.z() < -85.0f ||
+                 (center.z() < 20.0f && center.y() < -60.0f)) {
+        label = LabelClass::Neck;
+      }
+      // Hair grows on the scalp above a hairline arching over the forehead and the ears.
+      const float hairline = eyeL.y() + 58.0f - 0.25f * std::max(0.0f, center.z() - 20.0f) * 0.0f;
+      const bool behindFace = center.z() < 35.0f;
+      if (label == LabelClass::Skin && pocket < 0) {
+        if (center.y() > hairline && center.z() > 35.0f) {
+          growth |= kGrowthScalp;
+        } else if (behindFace && center.y() > -35.0f + 0.4f * std::max(0.0f, center.z()) &&
+                   !(std::abs(center.z()) < 25.0f && center.y() < 30.0f &&
+                     std::abs(center.x()) > 55.0f)) {
+          growth |= kGrowthScalp;
+        }
+        // Brows: a band over each brow ridge.
+        const float ax = std::abs(center.x());
+        const float browY =
+            eyeL.y() + 15.0f + 3.0f * std::sin(kPi * std::clamp((ax - 10.0f) / 42.0f, 0.0f, 1.0f));
+        if (ax > 9.0f && ax < 55.0f && std::abs(center.y() - browY) < 5.0f && center.z() > 55.0f) {
+          growth |= kGrowthBrows;
+        }
+        // Beard: below the cheekbones, in front of the ears, down onto the throat.
+        if (center.y() < eyeL.y() - 38.0f && center.z() > -5.0f && center.y() > -150.0f &&
+            label != LabelClass::Nose) {
+          growth |= center.y() > sto.y() && std::abs(center.x()) < 26.0f ? kGrowthMoustache
+                                                                         : kGrowthBeard;
+        }
+      }
+      part.faceClass.push_back(label);
+      part.faceGrowth.push_back(growth);
+    }
+  }
+
+  // Skeleton.
+  const Vec3f jawPivot = sculpt.jawPivot();
+  model.joints = {
+      {"chest", -1, Vec3f(0.0f, -230.0f, -15.0f), {}},
+      {"neck", 0, Vec3f(0.0f, -185.0f, -20.0f), {}},
+      {"head", 1, Vec3f(0.0f, -28.0f, -8.0f), {}},
+      {"jaw", 2, jawPivot, {}},
+      {"eye_right", 2, sculpt.eyeCenter(0), {}},
+      {"eye_left", 2, sculpt.eyeCenter(1), {}},
+  };
+  for (int side = 0; side < 2; ++side) {
+    const FacePart& eye = model.parts[static_cast<std::size_t>(1 + side)];
+    Joint& joint = model.joints[static_cast<std::size_t>(4 + side)];
+    for (int v = 0; v < eye.mesh.vertexCount(); ++v) {
+      joint.anchorVertices.push_back(eye.firstVertex + v);
+    }
+  }
+
+  // Skinning weights.
+  const int vertexCount = static_cast<int>(rest.size());
+  model.skin.joints.assign(static_cast<std::size_t>(vertexCount), {0, 0, 0, 0});
+  model.skin.weights.assign(static_cast<std::size_t>(vertexCount), {0.0f, 0.0f, 0.0f, 0.0f});
+  std::vector<float> jawWeight(static_cast<std::size_t>(vertexCount), 0.0f);
+  {
+    const Vec3f sto = sculpt.stomion();
+    for (int v = 0; v < vertexCount; ++v) {
+      const Vec3f& p = rest[static_cast<std::size_t>(v)];
+      std::array<float, 6> w{};
+      const float neck = smoothstep(-235.0f, -170.0f, p.y());
+      const float head = smoothstep(-125.0f, -70.0f, p.y() + 0.5f * p.z());
+      float jaw = smoothstep(-1.0f, 5.0f, sto.y() + 1.0f - p.y()) *
+                  smoothstep(-8.0f, 15.0f, p.z()) *
+                  smoothstep(-165.0f, -88.0f, p.y() + 0.6f * p.z());
+      if (v < layout.mesh().vertexCount()) {
+        const SlitSide side = layout.mouthSide(v);
+        if (side == SlitSide::Upper)
+          jaw = 0.0f;
+        if (side == SlitSide::Lower)
+          jaw = 1.0f;
+      }
+      jawWeight[static_cast<std::size_t>(v)] = jaw * head * neck;
+      w[0] = 1.0f - neck;
+      w[1] = neck * (1.0f - head);
+      w[2] = neck * head * (1.0f - jaw);
+      w[3] = neck * head * jaw;
+      // Eyelids follow the gaze a little.
+      if (v < layout.mesh().vertexCount() && layout.eyeOf(v) >= 0) {
+        const float follow = layout.eyeSide(v) == SlitSide::Lower ? 0.15f : 0.3f;
+        w[static_cast<std::size_t>(4 + layout.eyeOf(v))] = follow * w[2];
+        w[2] *= 1.0f - follow;
+      }
+      // Eyeballs and corneas turn with their eye.
+      for (int side = 0; side < 2; ++side) {
+        for (const FacePart* part : {&model.parts[static_cast<std::size_t>(1 + side)],
+                                     &model.parts[static_cast<std::size_t>(3 + side)]}) {
+          if (v >= part->firstVertex && v < part->firstVertex + part->mesh.vertexCount()) {
+            w = {};
+            w[static_cast<std::size_t>(4 + side)] = 1.0f;
+          }
+        }
+      }
+      // Keep the four largest influences, renormalised.
+      std::array<int, 6> order{0, 1, 2, 3, 4, 5};
+      std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return w[static_cast<std::size_t>(a)] > w[static_cast<std::size_t>(b)];
+      });
+      float sum = 0.0f;
+      for (int k = 0; k < 4; ++k)
+        sum += w[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])];
+      for (int k = 0; k < 4; ++k) {
+        const int j = order[static_cast<std::size_t>(k)];
+        model.skin.joints[static_cast<std::size_t>(v)][static_cast<std::size_t>(k)] = j;
+        model.skin.weights[static_cast<std::size_t>(v)][static_cast<std::size_t>(k)] =
+            w[static_cast<std::size_t>(j)] / sum;
+      }
+    }
+  }
+
+  // Identity: one mode per sculpt parameter, by central differences over one SD.
+  const auto parameters = sculptParameters();
+  model.identity.resize(parameters.size());
+  oneapi::tbb::parallel_for(std::size_t{0}, parameters.size(), [&](std::size_t k) {
+    std::vector<float> plus = mean, minus = mean;
+    plus[k] += 0.5f * parameters[k].sd;
+    minus[k] -= 0.5f * parameters[k].sd;
+    const std::vector<Vec3f> up =
+        concatenate(place(layout, HeadSculpt(plus), restLids, &base.skin));
+    const std::vector<Vec3f> down =
+        concatenate(place(layout, HeadSculpt(minus), restLids, &base.skin));
+    MorphTarget mode = difference(parameters[k].name, parameters[k].group, up, down, 1.0f);
+    mode.sigma = parameters[k].sd;
+    model.identity[k] = std::move(mode);
+  });
+
+  // Expressions. Lids move by rebuilding the lids; the rest are smooth local displacements.
+  const char* sideNames[] = {"Right", "Left"};
+  for (int side = 0; side < 2; ++side) {
+    const std::size_t s = static_cast<std::size_t>(side);
+    LidControls blink = restLids;
+    blink.upper[s] = 0.0f;
+    model.expressions.push_back(difference(std::string("eyeBlink") + sideNames[side], "eyes",
+                                           concatenate(place(layout, sculpt, blink, &base.skin)),
+                                           rest, 1.0f));
+    LidControls wide = restLids;
+    wide.upper[s] = 1.35f;
+    model.expressions.push_back(difference(std::string("eyeWide") + sideNames[side], "eyes",
+                                           concatenate(place(layout, sculpt, wide, &base.skin)),
+                                           rest, 1.0f));
+    LidControls squint = restLids;
+    squint.upper[s] = 0.85f;
+    squint.lower[s] = 0.35f;
+    model.expressions.push_back(difference(std::string("eyeSquint") + sideNames[side], "eyes",
+                                           concatenate(place(layout, sculpt, squint, &base.skin)),
+                                           rest, 1.0f));
+  }
+
+  // The jaw: 20 degrees open about the hinge, carried by the jaw's skinning weights.
+  auto jawMotion = [&](const std::string& name, const Eigen::Affine3f& motion) {
+    std::vector<Vec3f> moved = rest;
+    for (std::size_t v = 0; v < moved.size(); ++v) {
+      const Vec3f target = motion * rest[v];
+      moved[v] = rest[v] + jawWeight[v] * (target - rest[v]);
+    }
+    model.expressions.push_back(difference(name, "jaw", moved, rest, 1.0f));
+  };
+  auto about = [&](const Eigen::Matrix3f& rotation) {
+    Eigen::Affine3f motion = Eigen::Affine3f::Identity();
+    motion.translate(jawPivot);
+    motion.rotate(rotation);
+    motion.translate(-jawPivot);
+    return motion;
+  };
+  // Opening, the condyles glide forward as the jaw turns.
+  {
+    Eigen::Affine3f open = Eigen::Affine3f::Identity();
+    open.translate(Vec3f(0.0f, 0.0f, 4.0f));
+    jawMotion("jawOpen",
+              open * about(Eigen::AngleAxisf(radians(20.0f), Vec3f::UnitX()).toRotationMatrix()));
+  }
+  jawMotion("jawLeft", about(Eigen::AngleAxisf(radians(6.0f), Vec3f::UnitY()).toRotationMatrix()));
+  jawMotion("jawRight",
+            about(Eigen::AngleAxisf(radians(-6.0f), Vec3f::UnitY()).toRotationMatrix()));
+  {
+    Eigen::Affine3f forward = Eigen::Affine3f::Identity();
+    forward.translate(Vec3f(0.0f, 0.0f, 4.0f));
+    jawMotion("jawForward", forward);
+  }
+
+  // Soft-tissue expressions from kernels placed on the sculpt's landmarks.
+  auto kernelExpression = [&](const std::string& name, const std::string& group,
+                              const std::vector<Kernel>& kernels) {
+    std::vector<Vec3f> moved = rest;
+    for (int v = 0; v < layout.mesh().vertexCount(); ++v) {
+      const Vec3f& p = rest[static_cast<std::size_t>(v)];
+      const SlitSide lip = layout.mouthSide(v);
+      Vec3f offset = Vec3f::Zero();
+      for (const Kernel& kernel : kernels) {
+        if (kernel.only != SlitSide::None) {
+          // Keep each lip's motion on its own side of the mouth.
+          const bool upper =
+              lip == SlitSide::Upper || (lip == SlitSide::None && p.y() > sculpt.stomion().y());
+          if ((kernel.only == SlitSide::Upper) != upper) {
+            continue;
+          }
+        }
+        const float falloff =
+            std::exp(-(p - kernel.center).squaredNorm() / (kernel.radius * kernel.radius));
+        offset += falloff * kernel.displacement;
+      }
+      moved[static_cast<std::size_t>(v)] = p + offset;
+    }
+    model.expressions.push_back(difference(name, group, moved, rest, 1.0f));
+  };
+  const Vec3f sto = sculpt.stomion();
+  const Vec3f eyeL = sculpt.eyeCenter(1);
+  const Vec3f sn = sculpt.subnasale();
+  for (int side = 0; side < 2; ++side) {
+    const float sx = side == 0 ? -1.0f : 1.0f;
+    const Vec3f corner = sculpt.mouthCorner(side);
+    const Vec3f cheek(sx * 34.0f, eyeL.y() - 32.0f, eyeL.z() + 12.0f);
+    const std::string n = sideNames[side];
+    kernelExpression("mouthSmile" + n, "mouth",
+                     {{corner, 13.0f, Vec3f(sx * 5.0f, 6.5f, -2.5f)},
+                      {cheek, 17.0f, Vec3f(sx * 0.8f, 3.5f, 2.0f)}});
+    kernelExpression("mouthFrown" + n, "mouth",
+                     {{corner, 12.0f, Vec3f(sx * 0.5f, -5.0f, -0.5f)},
+                      {corner + Vec3f(0.0f, -12.0f, 0.0f), 12.0f, Vec3f(0.0f, -2.0f, 1.0f)}});
+    kernelExpression("mouthStretch" + n, "mouth",
+                     {{corner, 13.0f, Vec3f(sx * 5.0f, -3.0f, -1.5f)}});
+    kernelExpression("mouthDimple" + n, "mouth", {{corner, 8.0f, Vec3f(sx * 1.5f, 0.5f, -3.0f)}});
+    kernelExpression(
+        "mouthPress" + n, "mouth",
+        {{corner + Vec3f(-sx * 8.0f, 0.0f, 3.0f), 9.0f, Vec3f(0.0f, -1.2f, -0.8f), SlitSide::Upper},
+         {corner + Vec3f(-sx * 8.0f, 0.0f, 3.0f), 9.0f, Vec3f(0.0f, 1.2f, -0.8f),
+          SlitSide::Lower}});
+    kernelExpression("mouthUpperUp" + n, "mouth",
+                     {{Vec3f(sx * 11.0f, sto.y() + 5.0f, sto.z()), 10.0f, Vec3f(0.0f, 4.0f, 1.0f),
+                       SlitSide::Upper}});
+    kernelExpression("mouthLowerDown" + n, "mouth",
+                     {{Vec3f(sx * 11.0f, sto.y() - 6.0f, sto.z() - 1.0f), 10.0f,
+                       Vec3f(0.0f, -4.0f, 1.0f), SlitSide::Lower}});
+    kernelExpression(
+        "noseSneer" + n, "nose",
+        {{sculpt.alare(side) + Vec3f(-sx * 2.0f, 8.0f, 0.0f), 9.0f, Vec3f(0.0f, 2.5f, 1.0f)},
+         {Vec3f(sx * 15.0f, sn.y() - 5.0f, sn.z() - 8.0f), 10.0f, Vec3f(0.0f, 1.5f, 0.5f)}});
+    kernelExpression(
+        "cheekSquint" + n, "cheeks",
+        {{Vec3f(sx * 36.0f, eyeL.y() - 18.0f, eyeL.z() + 8.0f), 13.0f, Vec3f(0.0f, 2.5f, 1.0f)}});
+    kernelExpression("browDown" + n, "brows",
+                     {{Vec3f(sx * 24.0f, eyeL.y() + 17.0f, eyeL.z() + 20.0f), 15.0f,
+                       Vec3f(-sx * 2.0f, -4.5f, 1.0f)}});
+    kernelExpression(
+        "browOuterUp" + n, "brows",
+        {{Vec3f(sx * 44.0f, eyeL.y() + 17.0f, eyeL.z() + 10.0f), 14.0f, Vec3f(0.0f, 5.0f, 0.0f)}});
+    kernelExpression("mouth" + n, "mouth", {{sto, 22.0f, Vec3f(sx * 6.0f, 0.0f, -1.0f)}});
+  }
+  kernelExpression(
+      "browInnerUp", "brows",
+      {{Vec3f(-15.0f, eyeL.y() + 17.0f, eyeL.z() + 22.0f), 12.0f, Vec3f(0.0f, 5.5f, 0.0f)},
+       {Vec3f(15.0f, eyeL.y() + 17.0f, eyeL.z() + 22.0f), 12.0f, Vec3f(0.0f, 5.5f, 0.0f)}});
+  kernelExpression(
+      "cheekPuff", "cheeks",
+      {{sculpt.mouthCorner(0) + Vec3f(-16.0f, 2.0f, -12.0f), 18.0f, Vec3f(-7.0f, 0.0f, 3.0f)},
+       {sculpt.mouthCorner(1) + Vec3f(16.0f, 2.0f, -12.0f), 18.0f, Vec3f(7.0f, 0.0f, 3.0f)}});
+  kernelExpression("mouthPucker", "mouth",
+                   {{sculpt.mouthCorner(0), 11.0f, Vec3f(7.0f, 0.0f, 3.0f)},
+                    {sculpt.mouthCorner(1), 11.0f, Vec3f(-7.0f, 0.0f, 3.0f)},
+                    {sto, 13.0f, Vec3f(0.0f, 0.0f, 4.0f)}});
+  kernelExpression(
+      "mouthFunnel", "mouth",
+      {{sculpt.mouthCorner(0), 11.0f, Vec3f(5.0f, 0.0f, 2.0f)},
+       {sculpt.mouthCorner(1), 11.0f, Vec3f(-5.0f, 0.0f, 2.0f)},
+       {sto + Vec3f(0.0f, 4.0f, 0.0f), 11.0f, Vec3f(0.0f, 2.5f, 3.5f), SlitSide::Upper},
+       {sto + Vec3f(0.0f, -4.0f, 0.0f), 11.0f, Vec3f(0.0f, -2.5f, 3.5f), SlitSide::Lower}});
+  kernelExpression(
+      "mouthRollUpper", "mouth",
+      {{sto + Vec3f(0.0f, 4.0f, 0.0f), 12.0f, Vec3f(0.0f, -2.0f, -3.0f), SlitSide::Upper}});
+  kernelExpression(
+      "mouthRollLower", "mouth",
+      {{sto + Vec3f(0.0f, -4.0f, 0.0f), 12.0f, Vec3f(0.0f, 2.0f, -3.0f), SlitSide::Lower}});
+  kernelExpression(
+      "mouthShrugUpper", "mouth",
+      {{sto + Vec3f(0.0f, 5.0f, 0.0f), 13.0f, Vec3f(0.0f, 2.0f, 2.0f), SlitSide::Upper}});
+  kernelExpression(
+      "mouthShrugLower", "mouth",
+      {{sto + Vec3f(0.0f, -6.0f, 0.0f), 13.0f, Vec3f(0.0f, 3.0f, 1.5f), SlitSide::Lower},
+       {sculpt.chin() + Vec3f(0.0f, 15.0f, 10.0f), 14.0f, Vec3f(0.0f, 2.0f, 1.0f)}});
+
+  model.landmarks = placeLandmarks(layout, model.parts[0].mesh, sculpt);
+  model.denseLandmarks = placeDenseLandmarks(layout, model.parts[0].mesh);
+  return model;
+}
+
+}  // namespace sf

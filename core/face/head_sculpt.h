@@ -1,0 +1,115 @@
+#pragma once
+
+#include "face/poly_mesh.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sf {
+
+/// One parameter of the procedural head: a measurement or a shape control, with the adult
+/// mean and standard deviation it is sampled with (millimetres, degrees, or unitless).
+struct SculptParameter {
+  const char* name;   ///< identity mode name, such as "nose_width"
+  const char* group;  ///< region: "global", "forehead", "eyes", "nose", "cheeks", ...
+  float mean;
+  float sd;
+  const char* unit;  ///< "mm", "deg" or "" for unitless controls
+};
+
+/// The procedural head's parameters, in a fixed order; identity mode k of the default
+/// model is parameter k moved by one standard deviation. Means and SDs follow published
+/// adult measurements (see ../shared/specs/anthropometry.md: ANSUR II, 3DFN, NIOSH).
+std::span<const SculptParameter> sculptParameters();
+
+/// Index of a parameter by name; SF_CHECKs that it exists.
+int sculptParameterIndex(const char* name);
+
+/// The parameters' means, the average adult head.
+std::vector<float> meanSculptValues();
+
+/// A signed distance field of an adult head, neck and shoulders, built from smooth unions
+/// of simple solids placed from the parameters. Negative inside. Millimetres; y up, the
+/// face looking along +z, x toward the subject's left, origin between the ear canals.
+/// It is a form reference for the default head's mesh, which is projected onto it.
+class HeadSculpt {
+public:
+  explicit HeadSculpt(std::span<const float> values);
+
+  /// Signed distance (approximate, but a lower bound within the blend radii).
+  float distance(const Vec3f& p) const;
+  /// Gradient of distance() by central differences, normalised.
+  Vec3f normal(const Vec3f& p) const;
+
+  /// Anchors the mesh layout follows.
+  Vec3f eyeCenter(int side) const { return m_eye[side]; }  ///< side 0: right (-x), 1: left
+  float eyeballRadius() const { return 12.0f; }
+  float lidShellRadius() const { return m_lidRadius; }
+  Vec3f innerCanthus(int side) const { return m_innerCanthus[side]; }
+  Vec3f outerCanthus(int side) const { return m_outerCanthus[side]; }
+  float fissureHeight() const { return m_fissureHeight; }
+  Vec3f mouthCorner(int side) const { return m_mouthCorner[side]; }
+  Vec3f stomion() const { return m_stomion; }
+  Vec3f noseTip() const { return m_noseTip; }
+  Vec3f subnasale() const { return m_subnasale; }
+  Vec3f alare(int side) const { return m_alare[side]; }
+  Vec3f chin() const { return m_chin; }
+  Vec3f jawPivot() const { return m_jawPivot; }
+  Vec3f earCanal(int side) const { return m_earCanal[side]; }
+  float value(const char* name) const;
+
+  /// The first point where the surface is crossed leaving the solid along the ray from
+  /// `origin` (inside the head) in direction `direction` (unit); the search starts at
+  /// `startDistance` along the ray, backing off toward the origin while that is outside.
+  Vec3f castRay(const Vec3f& origin, const Vec3f& direction, float startDistance = 0.0f) const;
+  /// The outermost surface point along the ray within `maxDistance` of `origin`: marching
+  /// in from there, the first point where the solid is entered. Falls back to castRay()
+  /// when the point at `maxDistance` is inside. Sees past hollows inside the solid.
+  Vec3f castRayFromOutside(const Vec3f& origin, const Vec3f& direction, float maxDistance) const;
+  /// The same as castRay, returning the distance along the ray.
+  float castRayDistance(const Vec3f& origin, const Vec3f& direction,
+                        float startDistance = 0.0f) const;
+
+  /// Distance to the lips' and the nose's solids alone (for labelling surface regions).
+  float lipsDistance(const Vec3f& p) const;
+  float noseDistance(const Vec3f& p) const;
+  /// The lip's outer border (vermilion edge) at s in [-1, 1] across the mouth.
+  Vec3f lipBorder(bool upper, float s) const;
+
+private:
+  struct Ellipsoid {
+    Vec3f center;
+    Vec3f radii;
+  };
+  struct Capsule {
+    Vec3f a, b;
+    float ra, rb;
+  };
+
+  float faceDistance(const Vec3f& p) const;
+  float neckDistance(const Vec3f& p) const;
+
+  std::vector<float> m_values;
+  float m_lidRadius = 12.9f;
+  float m_fissureHeight = 10.0f;
+  Vec3f m_eye[2];
+  Vec3f m_innerCanthus[2], m_outerCanthus[2];
+  Vec3f m_mouthCorner[2];
+  Vec3f m_stomion, m_noseTip, m_subnasale, m_alare[2], m_chin, m_jawPivot, m_earCanal[2];
+
+  // Solids, placed by the constructor.
+  Ellipsoid m_cranium, m_forehead, m_occiput, m_midface, m_mandible, m_chinBall, m_muzzle,
+      m_noseBase;
+  Ellipsoid m_cheekbone[2], m_malar[2], m_orbit[2], m_adamsApple, m_chest, m_buccal[2];
+  Capsule m_browRidge[2], m_jawLine[2], m_ramus[2], m_neck, m_shoulders, m_sternoMastoid[2];
+  Capsule m_noseBridge, m_columella;
+  Ellipsoid m_noseTipBall, m_ala[2];
+  std::vector<Capsule> m_upperLip, m_lowerLip;
+  float m_masculinity = 0.0f, m_weight = 0.0f, m_age = 0.0f;
+  float m_neckSquash = 1.0f, m_philtrumHalfWidth = 6.0f;
+  Vec3f m_noseBound{0, 0, 0};
+  float m_noseBoundRadius = 0.0f, m_lipsBoundRadius = 0.0f;
+};
+
+}  // namespace sf

@@ -1,0 +1,142 @@
+#include "render/model_sheet.h"
+
+#include "face/face_geometry.h"
+#include "render/contact_sheet.h"
+#include "render/preview_renderer.h"
+#include "util/error.h"
+
+#include <functional>
+#include <string>
+
+namespace sf {
+
+namespace {
+
+/// The faces of `mesh` for which `keep(face)` holds, sharing its vertices.
+PolyMesh selectFaces(const PolyMesh& mesh, const std::function<bool(int)>& keep) {
+  PolyMesh out;
+  out.positions = mesh.positions;
+  const std::vector<int> offsets = mesh.faceOffsets();
+  for (int f = 0; f < mesh.faceCount(); ++f) {
+    if (!keep(f)) {
+      continue;
+    }
+    const int size = mesh.faceSizes[static_cast<std::size_t>(f)];
+    out.faceSizes.push_back(size);
+    const auto begin = mesh.faceIndices.begin() + offsets[static_cast<std::size_t>(f)];
+    out.faceIndices.insert(out.faceIndices.end(), begin, begin + size);
+  }
+  return out;
+}
+
+/// Mean UV v of a face of a mesh with face-varying UVs (0 without UVs).
+float faceV(const PolyMesh& mesh, const std::vector<int>& offsets, int face) {
+  if (mesh.uvIndices.empty()) {
+    return 0.0f;
+  }
+  const int size = mesh.faceSizes[static_cast<std::size_t>(face)];
+  float sum = 0.0f;
+  for (int k = 0; k < size; ++k) {
+    const int uv =
+        mesh.uvIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(face)] + k)];
+    sum += mesh.uvs[static_cast<std::size_t>(uv)].y();
+  }
+  return sum / static_cast<float>(size);
+}
+
+}  // namespace
+
+Image renderModelSheet(const FaceModel& model, const ModelSheetOptions& options) {
+  if (options.count < 1 || options.count > 1024) {
+    throw Error("sheet: count must be 1..1024, got " + std::to_string(options.count));
+  }
+  if (options.tileSize < 32 || options.tileSize > 4096) {
+    throw Error("sheet: tile size must be 32..4096, got " + std::to_string(options.tileSize));
+  }
+  const FaceGeometry geometry = FaceGeometry::create(model, options.subdivisionLevel);
+  const struct {
+    float yaw;
+    const char* name;
+  } views[] = {{0.0f, "front"}, {40.0f, "3/4"}, {90.0f, "side"}};
+
+  std::vector<Image> tiles;
+  std::vector<std::string> captions;
+  for (int i = 0; i < options.count; ++i) {
+    const FaceState state =
+        options.neutralFirst && i == 0
+            ? FaceState{}
+            : randomFaceState(model, options.seed, static_cast<std::uint64_t>(i), options.random);
+    const PosedFace posed = geometry.pose(state);
+
+    // Split the parts into preview materials: skin, lips, mouth, sclera, iris, pupil, cornea.
+    std::vector<PolyMesh> meshes;
+    std::vector<PreviewMesh> previews;
+    meshes.reserve(8 * model.parts.size());
+    auto add = [&](PolyMesh mesh, Vec3f albedo, float specular, float roughness, bool clear) {
+      if (mesh.faceCount() == 0) {
+        return;
+      }
+      meshes.push_back(std::move(mesh));
+      previews.push_back({nullptr, albedo, specular, roughness, clear});
+    };
+    for (std::size_t p = 0; p < model.parts.size(); ++p) {
+      const FacePart& part = model.parts[p];
+      const PolyMesh& mesh = posed.parts[p];
+      const std::vector<int>& parents = geometry.faceParents(static_cast<int>(p));
+      auto labelOf = [&](int f) {
+        return part.faceClass[static_cast<std::size_t>(parents[static_cast<std::size_t>(f)])];
+      };
+      switch (part.material) {
+        case PartMaterial::Skin: {
+          add(selectFaces(mesh,
+                          [&](int f) {
+                            const LabelClass c = labelOf(f);
+                            return c != LabelClass::TopLip && c != LabelClass::BottomLip &&
+                                   c != LabelClass::MouthInterior;
+                          }),
+              Vec3f(0.62f, 0.42f, 0.33f), 0.5f, 0.5f, false);
+          add(selectFaces(mesh,
+                          [&](int f) {
+                            const LabelClass c = labelOf(f);
+                            return c == LabelClass::TopLip || c == LabelClass::BottomLip;
+                          }),
+              Vec3f(0.55f, 0.25f, 0.23f), 0.6f, 0.35f, false);
+          add(selectFaces(mesh, [&](int f) { return labelOf(f) == LabelClass::MouthInterior; }),
+              Vec3f(0.25f, 0.06f, 0.06f), 0.3f, 0.5f, false);
+          break;
+        }
+        case PartMaterial::Sclera: {
+          const std::vector<int> offsets = mesh.faceOffsets();
+          add(selectFaces(mesh, [&](int f) { return faceV(mesh, offsets, f) > 0.34f; }),
+              Vec3f(0.80f, 0.78f, 0.74f), 0.4f, 0.3f, false);
+          add(selectFaces(mesh,
+                          [&](int f) {
+                            const float v = faceV(mesh, offsets, f);
+                            return v > 0.13f && v <= 0.34f;
+                          }),
+              Vec3f(0.20f, 0.11f, 0.05f), 0.3f, 0.4f, false);
+          add(selectFaces(mesh, [&](int f) { return faceV(mesh, offsets, f) <= 0.13f; }),
+              Vec3f(0.01f, 0.01f, 0.01f), 0.2f, 0.4f, false);
+          break;
+        }
+        case PartMaterial::Cornea: add(mesh, Vec3f(1.0f, 1.0f, 1.0f), 1.0f, 0.05f, true); break;
+        default: add(mesh, Vec3f(0.7f, 0.7f, 0.65f), 0.4f, 0.4f, false); break;
+      }
+    }
+    for (std::size_t m = 0; m < meshes.size(); ++m) {
+      previews[m].mesh = &meshes[m];
+    }
+
+    for (const auto& view : views) {
+      // Framed on the head: the crown to below the chin, neck and shoulders cropped.
+      const PreviewCamera camera =
+          PreviewCamera::orbit(Vec3f(0.0f, -10.0f, 20.0f), view.yaw, 4.0f, 900.0f, 20.0f);
+      tiles.push_back(renderPreview(previews, camera, options.tileSize, options.tileSize));
+      captions.push_back("#" + std::to_string(i) + " " + view.name);
+    }
+  }
+  const int columns = 3 * std::max(1, options.facesPerRow);
+  return composeContactSheet(tiles, captions, columns);
+}
+
+}  // namespace sf

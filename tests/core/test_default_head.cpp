@@ -1,0 +1,397 @@
+// Tests of the built-in head: what an artist or a researcher would notice about it.
+
+#include "face/default_head.h"
+#include "face/face_geometry.h"
+#include "face/face_model.h"
+#include "face/model_export.h"
+#include "face/model_store.h"
+#include "render/embree_accel.h"
+
+#include <assimp/scene.h>
+#include <assimp/Importer.hpp>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <array>
+#include <map>
+#include <random>
+
+using namespace sf;
+
+namespace {
+
+/// The model is built once per test run (and cached on disk between runs).
+const FaceModel& model() {
+  static const FaceModel instance = loadFaceModel("default");
+  return instance;
+}
+
+const FaceGeometry& geometry() {
+  static const FaceGeometry instance = FaceGeometry::create(model(), 1);
+  return instance;
+}
+
+FaceState withExpression(const std::string& name, float weight) {
+  FaceState state;
+  state.expression.assign(model().expressions.size(), 0.0f);
+  const int index = model().findExpression(name);
+  if (index < 0) {
+    qFatal("no expression %s", name.c_str());
+  }
+  state.expression[static_cast<std::size_t>(index)] = weight;
+  return state;
+}
+
+/// Unit face normals of one part's control faces (Newell's method, about the first corner
+/// so that small faces far from the origin keep their precision).
+std::vector<Vec3f> faceNormals(const FacePart& part, std::span<const Vec3f> global) {
+  std::vector<Vec3f> normals;
+  const std::vector<int> offsets = part.mesh.faceOffsets();
+  for (int f = 0; f < part.mesh.faceCount(); ++f) {
+    const int size = part.mesh.faceSizes[static_cast<std::size_t>(f)];
+    const auto at = [&](int corner) {
+      return global[static_cast<std::size_t>(
+          part.firstVertex + part.mesh.faceIndices[static_cast<std::size_t>(
+                                 offsets[static_cast<std::size_t>(f)] + corner % size)])];
+    };
+    Vec3f n = Vec3f::Zero();
+    for (int k = 1; k + 1 < size; ++k) {
+      n += (at(k) - at(0)).cross(at(k + 1) - at(0));
+    }
+    normals.push_back(n.normalized());
+  }
+  return normals;
+}
+
+/// Per face of a part, the faces that share an edge with it.
+std::vector<std::vector<int>> faceNeighbours(const FacePart& part) {
+  const std::vector<int> offsets = part.mesh.faceOffsets();
+  std::map<std::pair<int, int>, std::vector<int>> edges;
+  for (int f = 0; f < part.mesh.faceCount(); ++f) {
+    const int size = part.mesh.faceSizes[static_cast<std::size_t>(f)];
+    for (int k = 0; k < size; ++k) {
+      const int a =
+          part.mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)] + k)];
+      const int b = part.mesh.faceIndices[static_cast<std::size_t>(
+          offsets[static_cast<std::size_t>(f)] + (k + 1) % size)];
+      edges[{std::min(a, b), std::max(a, b)}].push_back(f);
+    }
+  }
+  std::vector<std::vector<int>> neighbours(static_cast<std::size_t>(part.mesh.faceCount()));
+  for (const auto& [edge, faces] : edges) {
+    for (int f : faces) {
+      for (int g : faces) {
+        if (f != g) {
+          neighbours[static_cast<std::size_t>(f)].push_back(g);
+        }
+      }
+    }
+  }
+  return neighbours;
+}
+
+/// Faces that fold over: facing along their neighbours at rest, against them when posed.
+/// `where` receives the part and position of the first.
+int invertedFaces(std::span<const Vec3f> posed, QString* where = nullptr) {
+  const std::vector<Vec3f> rest = model().restPositions();
+  int inverted = 0;
+  for (const FacePart& part : model().parts) {
+    const std::vector<Vec3f> before = faceNormals(part, rest);
+    const std::vector<Vec3f> after = faceNormals(part, posed);
+    const std::vector<std::vector<int>> neighbours = faceNeighbours(part);
+    for (std::size_t f = 0; f < before.size(); ++f) {
+      Vec3f aroundBefore = Vec3f::Zero(), aroundAfter = Vec3f::Zero();
+      for (int g : neighbours[f]) {
+        aroundBefore += before[static_cast<std::size_t>(g)];
+        aroundAfter += after[static_cast<std::size_t>(g)];
+      }
+      // Turned over, not merely tilted in a crease: clearly along its neighbours at rest,
+      // clearly against them posed.
+      if (before[f].dot(aroundBefore.normalized()) > 0.5f &&
+          after[f].dot(aroundAfter.normalized()) < -0.2f) {
+        if (inverted++ == 0 && where) {
+          const int corner =
+              part.mesh.faceIndices[static_cast<std::size_t>(part.mesh.faceOffsets()[f])];
+          const Vec3f p = rest[static_cast<std::size_t>(part.firstVertex + corner)];
+          *where = QString("%1 face %2 near (%3, %4, %5)")
+                       .arg(QString::fromStdString(part.name))
+                       .arg(f)
+                       .arg(p.x(), 0, 'f', 1)
+                       .arg(p.y(), 0, 'f', 1)
+                       .arg(p.z(), 0, 'f', 1);
+        }
+      }
+    }
+  }
+  return inverted;
+}
+
+/// The distance from each eye's pivot to the visible lid margins (skin vertices where the
+/// lid's outer skin meets its inner surface, which carries the lashes), over both eyes.
+float lidMarginToEye(const PosedFace& posed) {
+  const FacePart& skin = model().parts[0];
+  const std::vector<int> offsets = skin.mesh.faceOffsets();
+  std::vector<int> touches(static_cast<std::size_t>(skin.mesh.vertexCount()), 0);
+  for (int f = 0; f < skin.mesh.faceCount(); ++f) {
+    const bool lashes = skin.faceGrowth[static_cast<std::size_t>(f)] & kGrowthLashes;
+    for (int k = 0; k < skin.mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+      touches[static_cast<std::size_t>(skin.mesh.faceIndices[static_cast<std::size_t>(
+          offsets[static_cast<std::size_t>(f)] + k)])] |= lashes ? 1 : 2;
+    }
+  }
+  float nearest = 1e9f;
+  for (int side = 0; side < 2; ++side) {
+    const Vec3f pivot = posed.skeleton.positions[static_cast<std::size_t>(
+        model().findJoint(side == 0 ? "eye_right" : "eye_left"))];
+    for (int v = 0; v < skin.mesh.vertexCount(); ++v) {
+      if (touches[static_cast<std::size_t>(v)] == 3) {
+        nearest =
+            std::min(nearest, (posed.controlPositions[static_cast<std::size_t>(v)] - pivot).norm());
+      }
+    }
+  }
+  return nearest;
+}
+
+}  // namespace
+
+class TestDefaultHead : public QObject {
+  Q_OBJECT
+
+private slots:
+  void hasTheCountsTheProductPromises();
+  void zeroCoefficientsGiveTheTemplate();
+  void isLeftRightSymmetric();
+  void openingTheJawWidensTheLipGap();
+  void closingTheLidsCoversTheIris();
+  void landmarksFollowTheSurface();
+  void threeSigmaIdentitiesStayValid();
+  void fullExpressionsStayValid();
+  void gltfExportReimportsWithTargets();
+  void generationIsDeterministic();
+};
+
+void TestDefaultHead::hasTheCountsTheProductPromises() {
+  const FaceModel& m = model();
+  validateFaceModel(m, "default");
+  QVERIFY(m.identity.size() >= 64);
+  QVERIFY(m.expressions.size() >= 40);
+  QCOMPARE(m.landmarks.size(), std::size_t{70});
+  QVERIFY(m.denseLandmarks.size() >= 500);
+  for (const char* joint : {"neck", "head", "jaw", "eye_left", "eye_right"}) {
+    QVERIFY2(m.findJoint(joint) >= 0, joint);
+  }
+  for (const char* part : {"skin", "eye_left", "eye_right", "cornea_left", "cornea_right"}) {
+    QVERIFY2(m.findPart(part) >= 0, part);
+  }
+  // Every label class of a face's skin appears.
+  std::array<int, 256> counts{};
+  for (LabelClass label : m.parts[0].faceClass) {
+    ++counts[static_cast<std::size_t>(label)];
+  }
+  for (LabelClass label : {LabelClass::Skin, LabelClass::Nose, LabelClass::TopLip,
+                           LabelClass::BottomLip, LabelClass::MouthInterior, LabelClass::Neck}) {
+    QVERIFY2(counts[static_cast<std::size_t>(label)] > 0,
+             qPrintable(QString("no faces of class %1").arg(static_cast<int>(label))));
+  }
+}
+
+void TestDefaultHead::zeroCoefficientsGiveTheTemplate() {
+  std::vector<Vec3f> positions;
+  geometry().evaluator().evaluate(FaceState{}, positions);
+  QCOMPARE(positions, model().restPositions());
+}
+
+void TestDefaultHead::isLeftRightSymmetric() {
+  // Every skin vertex has a mirror image (x -> -x) among the skin's vertices.
+  const std::vector<Vec3f>& points = model().parts[0].mesh.positions;
+  std::vector<Vec3f> sorted = points;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Vec3f& a, const Vec3f& b) { return a.y() < b.y(); });
+  float worst = 0.0f;
+  for (const Vec3f& p : points) {
+    const Vec3f mirror(-p.x(), p.y(), p.z());
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), mirror.y() - 0.5f,
+                               [](const Vec3f& a, float y) { return a.y() < y; });
+    float best = 1e9f;
+    for (; it != sorted.end() && it->y() <= mirror.y() + 0.5f; ++it) {
+      best = std::min(best, (*it - mirror).norm());
+    }
+    worst = std::max(worst, best);
+  }
+  QVERIFY2(worst < 0.05f, qPrintable(QString("a vertex is %1 mm from its mirror").arg(worst)));
+}
+
+void TestDefaultHead::openingTheJawWidensTheLipGap() {
+  // Landmarks 62 and 66: the middle of the upper and the lower inner lip.
+  const PosedFace closed = geometry().pose(FaceState{});
+  const PosedFace open = geometry().pose(withExpression("jawOpen", 1.0f));
+  const float gapClosed = (closed.landmarks[62] - closed.landmarks[66]).norm();
+  const float gapOpen = (open.landmarks[62] - open.landmarks[66]).norm();
+  // At rest the lips meet; the limit surface rounds their contact into a narrow parting.
+  QVERIFY2(gapClosed < 3.0f, qPrintable(QString("closed lips %1 mm apart").arg(gapClosed)));
+  QVERIFY2(gapOpen > gapClosed + 12.0f,
+           qPrintable(QString("open lips only %1 mm apart").arg(gapOpen)));
+  // The upper lip stays: the jaw, not the head, moves.
+  QVERIFY((closed.landmarks[62] - open.landmarks[62]).norm() < 1.0f);
+}
+
+void TestDefaultHead::closingTheLidsCoversTheIris() {
+  // Look at each pupil from 40 cm in front: open, the eye is seen; blinking, the skin.
+  for (int side = 0; side < 2; ++side) {
+    const std::string name = side == 0 ? "eyeBlinkRight" : "eyeBlinkLeft";
+    for (float weight : {0.0f, 1.0f}) {
+      const PosedFace posed = geometry().pose(withExpression(name, weight));
+      EmbreeDevice device;
+      std::vector<std::vector<std::array<int, 3>>> triangles(posed.parts.size());
+      std::vector<TriangleMeshInput> inputs;
+      for (std::size_t p = 0; p < posed.parts.size(); ++p) {
+        const PolyMesh& mesh = posed.parts[p];
+        const std::vector<int> offsets = mesh.faceOffsets();
+        for (int f = 0; f < mesh.faceCount(); ++f) {
+          const int* c =
+              &mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)])];
+          triangles[p].push_back({c[0], c[1], c[2]});
+          if (mesh.faceSizes[static_cast<std::size_t>(f)] == 4) {
+            triangles[p].push_back({c[0], c[2], c[3]});
+          }
+        }
+        // Corneas are clear: leave them out.
+        if (model().parts[p].material != PartMaterial::Cornea) {
+          inputs.push_back({mesh.positions, triangles[p], true});
+        } else {
+          inputs.push_back({mesh.positions, {}, true});
+        }
+      }
+      const TriangleScene scene = TriangleScene::create(device, inputs);
+      const Vec3f pupil = posed.landmarks[static_cast<std::size_t>(68 + side)];
+      Ray ray;
+      ray.origin = pupil + Vec3f(0.0f, 0.0f, 400.0f);
+      ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
+      const RayHit hit = scene.intersect(ray);
+      QVERIFY(hit.hit());
+      const std::string seen = model().parts[hit.geomID].name;
+      const std::string expected = weight == 0.0f ? (side == 0 ? "eye_right" : "eye_left") : "skin";
+      QVERIFY2(seen == expected,
+               qPrintable(QString::fromStdString(name + " " + std::to_string(weight) +
+                                                 ": the ray meets " + seen)));
+    }
+  }
+}
+
+void TestDefaultHead::landmarksFollowTheSurface() {
+  // A longer, more protruding nose carries the nose-tip landmark (30) forward.
+  FaceState state;
+  state.identity.assign(model().identity.size(), 0.0f);
+  state.identity[static_cast<std::size_t>(model().findIdentity("nose_protrusion"))] = 2.0f;
+  const PosedFace rest = geometry().pose(FaceState{});
+  const PosedFace longer = geometry().pose(state);
+  QVERIFY2(longer.landmarks[30].z() - rest.landmarks[30].z() > 2.0f,
+           qPrintable(
+               QString("tip moved %1 mm").arg(longer.landmarks[30].z() - rest.landmarks[30].z())));
+  // A wider mouth moves the mouth corners (48, 54) apart.
+  state.identity.assign(model().identity.size(), 0.0f);
+  state.identity[static_cast<std::size_t>(model().findIdentity("mouth_width"))] = 2.0f;
+  const PosedFace wide = geometry().pose(state);
+  const float before = (rest.landmarks[48] - rest.landmarks[54]).norm();
+  const float after = (wide.landmarks[48] - wide.landmarks[54]).norm();
+  QVERIFY2(after - before > 4.0f,
+           qPrintable(QString("mouth widened by %1 mm").arg(after - before)));
+  // Landmarks keep the iBUG layout: 36 (the subject's right outer eye corner) has x < 0,
+  // 45 x > 0; the chin (8) is the lowest jaw point; the nose tip is the most forward.
+  QVERIFY(rest.landmarks[36].x() < rest.landmarks[39].x());
+  QVERIFY(rest.landmarks[42].x() < rest.landmarks[45].x());
+  for (int i = 0; i <= 16; ++i) {
+    QVERIFY(rest.landmarks[8].y() <= rest.landmarks[static_cast<std::size_t>(i)].y() + 1e-3f);
+  }
+  for (int i = 0; i < 68; ++i) {
+    QVERIFY(rest.landmarks[30].z() >= rest.landmarks[static_cast<std::size_t>(i)].z() - 1e-3f);
+  }
+}
+
+void TestDefaultHead::threeSigmaIdentitiesStayValid() {
+  // Each mode alone at +-3 SD, then random identities uniform in [-3, 3] per mode. Every
+  // failure is collected, so the message lists them all.
+  struct Case {
+    QString name;
+    FaceState state;
+    bool combined;
+  };
+  std::vector<Case> cases;
+  for (std::size_t k = 0; k < model().identity.size(); ++k) {
+    for (float sign : {-3.0f, 3.0f}) {
+      FaceState state;
+      state.identity.assign(model().identity.size(), 0.0f);
+      state.identity[k] = sign;
+      cases.push_back(
+          {QString("%1 %2").arg(QString::fromStdString(model().identity[k].name)).arg(sign), state,
+           false});
+    }
+  }
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
+  for (int i = 0; i < 20; ++i) {
+    FaceState state;
+    for (std::size_t k = 0; k < model().identity.size(); ++k) {
+      state.identity.push_back(uniform(random));
+    }
+    cases.push_back({QString("random #%1").arg(i), state, true});
+  }
+  QStringList single, combined;
+  for (const Case& c : cases) {
+    const PosedFace posed = geometry().pose(c.state);
+    QString where;
+    const int inverted = invertedFaces(posed.controlPositions, &where);
+    // The eyes stay in their sockets: no lid margin cuts into the 12 mm globe.
+    const float margin = lidMarginToEye(posed);
+    if (inverted > 0 || margin <= 12.0f) {
+      (c.combined ? combined : single)
+          << QString("%1: %2 inverted (first %3), lid margin %4 mm from the eye")
+                 .arg(c.name)
+                 .arg(inverted)
+                 .arg(where)
+                 .arg(margin);
+    }
+  }
+  QVERIFY2(single.isEmpty(), qPrintable(single.join("; ")));
+  QEXPECT_FAIL("",
+               "known defect (issue 3): extreme combined identities fold a few faces where "
+               "the grid meets the sculpt's overhangs; needs global relaxation of the skin grid",
+               Continue);
+  QVERIFY2(combined.isEmpty(),
+           qPrintable(QString("%1 of 20: ").arg(combined.size()) + combined.join("; ")));
+}
+
+void TestDefaultHead::fullExpressionsStayValid() {
+  for (const MorphTarget& expression : model().expressions) {
+    const PosedFace posed = geometry().pose(withExpression(expression.name, 1.0f));
+    QString where;
+    const int inverted = invertedFaces(posed.controlPositions, &where);
+    QVERIFY2(inverted == 0,
+             qPrintable(QString::fromStdString(expression.name) +
+                        QString(": %1 inverted faces, first %2").arg(inverted).arg(where)));
+  }
+}
+
+void TestDefaultHead::gltfExportReimportsWithTargets() {
+  QTemporaryDir dir;
+  const std::string path = dir.filePath("head.glb").toStdString();
+  exportScene(buildExportScene(model(), geometry(), FaceState{}, ExportTargets::Expressions), path);
+  Assimp::Importer importer;
+  const aiScene* scene = importer.ReadFile(path, 0);
+  QVERIFY2(scene, importer.GetErrorString());
+  QCOMPARE(scene->mNumMeshes, static_cast<unsigned>(model().parts.size()));
+  for (unsigned m = 0; m < scene->mNumMeshes; ++m) {
+    QCOMPARE(scene->mMeshes[m]->mNumAnimMeshes, static_cast<unsigned>(model().expressions.size()));
+    QVERIFY(scene->mMeshes[m]->mNumBones > 0);
+  }
+}
+
+void TestDefaultHead::generationIsDeterministic() {
+  // Building the head again gives the very same model (the cache is only a shortcut).
+  QCOMPARE(createDefaultHead() == model(), true);
+}
+
+QTEST_APPLESS_MAIN(TestDefaultHead)
+#include "test_default_head.moc"
