@@ -33,11 +33,14 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/synthface-studio"
 fi
 
-# No display: the headless job.
+# No display: the headless job. Until the batch renderer lands, it renders what the core
+# already makes: a contact sheet of random faces of the built-in head.
 out="$PWD/out/first-run"
 mkdir -p "$out"
 echo "setup: no display; checking this machine and writing the first results to $out"
 "$bin/synthface" sysinfo | tee "$out/sysinfo.txt"
+"$bin/synthface" model info | tee "$out/model-info.txt"
+"$bin/synthface" model sheet --count 8 --per-row 2 --out "$out/faces.png"
 state="$PWD/build/$preset/xvfb-state"
 tests/xvfb.sh start "$state" >/dev/null
 trap 'tests/xvfb.sh stop "$state" >/dev/null' EXIT
