@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <type_traits>
 
 namespace sf::cli {
 
@@ -22,36 +23,34 @@ namespace {
 constexpr char kModelHelp[] =
     "MODEL is 'default' (the built-in head) or the path of a .sfm model file";
 
-/// Parses a whole number option, naming it in the error.
-long long wholeNumber(const ParsedArgs& args, const std::string& name, long long fallback,
-                      long long low, long long high) {
+/// Parses a number option within [low, high], naming it in the error; `fallback` when the
+/// option was not given.
+template <typename Number>
+Number numberOption(const ParsedArgs& args, const std::string& name, Number fallback, Number low,
+                    Number high) {
   if (!args.has(name)) {
     return fallback;
   }
   const std::string text = args.value(name);
-  long long value = 0;
+  Number value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-    throw Error(name + ": expected a whole number from " + std::to_string(low) + " to " +
-                std::to_string(high) + ", got '" + text + "'");
+  if (error != std::errc() || end != text.data() + text.size() || !(value >= low) ||
+      !(value <= high)) {
+    throw Error(name + ": expected " +
+                (std::is_integral_v<Number> ? "a whole number" : "a number") + " from " +
+                std::to_string(low) + " to " + std::to_string(high) + ", got '" + text + "'");
   }
   return value;
 }
 
+long long wholeNumber(const ParsedArgs& args, const std::string& name, long long fallback,
+                      long long low, long long high) {
+  return numberOption(args, name, fallback, low, high);
+}
+
 float realNumber(const ParsedArgs& args, const std::string& name, float fallback, float low,
                  float high) {
-  if (!args.has(name)) {
-    return fallback;
-  }
-  const std::string text = args.value(name);
-  float value = 0.0f;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !(value >= low) ||
-      !(value <= high)) {
-    throw Error(name + ": expected a number from " + std::to_string(low) + " to " +
-                std::to_string(high) + ", got '" + text + "'");
-  }
-  return value;
+  return numberOption(args, name, fallback, low, high);
 }
 
 int runInfo(std::span<const std::string> arguments) {

@@ -1146,32 +1146,23 @@ FaceModel createDefaultHead() {
   skin.firstVertex = 0;
   model.parts.push_back(skin);
   int next = skin.mesh.vertexCount();
-  const char* eyeNames[] = {"eye_right", "eye_left"};
-  const char* corneaNames[] = {"cornea_right", "cornea_left"};
-  for (int side = 0; side < 2; ++side) {
-    FacePart eye;
-    eye.name = eyeNames[side];
-    eye.material = PartMaterial::Sclera;
-    eye.mesh = base.eyes[static_cast<std::size_t>(side)];
-    eye.firstVertex = next;
-    next += eye.mesh.vertexCount();
-    eye.faceClass.assign(static_cast<std::size_t>(eye.mesh.faceCount()),
-                         side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
-    eye.faceGrowth.assign(static_cast<std::size_t>(eye.mesh.faceCount()), kGrowthNone);
-    model.parts.push_back(eye);
-  }
-  for (int side = 0; side < 2; ++side) {
-    FacePart cornea;
-    cornea.name = corneaNames[side];
-    cornea.material = PartMaterial::Cornea;
-    cornea.mesh = base.corneas[static_cast<std::size_t>(side)];
-    cornea.firstVertex = next;
-    next += cornea.mesh.vertexCount();
-    cornea.faceClass.assign(static_cast<std::size_t>(cornea.mesh.faceCount()),
-                            side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
-    cornea.faceGrowth.assign(static_cast<std::size_t>(cornea.mesh.faceCount()), kGrowthNone);
-    model.parts.push_back(cornea);
-  }
+  // The eyes' parts: labelled as their eye, no hair.
+  auto addEyePart = [&](const char* name, PartMaterial material, const PolyMesh& mesh, int side) {
+    FacePart part;
+    part.name = name;
+    part.material = material;
+    part.mesh = mesh;
+    part.firstVertex = next;
+    next += mesh.vertexCount();
+    part.faceClass.assign(static_cast<std::size_t>(mesh.faceCount()),
+                          side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
+    part.faceGrowth.assign(static_cast<std::size_t>(mesh.faceCount()), kGrowthNone);
+    model.parts.push_back(std::move(part));
+  };
+  addEyePart("eye_right", PartMaterial::Sclera, base.eyes[0], 0);
+  addEyePart("eye_left", PartMaterial::Sclera, base.eyes[1], 1);
+  addEyePart("cornea_right", PartMaterial::Cornea, base.corneas[0], 0);
+  addEyePart("cornea_left", PartMaterial::Cornea, base.corneas[1], 1);
   const std::vector<Vec3f> rest = concatenate(base);
 
   // Skin labels and growth regions, per face, from the sculpt's solids and the layout.
