@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Face detection rate on a `synthface model sheet`, per view, with OpenCV's cascades
 trained on real photographs (Debian: python3-opencv, opencv-data). Not part of ctest:
 an evaluation, like the benchmarks.
 
     synthface model sheet --count 16 --per-row 1 --size 240 --out sheet.png
-    python3 tests/benchmarks/detect_faces.py sheet.png 16
+    /usr/bin/python3 tests/benchmarks/detect_faces.py sheet.png 16
 """
 import sys
 
