@@ -162,8 +162,9 @@ struct FaceModel {
 /// Checks a model for consistency: part vertex ranges, face sizes and indices, classes per
 /// face, finite positions, sorted morph vertex lists within range, joints ordered with
 /// parents first, weights summing to 1, landmarks on existing faces. Throws sf::Error
-/// naming `source` (a file name, or "" for a model built in memory) and the element, such
-/// as "head.sfm: parts[2] (cornea_left): face 17: vertex index 912 out of range (0..480)".
+/// naming `source` (a file name, or "" for a model built in memory) and the element by a
+/// JSON pointer, such as "head.sfm: /parts/2/faces/17: part 'cornea_left': face 17: vertex
+/// index 912 out of range (0..480)".
 void validateFaceModel(const FaceModel& model, const std::string& source);
 
 }  // namespace sf
