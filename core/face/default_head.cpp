@@ -666,10 +666,13 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
         const float across =
             std::abs(margin.x()) / std::max(std::abs(sculpt.mouthCorner(1).x()), 1.0f);
         const float open = 1.0f - 0.7f * across * across;
-        const Vec3f offsets[kMouthPocketRings] = {Vec3f(0.0f, 0.3f * sideSign * open, -1.5f),
-                                                  Vec3f(0.0f, 2.5f * sideSign * open, -5.0f),
-                                                  Vec3f(0.0f, 9.0f * sideSign * open, -15.0f),
-                                                  Vec3f(0.0f, 10.0f * sideSign * open, -30.0f)};
+        const Vec3f offsets[kMouthPocketRings] = {
+            // The first rings cross the contact line a little, so the lips' rounded limit
+            // surfaces still meet when closed.
+            Vec3f(0.0f, -1.0f * sideSign * open, -1.8f),
+            Vec3f(0.0f, -0.5f * sideSign * open, -5.5f),
+            Vec3f(0.0f, 9.0f * sideSign * open, -15.0f),
+            Vec3f(0.0f, 10.0f * sideSign * open, -30.0f)};
         for (int k = 0; k < kMouthPocketRings; ++k) {
           // The cavity narrows a little toward the back.
           Vec3f point = margin + offsets[k];
@@ -767,6 +770,112 @@ PolyMesh eyeMesh(const Vec3f& center, bool cornea) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Teeth and tongue
+
+/// A dental arch as a scalloped tube along a parabola behind the lips: `upper` teeth hang
+/// from the gum down to the stomion, lower teeth rise to it (set 2.5 mm behind the upper,
+/// the usual overjet). Incisal edges dip between teeth, and each tooth is a little fuller
+/// in the middle than at its neighbours, so the row reads as separate teeth.
+PolyMesh dentalArch(const HeadSculpt& sculpt, bool upper) {
+  constexpr int kAlong = 40;   // around the arch, molar to molar
+  constexpr int kAround = 10;  // around the tube's cross-section
+  const Vec3f sto = sculpt.stomion();
+  const float front = sto.z() - 7.0f - (upper ? 0.0f : 2.5f);
+  const float halfWidth = 24.0f;  // at the second molars
+  const float depth = 30.0f;      // incisors to molars
+  const float height = upper ? 10.5f : 9.5f;
+  const float sign = upper ? 1.0f : -1.0f;
+  // Tooth widths from the midline back (mm): incisors, canine, premolars, molars.
+  const float widths[] = {8.7f, 6.8f, 7.8f, 7.0f, 6.8f, 10.0f, 9.5f};
+  PolyMesh mesh;
+  for (int i = 0; i <= kAlong; ++i) {
+    const float s = -1.0f + 2.0f * static_cast<float>(i) / kAlong;  // -1..1 across the arch
+    // The arch: a parabola in (x, z); its tangent gives the cross-section's frame.
+    const float x = s * halfWidth;
+    const float z = front - depth * s * s;
+    const Vec3f tangent =
+        Vec3f(halfWidth, 0.0f, -2.0f * depth * s * halfWidth / halfWidth).normalized();
+    const Vec3f outward =
+        Vec3f(0.0f, 1.0f, 0.0f).cross(tangent).normalized() * (s < 0 ? 1.0f : 1.0f);
+    // Arc length along the arch picks the tooth, for the scallops.
+    const float along = std::abs(s) * 44.0f;
+    float edge = 0.0f, start = 0.0f;
+    float bulge = 0.0f;
+    for (float w : widths) {
+      if (along < start + w) {
+        const float t = (along - start) / w;
+        bulge = std::sin(kPi * t);
+        edge = 0.8f * (1.0f - bulge);
+        break;
+      }
+      start += w;
+    }
+    const float thickness = (std::abs(s) < 0.35f ? 6.5f : 9.0f) * (0.85f + 0.15f * bulge);
+    for (int k = 0; k < kAround; ++k) {
+      // A rounded rectangle: height along y, thickness along `outward`.
+      const float angle = 2.0f * kPi * static_cast<float>(k) / kAround;
+      const float cy = std::cos(angle), cz = std::sin(angle);
+      const float ry = std::copysign(std::pow(std::abs(cy), 0.6f), cy);
+      const float rz = std::copysign(std::pow(std::abs(cz), 0.6f), cz);
+      // Closed, the upper incisors overlap the lower by about 2 mm (the overbite).
+      const float yTop = sto.y() + sign * height;
+      const float yEdge = upper ? sto.y() - 1.5f + edge : sto.y() + 0.5f - edge;
+      const float y = 0.5f * (yTop + yEdge) + 0.5f * (yTop - yEdge) * ry;
+      mesh.positions.push_back(Vec3f(x, y, z) + outward * (0.5f * thickness * rz));
+    }
+  }
+  for (int i = 0; i < kAlong; ++i) {
+    for (int k = 0; k < kAround; ++k) {
+      const int a = i * kAround + k, b = i * kAround + (k + 1) % kAround;
+      const int c = (i + 1) * kAround + (k + 1) % kAround, d = (i + 1) * kAround + k;
+      mesh.faceSizes.push_back(4);
+      mesh.faceIndices.insert(mesh.faceIndices.end(), {a, b, c, d});
+    }
+  }
+  return mesh;
+}
+
+/// The tongue: a flattened ellipsoid resting on the floor of the mouth behind the lower
+/// incisors, its tip just behind them.
+PolyMesh tongueMesh(const HeadSculpt& sculpt) {
+  constexpr int kRings = 10, kAround = 16;
+  const Vec3f sto = sculpt.stomion();
+  const Vec3f center(0.0f, sto.y() - 7.0f, sto.z() - 32.0f);
+  const Vec3f radii(19.0f, 7.5f, 24.0f);
+  PolyMesh mesh;
+  mesh.positions.push_back(center + Vec3f(0.0f, 0.0f, radii.z()));  // tip, toward the lips
+  for (int k = 1; k < kRings; ++k) {
+    const float alpha = kPi * static_cast<float>(k) / kRings;
+    for (int i = 0; i < kAround; ++i) {
+      const float phi = 2.0f * kPi * static_cast<float>(i) / kAround;
+      // Flatter underneath than on top.
+      const float y = std::sin(alpha) * std::sin(phi);
+      mesh.positions.push_back(center + Vec3f(radii.x() * std::sin(alpha) * std::cos(phi),
+                                              radii.y() * (y > 0 ? y : 0.6f * y),
+                                              radii.z() * std::cos(alpha)));
+    }
+  }
+  mesh.positions.push_back(center - Vec3f(0.0f, 0.0f, radii.z()));  // root, toward the throat
+  auto vertex = [&](int k, int i) { return 1 + (k - 1) * kAround + (i % kAround); };
+  const int root = static_cast<int>(mesh.positions.size()) - 1;
+  for (int i = 0; i < kAround; ++i) {
+    mesh.faceSizes.push_back(3);
+    mesh.faceIndices.insert(mesh.faceIndices.end(), {0, vertex(1, i + 1), vertex(1, i)});
+    mesh.faceSizes.push_back(3);
+    mesh.faceIndices.insert(mesh.faceIndices.end(),
+                            {root, vertex(kRings - 1, i), vertex(kRings - 1, i + 1)});
+  }
+  for (int k = 1; k + 1 < kRings; ++k) {
+    for (int i = 0; i < kAround; ++i) {
+      mesh.faceSizes.push_back(4);
+      mesh.faceIndices.insert(mesh.faceIndices.end(), {vertex(k, i), vertex(k, i + 1),
+                                                       vertex(k + 1, i + 1), vertex(k + 1, i)});
+    }
+  }
+  return mesh;
+}
+
+// ---------------------------------------------------------------------------------------
 // The model
 
 /// Everything the construction places for one sculpt and one lid state.
@@ -774,6 +883,7 @@ struct Placement {
   std::vector<Vec3f> skin;
   std::array<PolyMesh, 2> eyes;
   std::array<PolyMesh, 2> corneas;
+  PolyMesh upperTeeth, lowerTeeth, tongue;
 };
 
 Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidControls& lids,
@@ -784,6 +894,9 @@ Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidCon
     placement.eyes[static_cast<std::size_t>(side)] = eyeMesh(sculpt.eyeCenter(side), false);
     placement.corneas[static_cast<std::size_t>(side)] = eyeMesh(sculpt.eyeCenter(side), true);
   }
+  placement.upperTeeth = dentalArch(sculpt, true);
+  placement.lowerTeeth = dentalArch(sculpt, false);
+  placement.tongue = tongueMesh(sculpt);
   return placement;
 }
 
@@ -796,6 +909,9 @@ std::vector<Vec3f> concatenate(const Placement& placement) {
   for (int side = 0; side < 2; ++side) {
     const auto& cornea = placement.corneas[static_cast<std::size_t>(side)].positions;
     all.insert(all.end(), cornea.begin(), cornea.end());
+  }
+  for (const PolyMesh* mouth : {&placement.upperTeeth, &placement.lowerTeeth, &placement.tongue}) {
+    all.insert(all.end(), mouth->positions.begin(), mouth->positions.end());
   }
   return all;
 }
@@ -1163,6 +1279,21 @@ FaceModel createDefaultHead() {
   addEyePart("eye_left", PartMaterial::Sclera, base.eyes[1], 1);
   addEyePart("cornea_right", PartMaterial::Cornea, base.corneas[0], 0);
   addEyePart("cornea_left", PartMaterial::Cornea, base.corneas[1], 1);
+  // Teeth and tongue: mouth interior in the labels.
+  for (const auto& [name, material, mesh] :
+       {std::tuple{"teeth_upper", PartMaterial::Teeth, &base.upperTeeth},
+        std::tuple{"teeth_lower", PartMaterial::Teeth, &base.lowerTeeth},
+        std::tuple{"tongue", PartMaterial::Tongue, &base.tongue}}) {
+    FacePart part;
+    part.name = name;
+    part.material = material;
+    part.mesh = *mesh;
+    part.firstVertex = next;
+    next += mesh->vertexCount();
+    part.faceClass.assign(static_cast<std::size_t>(mesh->faceCount()), LabelClass::MouthInterior);
+    part.faceGrowth.assign(static_cast<std::size_t>(mesh->faceCount()), kGrowthNone);
+    model.parts.push_back(std::move(part));
+  }
   const std::vector<Vec3f> rest = concatenate(base);
 
   // Skin labels and growth regions, per face, from the sculpt's solids and the layout.
@@ -1252,6 +1383,16 @@ FaceModel createDefaultHead() {
   model.skin.joints.assign(static_cast<std::size_t>(vertexCount), {0, 0, 0, 0});
   model.skin.weights.assign(static_cast<std::size_t>(vertexCount), {0.0f, 0.0f, 0.0f, 0.0f});
   std::vector<float> jawWeight(static_cast<std::size_t>(vertexCount), 0.0f);
+  // The part a global vertex belongs to.
+  auto partOf = [&](int v) {
+    for (std::size_t p = 0; p < model.parts.size(); ++p) {
+      const FacePart& part = model.parts[p];
+      if (v >= part.firstVertex && v < part.firstVertex + part.mesh.vertexCount()) {
+        return static_cast<int>(p);
+      }
+    }
+    return -1;
+  };
   {
     const Vec3f sto = sculpt.stomion();
     for (int v = 0; v < vertexCount; ++v) {
@@ -1279,6 +1420,13 @@ FaceModel createDefaultHead() {
         const float follow = layout.eyeSide(v) == SlitSide::Lower ? 0.15f : 0.3f;
         w[static_cast<std::size_t>(4 + layout.eyeOf(v))] = follow * w[2];
         w[2] *= 1.0f - follow;
+      }
+      // Upper teeth sit in the skull, lower teeth and the tongue ride on the jaw.
+      if (const int p = partOf(v); p >= 5) {
+        const bool jawPart = model.parts[static_cast<std::size_t>(p)].name != "teeth_upper";
+        w = {};
+        w[jawPart ? 3 : 2] = 1.0f;
+        jawWeight[static_cast<std::size_t>(v)] = jawPart ? 1.0f : 0.0f;
       }
       // Eyeballs and corneas turn with their eye.
       for (int side = 0; side < 2; ++side) {

@@ -119,6 +119,8 @@ Image renderModelSheet(const FaceModel& model, const ModelSheetOptions& options)
               Vec3f(0.01f, 0.01f, 0.01f), 0.2f, 0.4f, false);
           break;
         }
+        case PartMaterial::Teeth: add(mesh, Vec3f(0.78f, 0.74f, 0.64f), 0.6f, 0.3f, false); break;
+        case PartMaterial::Tongue: add(mesh, Vec3f(0.50f, 0.17f, 0.17f), 0.5f, 0.35f, false); break;
         case PartMaterial::Cornea: add(mesh, Vec3f(1.0f, 1.0f, 1.0f), 1.0f, 0.05f, true); break;
         default: add(mesh, Vec3f(0.7f, 0.7f, 0.65f), 0.4f, 0.4f, false); break;
       }

@@ -165,6 +165,7 @@ private slots:
   void isLeftRightSymmetric();
   void openingTheJawWidensTheLipGap();
   void closingTheLidsCoversTheIris();
+  void openMouthShowsTeeth();
   void landmarksFollowTheSurface();
   void threeSigmaIdentitiesStayValid();
   void fullExpressionsStayValid();
@@ -182,7 +183,8 @@ void TestDefaultHead::hasTheCountsTheProductPromises() {
   for (const char* joint : {"neck", "head", "jaw", "eye_left", "eye_right"}) {
     QVERIFY2(m.findJoint(joint) >= 0, joint);
   }
-  for (const char* part : {"skin", "eye_left", "eye_right", "cornea_left", "cornea_right"}) {
+  for (const char* part : {"skin", "eye_left", "eye_right", "cornea_left", "cornea_right",
+                           "teeth_upper", "teeth_lower", "tongue"}) {
     QVERIFY2(m.findPart(part) >= 0, part);
   }
   // Every label class of a face's skin appears.
@@ -230,7 +232,7 @@ void TestDefaultHead::openingTheJawWidensTheLipGap() {
   const float gapClosed = (closed.landmarks[62] - closed.landmarks[66]).norm();
   const float gapOpen = (open.landmarks[62] - open.landmarks[66]).norm();
   // At rest the lips meet; the limit surface rounds their contact into a narrow parting.
-  QVERIFY2(gapClosed < 3.0f, qPrintable(QString("closed lips %1 mm apart").arg(gapClosed)));
+  QVERIFY2(gapClosed < 2.0f, qPrintable(QString("closed lips %1 mm apart").arg(gapClosed)));
   QVERIFY2(gapOpen > gapClosed + 12.0f,
            qPrintable(QString("open lips only %1 mm apart").arg(gapOpen)));
   // The upper lip stays: the jaw, not the head, moves.
@@ -276,6 +278,55 @@ void TestDefaultHead::closingTheLidsCoversTheIris() {
       QVERIFY2(seen == expected,
                qPrintable(QString::fromStdString(name + " " + std::to_string(weight) +
                                                  ": the ray meets " + seen)));
+    }
+  }
+}
+
+void TestDefaultHead::openMouthShowsTeeth() {
+  // Look into the mouth from the front: closed, the lips; open, teeth or tongue.
+  for (float weight : {0.0f, 1.0f}) {
+    const PosedFace posed = geometry().pose(withExpression("jawOpen", weight));
+    EmbreeDevice device;
+    std::vector<std::vector<std::array<int, 3>>> triangles(posed.parts.size());
+    std::vector<TriangleMeshInput> inputs;
+    for (std::size_t p = 0; p < posed.parts.size(); ++p) {
+      const PolyMesh& mesh = posed.parts[p];
+      const std::vector<int> offsets = mesh.faceOffsets();
+      for (int f = 0; f < mesh.faceCount(); ++f) {
+        const int* c =
+            &mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)])];
+        triangles[p].push_back({c[0], c[1], c[2]});
+        if (mesh.faceSizes[static_cast<std::size_t>(f)] == 4) {
+          triangles[p].push_back({c[0], c[2], c[3]});
+        }
+      }
+      inputs.push_back({mesh.positions, triangles[p], true});
+    }
+    const TriangleScene scene = TriangleScene::create(device, inputs);
+    // Look in along the line between the inner lips' midpoints (landmarks 62 and 66),
+    // a ray every half millimetre; report what the rays meet, front first.
+    std::string seen;
+    bool sawMouth = false;
+    const Vec3f top = posed.landmarks[62], bottom = posed.landmarks[66];
+    const int steps = std::max(1, static_cast<int>((top - bottom).norm() / 0.5f));
+    for (int i = 0; i <= steps; ++i) {
+      Ray ray;
+      ray.origin =
+          top + (bottom - top) * (static_cast<float>(i) / steps) + Vec3f(0.0f, 0.0f, 400.0f);
+      ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
+      const RayHit hit = scene.intersect(ray);
+      if (hit.hit()) {
+        const std::string part = model().parts[hit.geomID].name;
+        sawMouth |= part == "teeth_upper" || part == "teeth_lower" || part == "tongue";
+        if (seen.find(part) == std::string::npos) {
+          seen += part + " ";
+        }
+      }
+    }
+    if (weight == 0.0f) {
+      QVERIFY2(!sawMouth, qPrintable(QString::fromStdString("closed mouth shows " + seen)));
+    } else {
+      QVERIFY2(sawMouth, qPrintable(QString::fromStdString("open mouth shows only " + seen)));
     }
   }
 }
