@@ -111,6 +111,27 @@ int signedColumn(int c) {
   return c <= kHalfColumns ? c : c - kColumns;
 }
 
+/// The crown cap's lattice perimeter, (i, j) in 0..kCap, walked in increasing azimuth:
+/// from (0, n) along j = n to (n, n), down to (n, 0), back to (0, 0) and up to (0, n). Entry
+/// k meets ring 0 at column k - kCap / 2.
+std::vector<std::pair<int, int>> capPerimeter() {
+  const int n = kCap;
+  std::vector<std::pair<int, int>> perimeter;
+  for (int i = 0; i < n; ++i) {
+    perimeter.emplace_back(i, n);
+  }
+  for (int j = n; j > 0; --j) {
+    perimeter.emplace_back(n, j);
+  }
+  for (int i = n; i > 0; --i) {
+    perimeter.emplace_back(i, 0);
+  }
+  for (int j = 0; j < n; ++j) {
+    perimeter.emplace_back(0, j);
+  }
+  return perimeter;
+}
+
 /// The expression controls the construction itself knows: how open each eyelid is.
 struct LidControls {
   std::array<float, 2> upper{1.0f, 1.0f};  ///< 1 open as at rest, 0 closed, >1 wide
@@ -238,17 +259,7 @@ SkinLayout::SkinLayout() {
   auto at = [&](int i, int j) -> int& {
     return lattice[static_cast<std::size_t>(j * (n + 1) + i)];
   };
-  // Walk the perimeter in increasing azimuth: from (0, n) along j = n to (n, n), then
-  // down to (n, 0), back to (0, 0) and up to (0, n). Its first corner is column -12.
-  std::vector<std::pair<int, int>> perimeter;
-  for (int i = 0; i < n; ++i)
-    perimeter.emplace_back(i, n);
-  for (int j = n; j > 0; --j)
-    perimeter.emplace_back(n, j);
-  for (int i = n; i > 0; --i)
-    perimeter.emplace_back(i, 0);
-  for (int j = 0; j < n; ++j)
-    perimeter.emplace_back(0, j);
+  const std::vector<std::pair<int, int>> perimeter = capPerimeter();
   for (std::size_t k = 0; k < perimeter.size(); ++k) {
     const int column = static_cast<int>(k) - n / 2;
     at(perimeter[k].first, perimeter[k].second) = gridVertex(column, 0);
@@ -604,15 +615,7 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
     const int n = kCap;
     std::vector<Vec3f> directions(static_cast<std::size_t>((n + 1) * (n + 1)));
     auto index = [&](int i, int j) { return static_cast<std::size_t>(j * (n + 1) + i); };
-    std::vector<std::pair<int, int>> perimeter;
-    for (int i = 0; i < n; ++i)
-      perimeter.emplace_back(i, n);
-    for (int j = n; j > 0; --j)
-      perimeter.emplace_back(n, j);
-    for (int i = n; i > 0; --i)
-      perimeter.emplace_back(i, 0);
-    for (int j = 0; j < n; ++j)
-      perimeter.emplace_back(0, j);
+    const std::vector<std::pair<int, int>> perimeter = capPerimeter();
     for (std::size_t k = 0; k < perimeter.size(); ++k) {
       const Vec3f p = points[static_cast<std::size_t>(m_capBoundary[k])];
       directions[index(perimeter[k].first, perimeter[k].second)] = (p - kRayCenter).normalized();

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <random>
 
 using namespace sf;
@@ -154,6 +155,42 @@ float lidMarginToEye(const PosedFace& posed) {
   return nearest;
 }
 
+/// The posed face as an Embree scene (one geometry per part, in part order); `clear` parts
+/// (the corneas) get no triangles, so rays pass through them.
+struct PosedScene {
+  EmbreeDevice device;
+  std::vector<std::vector<std::array<int, 3>>> triangles;
+  std::optional<TriangleScene> scene;
+
+  explicit PosedScene(const PosedFace& posed, bool clearCorneas) : triangles(posed.parts.size()) {
+    std::vector<TriangleMeshInput> inputs;
+    for (std::size_t p = 0; p < posed.parts.size(); ++p) {
+      const PolyMesh& mesh = posed.parts[p];
+      const std::vector<int> offsets = mesh.faceOffsets();
+      const bool clear = clearCorneas && model().parts[p].material == PartMaterial::Cornea;
+      for (int f = 0; f < mesh.faceCount() && !clear; ++f) {
+        const int* c =
+            &mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)])];
+        triangles[p].push_back({c[0], c[1], c[2]});
+        if (mesh.faceSizes[static_cast<std::size_t>(f)] == 4) {
+          triangles[p].push_back({c[0], c[2], c[3]});
+        }
+      }
+      inputs.push_back({mesh.positions, triangles[p], true});
+    }
+    scene.emplace(TriangleScene::create(device, inputs));
+  }
+
+  /// The name of the part a ray along -z from 400 mm in front of `point` meets first, or "".
+  std::string partSeenInFrontOf(const Vec3f& point) const {
+    Ray ray;
+    ray.origin = point + Vec3f(0.0f, 0.0f, 400.0f);
+    ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
+    const RayHit hit = scene->intersect(ray);
+    return hit.hit() ? model().parts[hit.geomID].name : std::string();
+  }
+};
+
 }  // namespace
 
 class TestDefaultHead : public QObject {
@@ -245,35 +282,9 @@ void TestDefaultHead::closingTheLidsCoversTheIris() {
     const std::string name = side == 0 ? "eyeBlinkRight" : "eyeBlinkLeft";
     for (float weight : {0.0f, 1.0f}) {
       const PosedFace posed = geometry().pose(withExpression(name, weight));
-      EmbreeDevice device;
-      std::vector<std::vector<std::array<int, 3>>> triangles(posed.parts.size());
-      std::vector<TriangleMeshInput> inputs;
-      for (std::size_t p = 0; p < posed.parts.size(); ++p) {
-        const PolyMesh& mesh = posed.parts[p];
-        const std::vector<int> offsets = mesh.faceOffsets();
-        for (int f = 0; f < mesh.faceCount(); ++f) {
-          const int* c =
-              &mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)])];
-          triangles[p].push_back({c[0], c[1], c[2]});
-          if (mesh.faceSizes[static_cast<std::size_t>(f)] == 4) {
-            triangles[p].push_back({c[0], c[2], c[3]});
-          }
-        }
-        // Corneas are clear: leave them out.
-        if (model().parts[p].material != PartMaterial::Cornea) {
-          inputs.push_back({mesh.positions, triangles[p], true});
-        } else {
-          inputs.push_back({mesh.positions, {}, true});
-        }
-      }
-      const TriangleScene scene = TriangleScene::create(device, inputs);
-      const Vec3f pupil = posed.landmarks[static_cast<std::size_t>(68 + side)];
-      Ray ray;
-      ray.origin = pupil + Vec3f(0.0f, 0.0f, 400.0f);
-      ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
-      const RayHit hit = scene.intersect(ray);
-      QVERIFY(hit.hit());
-      const std::string seen = model().parts[hit.geomID].name;
+      const PosedScene scene(posed, true);
+      const std::string seen =
+          scene.partSeenInFrontOf(posed.landmarks[static_cast<std::size_t>(68 + side)]);
       const std::string expected = weight == 0.0f ? (side == 0 ? "eye_right" : "eye_left") : "skin";
       QVERIFY2(seen == expected,
                qPrintable(QString::fromStdString(name + " " + std::to_string(weight) +
@@ -286,23 +297,7 @@ void TestDefaultHead::openMouthShowsTeeth() {
   // Look into the mouth from the front: closed, the lips; open, teeth or tongue.
   for (float weight : {0.0f, 1.0f}) {
     const PosedFace posed = geometry().pose(withExpression("jawOpen", weight));
-    EmbreeDevice device;
-    std::vector<std::vector<std::array<int, 3>>> triangles(posed.parts.size());
-    std::vector<TriangleMeshInput> inputs;
-    for (std::size_t p = 0; p < posed.parts.size(); ++p) {
-      const PolyMesh& mesh = posed.parts[p];
-      const std::vector<int> offsets = mesh.faceOffsets();
-      for (int f = 0; f < mesh.faceCount(); ++f) {
-        const int* c =
-            &mesh.faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)])];
-        triangles[p].push_back({c[0], c[1], c[2]});
-        if (mesh.faceSizes[static_cast<std::size_t>(f)] == 4) {
-          triangles[p].push_back({c[0], c[2], c[3]});
-        }
-      }
-      inputs.push_back({mesh.positions, triangles[p], true});
-    }
-    const TriangleScene scene = TriangleScene::create(device, inputs);
+    const PosedScene scene(posed, false);
     // Look in along the line between the inner lips' midpoints (landmarks 62 and 66),
     // a ray every half millimetre; report what the rays meet, front first.
     std::string seen;
@@ -310,13 +305,9 @@ void TestDefaultHead::openMouthShowsTeeth() {
     const Vec3f top = posed.landmarks[62], bottom = posed.landmarks[66];
     const int steps = std::max(1, static_cast<int>((top - bottom).norm() / 0.5f));
     for (int i = 0; i <= steps; ++i) {
-      Ray ray;
-      ray.origin =
-          top + (bottom - top) * (static_cast<float>(i) / steps) + Vec3f(0.0f, 0.0f, 400.0f);
-      ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
-      const RayHit hit = scene.intersect(ray);
-      if (hit.hit()) {
-        const std::string part = model().parts[hit.geomID].name;
+      const std::string part =
+          scene.partSeenInFrontOf(top + (bottom - top) * (static_cast<float>(i) / steps));
+      if (!part.empty()) {
         sawMouth |= part == "teeth_upper" || part == "teeth_lower" || part == "tongue";
         if (seen.find(part) == std::string::npos) {
           seen += part + " ";
