@@ -879,6 +879,113 @@ PolyMesh tongueMesh(const HeadSculpt& sculpt) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Ears
+
+/// An ear as a closed "pillow": a front surface with the ear's relief (the helix rolling
+/// along the rim, the scapha's groove inside it, the antihelix ridge, the deep concha bowl,
+/// the tragus in front of it, the soft lobule below) and a smooth back, stitched at the rim.
+/// Its concha sits over the ear canal; it stands off the head by the ear's protrusion and
+/// leans back by the ear's rotation. Side 0 is the subject's right (-x).
+PolyMesh earMesh(const HeadSculpt& sculpt, int side) {
+  constexpr int kRings = 9;
+  constexpr int kSectors = 28;
+  const float sx = side == 0 ? -1.0f : 1.0f;
+  const float length = sculpt.value("ear_length");
+  const float width = sculpt.value("ear_width");
+  const float protrusion = sculpt.value("ear_protrusion");
+  const float lean = (12.0f + sculpt.value("ear_rotation")) * kPi / 180.0f;
+  // The ear's frame: `back` along the ear toward its rear rim, `up` along its length,
+  // `out` its front face's normal, away from the head.
+  const float open = std::atan2(protrusion, width * 1.1f);
+  const Vec3f back = Vec3f(sx * std::sin(open), 0.0f, -std::cos(open)).normalized();
+  const Vec3f up0(0.0f, 1.0f, 0.0f);
+  const Vec3f up = (std::cos(lean) * up0 + std::sin(lean) * Vec3f(0.0f, 0.0f, -1.0f)).normalized();
+  const Vec3f out = (side == 0 ? up.cross(back) : back.cross(up)).normalized();
+  // The concha's centre, just behind and above the canal, slightly off the head.
+  const Vec3f canal = sculpt.earCanal(side);
+  const Vec3f center = canal + Vec3f(sx * 3.0f, 3.0f, -5.0f);
+
+  // The outline, polar around the concha: taller than wide, the lobule narrower.
+  auto outline = [&](float phi) {
+    const float c = std::cos(phi), s = std::sin(phi);  // phi 0 toward the rear, pi/2 up
+    const float halfWidth = 0.5f * width * (s < 0.0f ? 1.0f - 0.35f * s * s : 1.0f);
+    const float above = 0.55f * length, below = 0.45f * length;
+    // The front edge (cos < 0) stays close to the concha: the ear joins the head there.
+    const float front = c < 0.0f ? 0.55f : 1.0f;
+    return Vec2f(c * halfWidth * front * 1.15f, s * (s > 0.0f ? above : below));
+  };
+  // Height of the front surface above the ear plane at ring fraction t, angle phi.
+  auto relief = [&](float t, float phi) {
+    const float c = std::cos(phi), s = std::sin(phi);
+    const float rim = 3.2f * std::exp(-std::pow((t - 0.93f) / 0.07f, 2.0f));
+    const float scapha =
+        -1.4f * std::exp(-std::pow((t - 0.78f) / 0.07f, 2.0f)) * (s > -0.3f ? 1.0f : 0.3f);
+    const float antihelix =
+        2.6f * std::exp(-std::pow((t - 0.6f) / 0.1f, 2.0f)) * (s > -0.5f ? 1.0f : 0.2f);
+    const float concha = -7.0f * std::exp(-std::pow(t / 0.38f, 2.0f));
+    const float tragus = 4.0f * std::exp(-std::pow((t - 0.42f) / 0.12f, 2.0f)) *
+                         std::exp(-std::pow((phi - kPi) / 0.45f, 2.0f));
+    const float lobule = s < -0.6f ? 1.5f * (-s - 0.6f) : 0.0f;
+    // The front edge sinks into the head.
+    const float join = c < 0.0f ? -6.0f * c * c * t : 0.0f;
+    return rim + scapha + antihelix + concha + tragus + lobule + join + 2.0f * t;
+  };
+
+  PolyMesh mesh;
+  auto place = [&](const Vec2f& plane, float height) {
+    return center + plane.x() * back + plane.y() * up + height * out;
+  };
+  // Front: centre vertex, rings 1..kRings (ring kRings is the rim); back: rings kRings-1..1
+  // and a centre vertex.
+  mesh.positions.push_back(place(Vec2f(0, 0), relief(0.0f, 0.0f)));
+  for (int i = 1; i <= kRings; ++i) {
+    const float t = static_cast<float>(i) / kRings;
+    for (int j = 0; j < kSectors; ++j) {
+      const float phi = 2.0f * kPi * static_cast<float>(j) / kSectors;
+      mesh.positions.push_back(place(t * outline(phi), relief(t, phi)));
+    }
+  }
+  for (int i = kRings - 1; i >= 1; --i) {
+    const float t = static_cast<float>(i) / kRings;
+    for (int j = 0; j < kSectors; ++j) {
+      const float phi = 2.0f * kPi * static_cast<float>(j) / kSectors;
+      // A gently domed back, about 4 mm behind the ear plane, deeper toward the head.
+      mesh.positions.push_back(place(0.97f * t * outline(phi), -4.0f - 3.0f * (1.0f - t)));
+    }
+  }
+  mesh.positions.push_back(place(Vec2f(0, 0), -8.0f));
+  // Ring k of the whole strip: 1..kRings front, kRings+1..2kRings-1 back.
+  auto vertex = [&](int ring, int j) { return 1 + (ring - 1) * kSectors + (j % kSectors); };
+  const int backCenter = static_cast<int>(mesh.positions.size()) - 1;
+  const int strips = 2 * kRings - 1;
+  for (int j = 0; j < kSectors; ++j) {
+    mesh.faceSizes.push_back(3);
+    mesh.faceIndices.insert(mesh.faceIndices.end(), {0, vertex(1, j), vertex(1, j + 1)});
+    mesh.faceSizes.push_back(3);
+    mesh.faceIndices.insert(mesh.faceIndices.end(),
+                            {backCenter, vertex(strips, j + 1), vertex(strips, j)});
+  }
+  for (int ring = 1; ring < strips; ++ring) {
+    for (int j = 0; j < kSectors; ++j) {
+      mesh.faceSizes.push_back(4);
+      mesh.faceIndices.insert(
+          mesh.faceIndices.end(),
+          {vertex(ring, j), vertex(ring + 1, j), vertex(ring + 1, j + 1), vertex(ring, j + 1)});
+    }
+  }
+  // Faces were wound for one side; the mirror winds them the other way round.
+  const bool flip = (back.cross(up)).dot(out) < 0.0f;
+  if (flip) {
+    const std::vector<int> offsets = mesh.faceOffsets();
+    for (int f = 0; f < mesh.faceCount(); ++f) {
+      const auto begin = mesh.faceIndices.begin() + offsets[static_cast<std::size_t>(f)];
+      std::reverse(begin, begin + mesh.faceSizes[static_cast<std::size_t>(f)]);
+    }
+  }
+  return mesh;
+}
+
+// ---------------------------------------------------------------------------------------
 // The model
 
 /// Everything the construction places for one sculpt and one lid state.
@@ -887,6 +994,7 @@ struct Placement {
   std::array<PolyMesh, 2> eyes;
   std::array<PolyMesh, 2> corneas;
   PolyMesh upperTeeth, lowerTeeth, tongue;
+  std::array<PolyMesh, 2> ears;
 };
 
 Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidControls& lids,
@@ -900,6 +1008,7 @@ Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidCon
   placement.upperTeeth = dentalArch(sculpt, true);
   placement.lowerTeeth = dentalArch(sculpt, false);
   placement.tongue = tongueMesh(sculpt);
+  placement.ears = {earMesh(sculpt, 0), earMesh(sculpt, 1)};
   return placement;
 }
 
@@ -913,8 +1022,9 @@ std::vector<Vec3f> concatenate(const Placement& placement) {
     const auto& cornea = placement.corneas[static_cast<std::size_t>(side)].positions;
     all.insert(all.end(), cornea.begin(), cornea.end());
   }
-  for (const PolyMesh* mouth : {&placement.upperTeeth, &placement.lowerTeeth, &placement.tongue}) {
-    all.insert(all.end(), mouth->positions.begin(), mouth->positions.end());
+  for (const PolyMesh* mesh : {&placement.upperTeeth, &placement.lowerTeeth, &placement.tongue,
+                               &placement.ears[0], &placement.ears[1]}) {
+    all.insert(all.end(), mesh->positions.begin(), mesh->positions.end());
   }
   return all;
 }
@@ -1297,6 +1407,19 @@ FaceModel createDefaultHead() {
     part.faceGrowth.assign(static_cast<std::size_t>(mesh->faceCount()), kGrowthNone);
     model.parts.push_back(std::move(part));
   }
+  // Ears: skin, labelled as their ear.
+  for (int side = 0; side < 2; ++side) {
+    FacePart part;
+    part.name = side == 0 ? "ear_right" : "ear_left";
+    part.material = PartMaterial::Skin;
+    part.mesh = base.ears[static_cast<std::size_t>(side)];
+    part.firstVertex = next;
+    next += part.mesh.vertexCount();
+    part.faceClass.assign(static_cast<std::size_t>(part.mesh.faceCount()),
+                          side == 0 ? LabelClass::RightEar : LabelClass::LeftEar);
+    part.faceGrowth.assign(static_cast<std::size_t>(part.mesh.faceCount()), kGrowthNone);
+    model.parts.push_back(std::move(part));
+  }
   const std::vector<Vec3f> rest = concatenate(base);
 
   // Skin labels and growth regions, per face, from the sculpt's solids and the layout.
@@ -1426,7 +1549,9 @@ FaceModel createDefaultHead() {
       }
       // Upper teeth sit in the skull, lower teeth and the tongue ride on the jaw.
       if (const int p = partOf(v); p >= 5) {
-        const bool jawPart = model.parts[static_cast<std::size_t>(p)].name != "teeth_upper";
+        // Ears are on the head too.
+        const bool jawPart = model.parts[static_cast<std::size_t>(p)].name == "teeth_lower" ||
+                             model.parts[static_cast<std::size_t>(p)].name == "tongue";
         w = {};
         w[jawPart ? 3 : 2] = 1.0f;
         jawWeight[static_cast<std::size_t>(v)] = jawPart ? 1.0f : 0.0f;

@@ -56,7 +56,7 @@ constexpr std::array<SculptParameter, 64> kParameters = {{
     {"upper_vermilion", "mouth", 7.5f, 1.5f, "mm"},
     {"lower_vermilion", "mouth", 8.6f, 1.9f, "mm"},
     {"lip_protrusion", "mouth", 0.0f, 2.0f, "mm"},
-    {"cupid_bow", "mouth", 1.0f, 0.4f, "mm"},
+    {"cupid_bow", "mouth", 1.0f, 0.6f, "mm"},
     {"philtrum_width", "mouth", 12.5f, 1.5f, "mm"},
     {"mouth_corner_height", "mouth", 0.0f, 1.2f, "mm"},
     {"jaw_width", "jaw", 100.0f, 7.0f, "mm"},
@@ -220,7 +220,8 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
                Vec3f(0.5f * breadth, height - 38.0f, 0.5f * length - 0.5f * crown)};
   m_forehead = {
       Vec3f(0.0f, eyeY + 48.0f + v("forehead_height"), faceDepth - 48.0f - v("forehead_slope")),
-      Vec3f(0.5f * v("forehead_width"), 52.0f, 47.0f)};
+      // Hollow temples narrow the brow's sides.
+      Vec3f(0.5f * v("forehead_width") - 2.0f * v("temple_depth"), 52.0f, 47.0f)};
   m_occiput = {Vec3f(0.0f, 22.0f, m_cranium.center.z() - 0.5f * length + 36.0f - v("occiput")),
                Vec3f(52.0f, 42.0f, 34.0f)};
 
@@ -235,13 +236,22 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
         Vec3f(sx * 10.0f, eye.y() + 15.0f + v("brow_height"), faceDepth - 6.0f + ridge),
         Vec3f(sx * 50.0f, eye.y() + 17.0f + v("brow_height"), faceDepth - 34.0f + ridge), 8.0f,
         7.0f};
-    m_orbit[side] = {eye + Vec3f(sx * 0.5f, 4.0f, 15.0f), Vec3f(15.0f, 10.0f, 5.0f)};
+    // A deeper upper-lid fold: the socket hollow sits higher and reaches further.
+    const float fold = v("upper_lid_fold");
+    m_orbit[side] = {eye + Vec3f(sx * 0.5f, 4.0f + 1.5f * fold, 15.0f),
+                     Vec3f(15.0f, 10.0f, 5.0f + 0.5f * fold)};
     m_cheekbone[side] = {
         Vec3f(sx * (faceWidth * 0.5f - 22.0f), eye.y() - 19.0f + v("cheekbone_height"),
               eyeZ - 12.0f + v("cheekbone_prominence")),
         Vec3f(17.0f, 11.0f, 19.0f)};
-    m_malar[side] = {Vec3f(sx * 31.0f, eye.y() - 34.0f - 2.0f * age, eyeZ - 2.0f + fullness),
-                     Vec3f(18.0f, 18.0f, 16.0f)};
+    // The cheek's fat pad: fuller lower lids lift it toward the eye; a deeper nasolabial
+    // fold pushes it forward and in, over the fold.
+    const float lowerLid = v("lower_lid_fullness");
+    const float nasolabial = v("nasolabial_depth") + 0.8f * age;
+    m_malar[side] = {
+        Vec3f(sx * (31.0f - nasolabial), eye.y() - 34.0f - 2.0f * age + 1.5f * lowerLid,
+              eyeZ - 2.0f + fullness + 0.8f * lowerLid + 1.5f * nasolabial),
+        Vec3f(18.0f, 18.0f, 16.0f)};
     m_buccal[side] = {Vec3f(sx * (jawWidth * 0.5f - 8.0f), m_stomion.y() - 4.0f - 4.0f * age,
                             eyeZ - 18.0f + 0.6f * fullness),
                       Vec3f(17.0f + 2.0f * weight, 22.0f, 20.0f)};
@@ -298,7 +308,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
           sign > 0 ? v("cupid_bow") * std::exp(-std::pow((std::abs(s) - 0.28f) / 0.16f, 2.0f))
                    : 0.0f;
       const Vec3f point(s * (halfWidth - 1.0f),
-                        m_stomion.y() + sign * (radius * 0.82f + bow * 0.5f) + 0.6f * s * s,
+                        m_stomion.y() + sign * (radius * 0.82f + bow * 0.8f) + 0.6f * s * s,
                         m_stomion.z() - 2.0f - 15.5f * s * s + profile * 0.5f);
       if (i > 0) {
         chain.push_back({previous, point, previousRadius, radius});

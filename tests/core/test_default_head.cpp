@@ -221,8 +221,21 @@ void TestDefaultHead::hasTheCountsTheProductPromises() {
     QVERIFY2(m.findJoint(joint) >= 0, joint);
   }
   for (const char* part : {"skin", "eye_left", "eye_right", "cornea_left", "cornea_right",
-                           "teeth_upper", "teeth_lower", "tongue"}) {
+                           "teeth_upper", "teeth_lower", "tongue", "ear_left", "ear_right"}) {
     QVERIFY2(m.findPart(part) >= 0, part);
+  }
+  // No identity mode or expression is a no-op: each moves the face by at least 0.1 mm
+  // (the philtrum's width, the subtlest, moves 0.16 mm per SD; the cupid's bow 0.3 mm).
+  for (const auto* targets : {&m.identity, &m.expressions}) {
+    for (const MorphTarget& target : *targets) {
+      float largest = 0.0f;
+      for (const Vec3f& delta : target.deltas) {
+        largest = std::max(largest, delta.norm());
+      }
+      QVERIFY2(largest > 0.1f, qPrintable(QString("%1 moves at most %2 mm")
+                                              .arg(QString::fromStdString(target.name))
+                                              .arg(largest)));
+    }
   }
   // Every label class of a face's skin appears.
   std::array<int, 256> counts{};
