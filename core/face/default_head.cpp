@@ -1428,6 +1428,29 @@ FaceModel createDefaultHead() {
     const std::vector<int> offsets = part.mesh.faceOffsets();
     const Vec3f sto = sculpt.stomion();
     const Vec3f eyeL = sculpt.eyeCenter(1);
+    // The red of the lips: between the vermilion borders, on the lips' solids.
+    const float mouthHalf = std::abs(sculpt.mouthCorner(1).x());
+    // The red of the lips: grid faces next to the mouth's slit, out to the vermilion
+    // border (the lips' solids are partly buried in the muzzle, so their distance alone
+    // cannot tell lip from skin).
+    auto lipOf = [&](int face, const Vec3f& c) {
+      if (face >= kColumns * (kRows - 1)) {
+        return LabelClass::Skin;  // not a grid face
+      }
+      const int row = face / kColumns;
+      const int column = signedColumn(face % kColumns);
+      if (column < -kColMouthCorner || column >= kColMouthCorner || std::abs(row - kRowMouth) > 6) {
+        return LabelClass::Skin;
+      }
+      const float s = std::clamp(c.x() / mouthHalf, -1.0f, 1.0f);
+      if (row < kRowMouth && c.y() < sculpt.lipBorder(true, s).y() + 0.5f) {
+        return LabelClass::TopLip;
+      }
+      if (row >= kRowMouth && c.y() > sculpt.lipBorder(false, s).y() - 0.5f) {
+        return LabelClass::BottomLip;
+      }
+      return LabelClass::Skin;
+    };
     for (int f = 0; f < part.mesh.faceCount(); ++f) {
       Vec3f center = Vec3f::Zero();
       const int size = part.mesh.faceSizes[static_cast<std::size_t>(f)];
@@ -1448,8 +1471,8 @@ FaceModel createDefaultHead() {
       } else if (pocket >= 0) {
         label = LabelClass::Skin;
         growth = kGrowthLashes;
-      } else if (sculpt.lipsDistance(center) < 0.6f) {
-        label = center.y() > sto.y() ? LabelClass::TopLip : LabelClass::BottomLip;
+      } else if (lipOf(f, center) != LabelClass::Skin) {
+        label = lipOf(f, center);
       } else if (sculpt.noseDistance(center) < 0.8f) {
         label = LabelClass::Nose;
       } else if (center.y() + 0.5f * center.z() < -85.0f ||
