@@ -1,6 +1,9 @@
 #pragma once
 
+#include "util/args.h"
+
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,6 +20,14 @@ struct Command {
 
 /// Every subcommand, in the order `synthface --help` lists them.
 std::vector<Command> allCommands();
+
+/// Parses a command's arguments; on --help prints the usage and returns nothing.
+std::optional<ParsedArgs> parseOrHelp(const ArgParser& parser,
+                                      std::span<const std::string> arguments);
+
+/// The value of an option the command cannot do without; throws sf::Error naming it.
+std::string requiredValue(const ParsedArgs& args, const std::string& name,
+                          const std::string& valueName);
 
 int runSysinfo(std::span<const std::string> arguments);
 int runModel(std::span<const std::string> arguments);

@@ -17,6 +17,24 @@ std::vector<Command> allCommands() {
   };
 }
 
+std::optional<ParsedArgs> parseOrHelp(const ArgParser& parser,
+                                      std::span<const std::string> arguments) {
+  ParsedArgs args = parser.parse(arguments);
+  if (args.helpRequested()) {
+    std::cout << parser.help();
+    return std::nullopt;
+  }
+  return args;
+}
+
+std::string requiredValue(const ParsedArgs& args, const std::string& name,
+                          const std::string& valueName) {
+  if (!args.has(name)) {
+    throw Error(name + " " + valueName + " is required");
+  }
+  return args.value(name);
+}
+
 namespace {
 
 void printHelp(std::ostream& out) {

@@ -60,11 +60,11 @@ int runInfo(std::span<const std::string> arguments) {
                        std::string(kModelHelp) + ".");
   parser.option("--level", "L", "subdivision level for the refined counts (default 2)")
       .positional("MODEL", "the model (default: default)", ArgParser::Count::Optional);
-  const ParsedArgs args = parser.parse(arguments);
-  if (args.helpRequested()) {
-    std::cout << parser.help();
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
     return 0;
   }
+  const ParsedArgs& args = *parsed;
   const int level = static_cast<int>(wholeNumber(args, "--level", 2, 0, 4));
   const FaceModel model = loadFaceModel(args.value("MODEL", "default"));
   std::cout << describeFaceModel(model, level);
@@ -84,14 +84,12 @@ int runSheet(std::span<const std::string> arguments) {
       .option("--sigma", "X", "identity spread in standard deviations (default 1)")
       .option("--level", "L", "subdivision level (default 2)")
       .positional("MODEL", "the model (default: default)", ArgParser::Count::Optional);
-  const ParsedArgs args = parser.parse(arguments);
-  if (args.helpRequested()) {
-    std::cout << parser.help();
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
     return 0;
   }
-  if (!args.has("--out")) {
-    throw Error("--out FILE is required");
-  }
+  const ParsedArgs& args = *parsed;
+  const std::string out = requiredValue(args, "--out", "FILE");
   ModelSheetOptions options;
   options.count = static_cast<int>(wholeNumber(args, "--count", 16, 1, 1024));
   options.seed = static_cast<std::uint64_t>(wholeNumber(args, "--seed", 1, 0, 1LL << 62));
@@ -101,8 +99,8 @@ int runSheet(std::span<const std::string> arguments) {
   options.subdivisionLevel = static_cast<int>(wholeNumber(args, "--level", 2, 0, 4));
   const FaceModel model = loadFaceModel(args.value("MODEL", "default"));
   std::cerr << "rendering " << options.count << " faces x 3 views...\n";
-  writeImage(renderModelSheet(model, options), args.value("--out"));
-  std::cerr << "wrote " << args.value("--out") << "\n";
+  writeImage(renderModelSheet(model, options), out);
+  std::cerr << "wrote " << out << "\n";
   return 0;
 }
 
@@ -118,14 +116,12 @@ int runExport(std::span<const std::string> arguments) {
       .option("--index", "I", "which face of the seeded series (default 0)")
       .option("--targets", "WHICH", "morph targets: none, expressions (default) or all")
       .positional("MODEL", "the model (default: default)", ArgParser::Count::Optional);
-  const ParsedArgs args = parser.parse(arguments);
-  if (args.helpRequested()) {
-    std::cout << parser.help();
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
     return 0;
   }
-  if (!args.has("--out")) {
-    throw Error("--out FILE is required");
-  }
+  const ParsedArgs& args = *parsed;
+  const std::string out = requiredValue(args, "--out", "FILE");
   const std::string which = args.value("--targets", "expressions");
   const std::vector<std::string> choices = {"none", "expressions", "all"};
   if (std::find(choices.begin(), choices.end(), which) == choices.end()) {
@@ -145,8 +141,8 @@ int runExport(std::span<const std::string> arguments) {
         static_cast<std::uint64_t>(wholeNumber(args, "--index", 0, 0, 1LL << 62)));
   }
   const FaceGeometry geometry = FaceGeometry::create(model, level);
-  exportScene(buildExportScene(model, geometry, state, targets), args.value("--out"));
-  std::cerr << "wrote " << args.value("--out") << "\n";
+  exportScene(buildExportScene(model, geometry, state, targets), out);
+  std::cerr << "wrote " << out << "\n";
   return 0;
 }
 

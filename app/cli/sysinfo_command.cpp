@@ -13,9 +13,7 @@ int runSysinfo(std::span<const std::string> arguments) {
                    "will use and the file formats it can read: a check for a new machine\n"
                    "or cluster node before rendering on it. Exits non-zero when ray\n"
                    "tracing cannot start here.");
-  const ParsedArgs args = parser.parse(arguments);
-  if (args.helpRequested()) {
-    std::cout << parser.help();
+  if (!parseOrHelp(parser, arguments)) {
     return 0;
   }
 
