@@ -588,7 +588,7 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
     int first, last, firstColumn, lastColumn, iterations;
   } bands[] = {{kRowHeadEnd - 4, kRows - 2, 0, kColumns - 1, 16},
                {kRowBrow - 3, kRowEye - 3, -kColOuterCanthus - 4, kColOuterCanthus + 4, 8},
-               {kRowEye + 5, kRowMouth - 4, -kColMouthCorner, kColMouthCorner, 8}};
+               {kRowEye + 5, kRowMouth - 6, -kColMouthCorner, kColMouthCorner, 8}};
   for (const auto& band : bands) {
     const int first = band.first;
     const int last = band.last;
@@ -1433,7 +1433,7 @@ FaceModel createDefaultHead() {
     // The red of the lips: grid faces next to the mouth's slit, out to the vermilion
     // border (the lips' solids are partly buried in the muzzle, so their distance alone
     // cannot tell lip from skin).
-    auto lipOf = [&](int face, const Vec3f& c) {
+    auto lipOf = [&](int face, const Vec3f& c, float top, float bottom) {
       if (face >= kColumns * (kRows - 1)) {
         return LabelClass::Skin;  // not a grid face
       }
@@ -1443,21 +1443,28 @@ FaceModel createDefaultHead() {
         return LabelClass::Skin;
       }
       const float s = std::clamp(c.x() / mouthHalf, -1.0f, 1.0f);
-      if (row < kRowMouth && c.y() < sculpt.lipBorder(true, s).y() + 0.5f) {
+      // A face is lip when it lies (nearly) within the border, so the cupid's bow's peaks
+      // do not pull whole faces above them into the lip.
+      if (row < kRowMouth && top < sculpt.lipBorder(true, s).y() + 1.5f) {
         return LabelClass::TopLip;
       }
-      if (row >= kRowMouth && c.y() > sculpt.lipBorder(false, s).y() - 0.5f) {
+      if (row >= kRowMouth && bottom > sculpt.lipBorder(false, s).y() - 1.5f) {
         return LabelClass::BottomLip;
       }
       return LabelClass::Skin;
     };
     for (int f = 0; f < part.mesh.faceCount(); ++f) {
       Vec3f center = Vec3f::Zero();
+      float top = -1e9f;
+      float bottom = 1e9f;
       const int size = part.mesh.faceSizes[static_cast<std::size_t>(f)];
       for (int k = 0; k < size; ++k) {
-        center += part.mesh.positions[static_cast<std::size_t>(
+        const Vec3f& corner = part.mesh.positions[static_cast<std::size_t>(
             part.mesh
                 .faceIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)] + k)])];
+        center += corner;
+        top = std::max(top, corner.y());
+        bottom = std::min(bottom, corner.y());
       }
       center /= static_cast<float>(size);
       LabelClass label = LabelClass::Skin;
@@ -1471,8 +1478,8 @@ FaceModel createDefaultHead() {
       } else if (pocket >= 0) {
         label = LabelClass::Skin;
         growth = kGrowthLashes;
-      } else if (lipOf(f, center) != LabelClass::Skin) {
-        label = lipOf(f, center);
+      } else if (const LabelClass lip = lipOf(f, center, top, bottom); lip != LabelClass::Skin) {
+        label = lip;
       } else if (sculpt.noseDistance(center) < 0.8f) {
         label = LabelClass::Nose;
       } else if (center.y() + 0.5f * center.z() < -85.0f ||

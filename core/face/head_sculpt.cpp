@@ -57,7 +57,7 @@ constexpr std::array<SculptParameter, 64> kParameters = {{
     {"lower_vermilion", "mouth", 8.6f, 1.9f, "mm"},
     {"lip_protrusion", "mouth", 0.0f, 2.0f, "mm"},
     {"cupid_bow", "mouth", 1.0f, 0.6f, "mm"},
-    {"philtrum_width", "mouth", 12.5f, 1.5f, "mm"},
+    {"philtrum_width", "mouth", 12.5f, 1.9f, "mm"},
     {"mouth_corner_height", "mouth", 0.0f, 1.2f, "mm"},
     {"jaw_width", "jaw", 100.0f, 7.0f, "mm"},
     {"jaw_angle_height", "jaw", 0.0f, 4.0f, "mm"},
@@ -105,6 +105,11 @@ float smoothMin(float a, float b, float k) {
 
 float smoothMax(float a, float b, float k) {
   return -smoothMin(-a, -b, k);
+}
+
+float smoothstep(float edge0, float edge1, float x) {
+  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
+  return t * t * (3.0f - 2.0f * t);
 }
 
 Vec3f mirrored(const Vec3f& v, int side) {
@@ -225,61 +230,112 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_occiput = {Vec3f(0.0f, 22.0f, m_cranium.center.z() - 0.5f * length + 36.0f - v("occiput")),
                Vec3f(52.0f, 42.0f, 34.0f)};
 
+  // The face's base form: superellipse sections lofted from the brow to the chin. Each
+  // row is placed from the face's frame, so the measurements move it.
   const float faceWidth = v("face_width") + 4.0f * masc + 3.0f * weight;
   const float jawWidth = v("jaw_width") + 5.0f * masc + 5.0f * weight;
   const float fullness = v("cheek_fullness") + 3.0f * weight - 1.5f * age;
-  for (int side = 0; side < 2; ++side) {
-    const float sx = side == 0 ? -1.0f : 1.0f;
-    const Vec3f eye = m_eye[side];
-    const float ridge = v("brow_ridge") + 1.8f * masc;
-    m_browRidge[side] = {
-        Vec3f(sx * 10.0f, eye.y() + 15.0f + v("brow_height"), faceDepth - 6.0f + ridge),
-        Vec3f(sx * 50.0f, eye.y() + 17.0f + v("brow_height"), faceDepth - 34.0f + ridge), 8.0f,
-        7.0f};
-    // A deeper upper-lid fold: the socket hollow sits higher and reaches further.
-    const float fold = v("upper_lid_fold");
-    m_orbit[side] = {eye + Vec3f(sx * 0.5f, 4.0f + 1.5f * fold, 15.0f),
-                     Vec3f(15.0f, 10.0f, 5.0f + 0.5f * fold)};
-    m_cheekbone[side] = {
-        Vec3f(sx * (faceWidth * 0.5f - 22.0f), eye.y() - 19.0f + v("cheekbone_height"),
-              eyeZ - 12.0f + v("cheekbone_prominence")),
-        Vec3f(17.0f, 11.0f, 19.0f)};
-    // The cheek's fat pad: fuller lower lids lift it toward the eye; a deeper nasolabial
-    // fold pushes it forward and in, over the fold.
-    const float lowerLid = v("lower_lid_fullness");
-    const float nasolabial = v("nasolabial_depth") + 0.8f * age;
-    m_malar[side] = {
-        Vec3f(sx * (31.0f - nasolabial), eye.y() - 34.0f - 2.0f * age + 1.5f * lowerLid,
-              eyeZ - 2.0f + fullness + 0.8f * lowerLid + 1.5f * nasolabial),
-        Vec3f(18.0f, 18.0f, 16.0f)};
-    m_buccal[side] = {Vec3f(sx * (jawWidth * 0.5f - 8.0f), m_stomion.y() - 4.0f - 4.0f * age,
-                            eyeZ - 18.0f + 0.6f * fullness),
-                      Vec3f(17.0f + 2.0f * weight, 22.0f, 20.0f)};
-    const Vec3f gonion(sx * (jawWidth * 0.5f + v("jaw_angle_flare")),
-                       -72.0f - v("jaw_angle_height") - 3.0f * age, 4.0f);
-    m_jawLine[side] = {gonion,
-                       Vec3f(sx * (12.0f + v("chin_width")), menton.y() + 8.0f, menton.z() - 6.0f),
-                       9.0f + 2.0f * weight, 10.0f};
-    m_ramus[side] = {gonion + Vec3f(0.0f, 0.0f, 0.0f),
-                     Vec3f(sx * (breadth * 0.5f - 18.0f), -8.0f, 14.0f), 9.0f, 8.0f};
-    m_sternoMastoid[side] = {Vec3f(sx * 46.0f, -30.0f, -20.0f),
-                             Vec3f(sx * 14.0f, -232.0f - v("neck_length"), 42.0f), 12.0f, 9.0f};
+  const float chinWidth = v("chin_width") + 2.0f * masc;
+  const float browY = eyeY + 17.0f + v("brow_height");
+  const float ridge = v("brow_ridge") + 1.8f * masc;
+  m_loft = {
+      {menton.y(), 20.0f + chinWidth, menton.z(), 2.0f},
+      {menton.y() + 12.0f + 0.4f * v("chin_height"), 0.5f * jawWidth - 10.0f + chinWidth,
+       menton.z() + 13.0f + 0.4f * v("chin_protrusion"), 2.2f},
+      {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 9.0f, 2.4f},
+      {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() - 4.5f, 2.4f},
+      {m_subnasale.y(), 0.5f * faceWidth - 7.0f + 0.3f * fullness, m_subnasale.z() - 6.0f, 2.6f},
+      {eyeY - 14.0f, 0.5f * faceWidth, faceDepth - 4.0f, 2.8f},
+      {eyeY, 0.5f * faceWidth - 2.0f, faceDepth - 6.0f, 2.8f},
+      {browY, 0.5f * v("forehead_width") + 4.0f, faceDepth - 1.0f + 0.5f * ridge, 2.6f},
+      {browY + 25.0f + v("forehead_height"), 0.5f * v("forehead_width") - 8.0f,
+       faceDepth - 12.0f - 0.5f * v("forehead_slope"), 2.4f},
+      {browY + 60.0f + v("forehead_height"), 0.5f * v("forehead_width") - 30.0f,
+       faceDepth - 45.0f - v("forehead_slope"), 2.2f},
+  };
+  m_loftTop = browY + 35.0f + v("forehead_height");
+  // The jaw's underside: a plane from below the chin back up to the jaw's angle.
+  const float gonionY = -72.0f - v("jaw_angle_height") - 3.0f * age;
+  const Vec3f gonion(0.0f, gonionY, 4.0f - v("jaw_angle_flare"));
+  m_jawPlanePoint = menton;
+  const Vec3f jawLine = (gonion - menton).normalized();
+  m_jawPlaneNormal = Vec3f(0.0f, -jawLine.z(), jawLine.y()).normalized();
+  if (m_jawPlaneNormal.y() > 0.0f) {
+    m_jawPlaneNormal = -m_jawPlaneNormal;
   }
-  m_midface = {Vec3f(0.0f, m_subnasale.y() + 2.0f, faceDepth - 73.0f + 0.5f * forward),
-               Vec3f(0.5f * faceWidth - 8.0f, 84.0f, 75.0f)};
-  m_mandible = {Vec3f(0.0f, m_stomion.y() - 18.0f, faceDepth - 48.0f + forward),
-                Vec3f(jawWidth * 0.42f, 28.0f, 46.0f)};
-  m_muzzle = {Vec3f(0.0f, m_stomion.y() + 1.0f, m_stomion.z() - 23.0f), Vec3f(27.0f, 31.0f, 24.0f)};
-  m_noseBase = {Vec3f(0.0f, m_subnasale.y() + 14.0f, m_subnasale.z() - 17.0f),
-                Vec3f(21.0f, 19.0f, 12.0f)};
-  m_chinBall = {Vec3f(0.0f, menton.y() + 15.0f, menton.z() + 4.0f),
-                Vec3f(18.0f + v("chin_width") + 2.0f * masc, 16.0f, 15.0f)};
+
+  // Local forms, as displacements of the base: bone and fat under the skin. Front features
+  // are placed on the base surface as seen from the front, so they stay on the skin
+  // whatever the measurements (`front(x, y)`).
+  m_bumps.clear();
+  auto front = [&](float x, float y, float dz = 0.0f) {
+    Vec3f point = frontPoint(x, y);
+    point.z() += dz;
+    return point;
+  };
+  const Vec3f eye = m_eye[1];
+  const float fold = v("upper_lid_fold");
+  const float lowerLid = v("lower_lid_fullness");
+  // Orbits: the hollow around each globe, deeper under the brow for a stronger lid fold.
+  addPairBump(eye + Vec3f(0.5f, 3.0f + 0.8f * fold, 12.0f), Vec3f(15.0f, 11.0f, 9.0f),
+              -5.5f - 0.8f * fold + 0.8f * weight + 0.8f * (v("eye_depth") - masc));
+  // Brow ridge over each orbit, and the glabella between them.
+  addPairCrease(front(12.0f, browY - 1.0f, -2.0f), front(44.0f, browY + 1.0f, -3.0f),
+                Vec3f(10.0f, 6.0f, 8.0f), std::max(1.5f + ridge, 0.3f));
+  addBump(front(0.0f, browY - 6.0f, -1.0f), Vec3f(10.0f, 8.0f, 8.0f), 0.8f + 0.5f * ridge);
+  // Temples.
+  addPairBump(Vec3f(0.5f * v("forehead_width") + 6.0f, eyeY + 22.0f, faceDepth - 45.0f),
+              Vec3f(14.0f, 18.0f, 16.0f), -2.0f - v("temple_depth") + 1.0f * weight);
+  // Cheekbones: the malar eminence below the outer eye, and the arch toward the ear.
+  const float cheekY = eyeY - 20.0f + v("cheekbone_height");
+  addPairBump(front(0.5f * faceWidth - 26.0f, cheekY, -3.0f), Vec3f(15.0f, 11.0f, 12.0f),
+              2.5f + v("cheekbone_prominence") + 0.5f * masc);
+  addPairCrease(Vec3f(0.5f * faceWidth - 14.0f, cheekY + 3.0f, eyeZ - 8.0f),
+                Vec3f(0.5f * v("head_breadth") - 8.0f, eyeY - 12.0f, 12.0f), Vec3f::Constant(7.0f),
+                1.0f + 0.5f * v("cheekbone_prominence"));
+  // Lower lid and the tear trough below it.
+  addPairCrease(front(eye.x() - 10.0f, eye.y() - 13.0f, -1.0f),
+                front(eye.x() + 10.0f, eye.y() - 12.0f, -1.0f), Vec3f(6.0f, 5.0f, 8.0f),
+                -0.5f - 0.6f * age + 0.4f * lowerLid);
+  // The cheek's fat pad, over the nasolabial fold, lower and fuller with age and weight.
+  const float nasolabial = v("nasolabial_depth") + 0.8f * age;
+  addPairBump(front(24.0f + 0.1f * faceWidth, m_subnasale.y() + 4.0f - 3.0f * age, -4.0f),
+              Vec3f(15.0f, 16.0f, 12.0f), 2.0f + 0.6f * fullness + 1.0f * nasolabial);
+  // The nasolabial fold, from beside the nose's wing to past the mouth's corner.
+  addPairCrease(front(0.5f * v("nose_width") + 5.0f, m_subnasale.y() + 6.0f, -1.0f),
+                front(0.5f * mouthWidth + 6.0f, m_stomion.y() - 8.0f, -1.0f),
+                Vec3f(4.5f, 4.5f, 8.0f), -0.6f - 0.8f * nasolabial);
+  // Below the cheekbone: a hollow on lean faces, filled by weight.
+  addPairBump(Vec3f(0.5f * faceWidth - 14.0f, m_stomion.y() + 8.0f, eyeZ - 24.0f),
+              Vec3f(14.0f, 16.0f, 14.0f), -1.2f + 0.4f * fullness + 1.5f * weight - 0.8f * masc);
+  // Jowls with age and weight, along the jaw in front of its angle.
+  addPairBump(Vec3f(0.5f * jawWidth - 8.0f, m_stomion.y() - 24.0f, eyeZ - 10.0f),
+              Vec3f(12.0f, 10.0f, 12.0f), 1.0f * age + 1.2f * weight);
+  // The jaw's angle and the masseter over it.
+  addPairBump(Vec3f(0.5f * jawWidth + v("jaw_angle_flare"), gonionY + 12.0f, 12.0f),
+              Vec3f(10.0f, 14.0f, 14.0f), 1.5f + 1.5f * masc);
+  // The mouth's frame: the orbicularis round the lips, the sulcus below, the chin's pad.
+  addBump(front(0.0f, m_stomion.y() + 1.0f, -4.0f), Vec3f(26.0f, 20.0f, 10.0f),
+          1.5f + 0.5f * lipForward);
+  addCrease(front(-9.0f, m_stomion.y() - 15.0f, -1.0f), front(9.0f, m_stomion.y() - 15.0f, -1.0f),
+            Vec3f(3.5f, 3.5f, 8.0f), -1.6f);
+  addBump(front(0.0f, menton.y() + 13.0f + 0.4f * v("chin_height"), -2.0f),
+          Vec3f(11.0f + 0.6f * chinWidth, 9.0f, 8.0f), 2.0f + 0.3f * v("chin_protrusion"));
+  // The philtrum: a groove between two columns from the columella to the cupid's bow.
+  m_philtrumHalfWidth = 0.5f * v("philtrum_width");
+  const float bowY = m_stomion.y() + v("upper_vermilion") - 0.8f * age;
+  addCrease(front(0.0f, m_subnasale.y() - 3.0f), front(0.0f, bowY + 2.0f), Vec3f(2.0f, 2.0f, 6.0f),
+            -0.8f);
+  addPairCrease(front(0.5f * m_philtrumHalfWidth + 0.5f, m_subnasale.y() - 3.0f),
+                front(0.8f * m_philtrumHalfWidth, bowY), Vec3f(1.8f, 1.8f, 6.0f), 0.8f);
+  // Sex-typical: a fuller forehead and softer brow on female-typical faces.
+  addBump(front(0.0f, browY + 22.0f, -4.0f), Vec3f(28.0f, 18.0f, 14.0f), -0.8f * masc);
 
   // Nose solids.
   const float bridge = v("nose_bridge_width") + 1.0f * masc;
-  m_noseBridge = {nasion + Vec3f(0.0f, -2.0f, -3.0f + v("nose_bridge_height")),
-                  m_noseTip + Vec3f(0.0f, 5.0f, -4.0f + 0.6f * v("nose_hump")), bridge * 0.5f,
-                  6.0f};
+  m_noseBridge = {nasion + Vec3f(0.0f, -1.0f, -4.5f + v("nose_bridge_height")),
+                  m_noseTip + Vec3f(0.0f, 5.0f, -5.0f + 0.6f * v("nose_hump")), bridge * 0.42f,
+                  7.0f};
   const float tip = v("nose_tip_size");
   m_noseTipBall = {m_noseTip - Vec3f(0.0f, 0.5f, tip * 0.85f),
                    Vec3f(tip * 1.1f, tip * 0.95f, tip * 0.9f)};
@@ -291,35 +347,13 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
                    Vec3f(6.5f, 5.5f, 8.0f)};
   }
 
-  // Lips: chains of tapered capsules along the dental arch, meeting at the stomion.
-  const float halfWidth = mouthWidth * 0.5f;
-  const float upperVermilion = v("upper_vermilion") - 0.8f * masc - 1.2f * age;
-  const float lowerVermilion = v("lower_vermilion") - 0.8f * masc - 1.2f * age;
-  auto lipChain = [&](float vermilion, float sign) {
-    std::vector<Capsule> chain;
-    constexpr int kSegments = 8;
-    Vec3f previous;
-    float previousRadius = 0.0f;
-    for (int i = 0; i <= kSegments; ++i) {
-      const float s = -1.0f + 2.0f * static_cast<float>(i) / kSegments;
-      const float profile = std::pow(std::max(1.0f - s * s, 0.0f), 0.55f);
-      const float radius = 1.4f + (0.55f * vermilion - 0.6f) * profile;
-      const float bow =
-          sign > 0 ? v("cupid_bow") * std::exp(-std::pow((std::abs(s) - 0.28f) / 0.16f, 2.0f))
-                   : 0.0f;
-      const Vec3f point(s * (halfWidth - 1.0f),
-                        m_stomion.y() + sign * (radius * 0.82f + bow * 0.8f) + 0.6f * s * s,
-                        m_stomion.z() - 2.0f - 15.5f * s * s + profile * 0.5f);
-      if (i > 0) {
-        chain.push_back({previous, point, previousRadius, radius});
-      }
-      previous = point;
-      previousRadius = radius;
-    }
-    return chain;
-  };
-  m_upperLip = lipChain(upperVermilion, 1.0f);
-  m_lowerLip = lipChain(lowerVermilion, -1.0f);
+  // Lips: raised over the mouth's frame between the stomion line and the vermilion
+  // borders (see lipHeight).
+  m_mouthHalfWidth = mouthWidth * 0.5f;
+  m_upperVermilion = std::max(v("upper_vermilion") - 0.8f * masc - 1.2f * age, 2.5f);
+  m_lowerVermilion = std::max(v("lower_vermilion") - 0.8f * masc - 1.2f * age, 3.0f);
+  m_cupidBow = std::max(v("cupid_bow"), 0.0f);
+  m_lipFullness = 3.0f + 0.25f * lipForward;
 
   // Neck, shoulders and chest.
   const float neckWidth = v("neck_width") + 10.0f * masc + 6.0f * weight;
@@ -327,6 +361,11 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_neck = {Vec3f(0.0f, -40.0f, -12.0f), Vec3f(0.0f, -245.0f - v("neck_length"), -6.0f),
             neckWidth * 0.46f, neckWidth * 0.52f};
   m_neckSquash = neckWidth / std::max(neckDepth, 1.0f);
+  for (int side = 0; side < 2; ++side) {
+    const float sx = side == 0 ? -1.0f : 1.0f;
+    m_sternoMastoid[side] = {Vec3f(sx * 46.0f, -30.0f, -20.0f),
+                             Vec3f(sx * 14.0f, -232.0f - v("neck_length"), 42.0f), 12.0f, 9.0f};
+  }
   // Bounding spheres of the nose's and the lips' solids (see faceDistance).
   m_noseBound = 0.5f * (nasion + m_subnasale);
   m_noseBoundRadius = 0.0f;
@@ -334,15 +373,6 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
     m_noseBoundRadius = std::max(m_noseBoundRadius, (corner - m_noseBound).norm());
   }
   m_noseBoundRadius += 16.0f;
-  m_lipsBoundRadius = 0.0f;
-  for (const auto* chain : {&m_upperLip, &m_lowerLip}) {
-    for (const Capsule& c : *chain) {
-      m_lipsBoundRadius = std::max(
-          {m_lipsBoundRadius, (c.a - m_stomion).norm() + c.ra, (c.b - m_stomion).norm() + c.rb});
-    }
-  }
-  m_lipsBoundRadius += 1.0f;
-  m_philtrumHalfWidth = 0.5f * v("philtrum_width");
   const float shoulderWidth = v("shoulder_width") + 25.0f * masc;
   const float shoulderY = -238.0f - v("neck_length") - v("shoulder_slope");
   m_shoulders = {Vec3f(-(shoulderWidth * 0.5f - 45.0f), shoulderY, -22.0f),
@@ -353,26 +383,53 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
                   Vec3f(9.0f, 13.0f, 7.5f) * std::clamp(0.35f + 0.75f * masc, 0.05f, 1.6f)};
 }
 
-float HeadSculpt::lipsDistance(const Vec3f& p) const {
-  // Each chain runs across the mouth; blend mirror pairs first so the result is symmetric
-  // (a smooth union is commutative but not associative).
-  float d = 1e9f;
-  for (const std::vector<Capsule>* chain : {&m_upperLip, &m_lowerLip}) {
-    const std::size_t n = chain->size();
-    for (std::size_t i = 0; i < n / 2; ++i) {
-      const Capsule& a = (*chain)[i];
-      const Capsule& b = (*chain)[n - 1 - i];
-      d = smoothMin(
-          d,
-          smoothMin(roundCone(p, a.a, a.b, a.ra, a.rb), roundCone(p, b.a, b.b, b.ra, b.rb), 1.5f),
-          1.5f);
-    }
-    if (n % 2 == 1) {
-      const Capsule& c = (*chain)[n / 2];
-      d = smoothMin(d, roundCone(p, c.a, c.b, c.ra, c.rb), 1.5f);
-    }
+float HeadSculpt::lipLine(float s) const {
+  return m_stomion.y() + (m_mouthCorner[1].y() - m_stomion.y()) * s * s;
+}
+
+float HeadSculpt::lipBorderHeight(bool upper, float s) const {
+  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.6f);
+  if (!upper) {
+    return m_lowerVermilion * taper;
   }
-  return d;
+  // The cupid's bow: two peaks either side of a dip at the midline.
+  // The peaks sit under the philtrum's columns, as wide as the philtrum.
+  const float a = std::abs(s);
+  const float peak = m_philtrumHalfWidth / m_mouthHalfWidth;
+  const float bow = 1.4f * m_cupidBow *
+                    (std::exp(-std::pow((a - peak) / (0.55f * peak), 2.0f)) -
+                     0.7f * std::exp(-std::pow(a / (0.35f * peak), 2.0f)));
+  return m_upperVermilion * taper + bow * taper;
+}
+
+float HeadSculpt::lipHeight(const Vec3f& p) const {
+  const float s = p.x() / m_mouthHalfWidth;
+  if (std::abs(s) >= 1.0f || p.z() < m_stomion.z() - 40.0f) {
+    return 0.0f;
+  }
+  const float gate = smoothstep(m_stomion.z() - 36.0f, m_stomion.z() - 22.0f, p.z());
+  const float taper = std::sqrt(std::max(1.0f - s * s, 0.0f));
+  const float v = p.y() - lipLine(s);
+  const bool upper = v > 0.0f;
+  const float border = std::max(lipBorderHeight(upper, s), 0.5f);
+  const float full = m_lipFullness * taper * (upper ? 1.0f : 1.15f);
+  const float t = std::abs(v) / border;
+  float height;
+  if (t <= 1.0f) {
+    // The vermilion rolls out from the stomion to the border.
+    height = full * std::pow(1.0f - (1.0f - t) * (1.0f - t), 0.7f);
+  } else {
+    // Past the border the skin steps back: sharply above (the white roll), softly below.
+    const float fall = upper ? 1.6f : 3.2f;
+    height = full * std::exp(-std::pow((std::abs(v) - border) / fall, 2.0f));
+  }
+  if (upper) {
+    // The white roll along the border, raised most at the bow's peaks.
+    const float bow = border - m_upperVermilion * std::pow(std::max(1.0f - s * s, 0.0f), 0.6f);
+    height +=
+        taper * (0.3f + 0.4f * bow) * std::exp(-std::pow((std::abs(v) - border) / 1.2f, 2.0f));
+  }
+  return gate * height;
 }
 
 namespace {
@@ -393,10 +450,10 @@ float HeadSculpt::noseDistance(const Vec3f& p) const {
                 ellipsoid(p, m_ala[1].center, m_ala[1].radii), 4.0f);
   // The side walls from the bridge down to the alae.
   auto wall = [&](int side) {
-    return roundCone(p, m_noseBridge.a + mirrored(Vec3f(3.0f, -8.0f, -6.0f), side),
-                     m_ala[side].center + Vec3f(0.0f, 3.0f, -2.0f), 5.5f, 7.0f);
+    return roundCone(p, m_noseBridge.a + mirrored(Vec3f(2.5f, -10.0f, -4.5f), side),
+                     m_ala[side].center + mirrored(Vec3f(-2.5f, 6.0f, -1.5f), side), 4.5f, 8.0f);
   };
-  d = blendPair(d, wall(0), wall(1), 9.0f);
+  d = blendPair(d, wall(0), wall(1), 10.0f);
   // Nostrils: pockets cut up into the underside.
   auto nostril = [&](int side) {
     const Vec3f center = mirrored(Vec3f(5.8f, 0.0f, 0.0f), side) +
@@ -407,43 +464,127 @@ float HeadSculpt::noseDistance(const Vec3f& p) const {
   return d;
 }
 
-float HeadSculpt::faceDistance(const Vec3f& p) const {
+void HeadSculpt::addBump(const Vec3f& center, const Vec3f& radii, float height) {
+  m_bumps.push_back({center, center, radii, height});
+}
+
+void HeadSculpt::addCrease(const Vec3f& a, const Vec3f& b, const Vec3f& radii, float height) {
+  m_bumps.push_back({a, b, radii, height});
+}
+
+void HeadSculpt::addPairBump(const Vec3f& leftCenter, const Vec3f& radii, float height) {
+  addBump(mirrored(leftCenter, 0), radii, height);
+  addBump(leftCenter, radii, height);
+}
+
+void HeadSculpt::addPairCrease(const Vec3f& leftA, const Vec3f& leftB, const Vec3f& radii,
+                               float height) {
+  addCrease(mirrored(leftA, 0), mirrored(leftB, 0), radii, height);
+  addCrease(leftA, leftB, radii, height);
+}
+
+float HeadSculpt::bumps(const Vec3f& p) const {
+  float sum = 0.0f;
+  for (const Bump& bump : m_bumps) {
+    // In the space where the kernel's radii are 1, the nearest point of its segment.
+    Vec3f q = (p - bump.a).cwiseQuotient(bump.radii);
+    if (bump.a != bump.b) {
+      const Vec3f ab = (bump.b - bump.a).cwiseQuotient(bump.radii);
+      q -= std::clamp(q.dot(ab) / ab.squaredNorm(), 0.0f, 1.0f) * ab;
+    }
+    const float r2 = q.squaredNorm();
+    if (r2 < 9.0f) {
+      sum += bump.height * std::exp(-r2);
+    }
+  }
+  return sum;
+}
+
+float HeadSculpt::loftDistance(const Vec3f& p) const {
+  // The section's size at a height: a cubic through the rows (Catmull-Rom tangents).
+  auto section = [&](float y) {
+    const auto& rows = m_loft;
+    y = std::clamp(y, rows.front().y, rows.back().y);
+    std::size_t k = 0;
+    while (k + 2 < rows.size() && rows[k + 1].y < y) {
+      ++k;
+    }
+    const float h = std::max(rows[k + 1].y - rows[k].y, 1e-3f);
+    const float t = std::clamp((y - rows[k].y) / h, 0.0f, 1.0f);
+    auto channel = [&](auto member) {
+      auto at = [&](std::size_t i) { return rows[i].*member; };
+      const std::size_t last = rows.size() - 1;
+      auto slope = [&](std::size_t i) {  // per unit y
+        const std::size_t lo = i == 0 ? 0 : i - 1;
+        const std::size_t hi = i == last ? last : i + 1;
+        return (at(hi) - at(lo)) / std::max(rows[hi].y - rows[lo].y, 1e-3f);
+      };
+      const float t2 = t * t;
+      const float t3 = t2 * t;
+      return (2 * t3 - 3 * t2 + 1) * at(k) + (t3 - 2 * t2 + t) * h * slope(k) +
+             (-2 * t3 + 3 * t2) * at(k + 1) + (t3 - t2) * h * slope(k + 1);
+    };
+    return std::array<float, 3>{channel(&LoftRow::halfWidth), channel(&LoftRow::front),
+                                channel(&LoftRow::exponent)};
+  };
+  constexpr float kBack = 25.0f;
+  auto level = [&](float y) {
+    const auto [a, front, n] = section(y);
+    const float x = std::abs(p.x()) / a;
+    const float z = p.z() > 0.0f ? p.z() / front : -p.z() / kBack;
+    const float f = std::pow(std::pow(x, n) + std::pow(z, n), 1.0f / n);
+    return std::array<float, 4>{f, a, front, n};
+  };
+  const auto [f, a, front, n] = level(p.y());
+  const float fs = std::max(f, 1e-3f);
+  const float x = std::abs(p.x()) / a;
+  const float z = std::abs(p.z()) / (p.z() > 0.0f ? front : kBack);
+  const float common = std::pow(fs, 1.0f - n);
+  const float gx = common * std::pow(x, n - 1.0f) / a;
+  const float gz = common * std::pow(z, n - 1.0f) / (p.z() > 0.0f ? front : kBack);
+  const float gy = 0.5f * (level(p.y() + 1.0f)[0] - level(p.y() - 1.0f)[0]);
+  float d = (f - 1.0f) / std::max(std::sqrt(gx * gx + gy * gy + gz * gz), 1e-4f);
+  // Closed above by the forehead and below by the jaw's underside.
+  d = smoothMax(d, p.y() - m_loftTop, 20.0f);
+  d = smoothMax(d, (p - m_jawPlanePoint).dot(m_jawPlaneNormal), 12.0f);
+  return d;
+}
+
+float HeadSculpt::baseDistance(const Vec3f& p) const {
   float d = ellipsoid(p, m_cranium.center, m_cranium.radii);
   d = smoothMin(d, ellipsoid(p, m_forehead.center, m_forehead.radii), 25.0f);
   d = smoothMin(d, ellipsoid(p, m_occiput.center, m_occiput.radii), 30.0f);
-  d = smoothMin(d, ellipsoid(p, m_midface.center, m_midface.radii), 18.0f);
-  d = smoothMin(d, ellipsoid(p, m_mandible.center, m_mandible.radii), 20.0f);
-  d = smoothMin(d, ellipsoid(p, m_chinBall.center, m_chinBall.radii), 12.0f);
-  auto cone = [&](const Capsule& c) { return roundCone(p, c.a, c.b, c.ra, c.rb); };
-  auto solid = [&](const Ellipsoid& e) { return ellipsoid(p, e.center, e.radii); };
-  d = blendPair(d, cone(m_browRidge[0]), cone(m_browRidge[1]), 12.0f);
-  d = blendPair(d, solid(m_cheekbone[0]), solid(m_cheekbone[1]), 14.0f);
-  d = blendPair(d, solid(m_buccal[0]), solid(m_buccal[1]), 16.0f);
-  d = blendPair(d, cone(m_jawLine[0]), cone(m_jawLine[1]), 14.0f);
-  d = blendPair(d, cone(m_ramus[0]), cone(m_ramus[1]), 16.0f);
-  // Orbits: hollow the sockets, then lay the lids over the globes.
-  d = smoothMax(d, -smoothMin(solid(m_orbit[0]), solid(m_orbit[1]), 9.0f), 9.0f);
+  return smoothMin(d, loftDistance(p), 24.0f);
+}
+
+Vec3f HeadSculpt::frontPoint(float x, float y) const {
+  // Sphere-trace the base from in front of the face, then bisect the last step.
+  float z = 220.0f;
+  float outside = z;
+  for (int step = 0; step < 200; ++step) {
+    const float d = baseDistance(Vec3f(x, y, z));
+    if (d < 0.0f) {
+      break;
+    }
+    outside = z;
+    z -= std::max(0.8f * d, 0.1f);
+  }
+  float inside = z;
+  for (int i = 0; i < 20; ++i) {
+    const float mid = 0.5f * (inside + outside);
+    (baseDistance(Vec3f(x, y, mid)) < 0.0f ? inside : outside) = mid;
+  }
+  return Vec3f(x, y, 0.5f * (inside + outside));
+}
+
+float HeadSculpt::faceDistance(const Vec3f& p) const {
+  float d = baseDistance(p) - bumps(p) - lipHeight(p);
+  // The lids over the globes.
   d = blendPair(d, (p - m_eye[0]).norm() - m_lidRadius, (p - m_eye[1]).norm() - m_lidRadius, 6.0f);
-  // The cheeks' fat pads below the eyes, over which the nasolabial folds form.
-  d = blendPair(d, solid(m_malar[0]), solid(m_malar[1]), 12.0f);
-  // The muzzle: the soft tissue over the dental arch, from the nose down to the chin.
-  d = smoothMin(d, solid(m_muzzle), 12.0f);
-  d = smoothMin(d, solid(m_noseBase), 10.0f);
   // The nose and lips only matter near them: skip them where their bounding spheres show
   // they cannot change the blended distance (a smooth union is min(a, b) when b >= a + k).
   if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 6.0f) {
-    d = smoothMin(d, noseDistance(p), 6.0f);
-  }
-  // The philtrum's two columns from the cupid's bow to the columella.
-  auto column = [&](int side) {
-    const float sx = side == 0 ? -1.0f : 1.0f;
-    const Vec3f low(sx * m_philtrumHalfWidth * 0.45f, m_stomion.y() + 8.5f, m_stomion.z() + 0.5f);
-    const Vec3f high(sx * 3.0f, m_subnasale.y() - 2.0f, m_subnasale.z() - 3.0f);
-    return roundCone(p, low, high, 2.6f, 2.2f);
-  };
-  d = blendPair(d, column(0), column(1), 5.0f);
-  if ((p - m_stomion).norm() - m_lipsBoundRadius < d + 5.0f) {
-    d = smoothMin(d, lipsDistance(p), 5.0f);
+    d = smoothMin(d, noseDistance(p), 8.0f);
   }
   return d;
 }
@@ -526,16 +667,11 @@ Vec3f HeadSculpt::castRayFromOutside(const Vec3f& origin, const Vec3f& direction
 }
 
 Vec3f HeadSculpt::lipBorder(bool upper, float s) const {
-  const std::vector<Capsule>& chain = upper ? m_upperLip : m_lowerLip;
-  const float position =
-      std::clamp((s + 1.0f) * 0.5f, 0.0f, 1.0f) * static_cast<float>(chain.size());
-  const int index = std::min(static_cast<int>(position), static_cast<int>(chain.size()) - 1);
-  const float f = position - static_cast<float>(index);
-  const Capsule& c = chain[static_cast<std::size_t>(index)];
-  const Vec3f center = c.a + f * (c.b - c.a);
-  const float radius = c.ra + f * (c.rb - c.ra);
-  // The border is where the lip's front meets the skin: up (or down) and a little forward.
-  return center + radius * Vec3f(0.0f, upper ? 0.8f : -0.8f, 0.6f);
+  s = std::clamp(s, -1.0f, 1.0f);
+  const float y = lipLine(s) + (upper ? 1.0f : -1.0f) * lipBorderHeight(upper, s);
+  const float x = s * m_mouthHalfWidth;
+  // The surface point there, seen from the front.
+  return castRayFromOutside(Vec3f(x, y, m_stomion.z() - 40.0f), Vec3f(0.0f, 0.0f, 1.0f), 60.0f);
 }
 
 Vec3f HeadSculpt::normal(const Vec3f& p) const {

@@ -71,10 +71,10 @@ public:
   float castRayDistance(const Vec3f& origin, const Vec3f& direction,
                         float startDistance = 0.0f) const;
 
-  /// Distance to the lips' and the nose's solids alone (for labelling surface regions).
-  float lipsDistance(const Vec3f& p) const;
+  /// Distance to the nose's solids alone (for labelling surface regions).
   float noseDistance(const Vec3f& p) const;
-  /// The lip's outer border (vermilion edge) at s in [-1, 1] across the mouth.
+  /// The lip's outer border (vermilion edge) on the surface, at s in [-1, 1] across the
+  /// mouth.
   Vec3f lipBorder(bool upper, float s) const;
 
 private:
@@ -98,18 +98,52 @@ private:
   Vec3f m_mouthCorner[2];
   Vec3f m_stomion, m_noseTip, m_subnasale, m_alare[2], m_chin, m_jawPivot, m_earCanal[2];
 
-  // Solids, placed by the constructor.
-  Ellipsoid m_cranium, m_forehead, m_occiput, m_midface, m_mandible, m_chinBall, m_muzzle,
-      m_noseBase;
-  Ellipsoid m_cheekbone[2], m_malar[2], m_orbit[2], m_adamsApple, m_chest, m_buccal[2];
-  Capsule m_browRidge[2], m_jawLine[2], m_ramus[2], m_neck, m_shoulders, m_sternoMastoid[2];
+  /// A smooth local displacement of the surface: `height` millimetres outward at the
+  /// centre, falling off as a Gaussian over `radii` (around a point, or around the segment
+  /// from a to b when `b` differs from `a`).
+  struct Bump {
+    Vec3f a, b;
+    Vec3f radii;
+    float height;
+  };
+  /// The face's base form at one height: a superellipse section |x/a|^n + |z/front|^n = 1
+  /// (and `back` behind the ear line), lofted between these rows.
+  struct LoftRow {
+    float y, halfWidth, front, exponent;
+  };
+
+  float loftDistance(const Vec3f& p) const;
+  /// The lips: how far they stand out of the mouth's frame at p (x across, y up).
+  float lipHeight(const Vec3f& p) const;
+  /// The stomion line's height at s in [-1, 1] across the mouth.
+  float lipLine(float s) const;
+  /// The vermilion's height above (below) the stomion line at s.
+  float lipBorderHeight(bool upper, float s) const;
+  float bumps(const Vec3f& p) const;
+  void addBump(const Vec3f& center, const Vec3f& radii, float height);
+  void addCrease(const Vec3f& a, const Vec3f& b, const Vec3f& radii, float height);
+  void addPairBump(const Vec3f& leftCenter, const Vec3f& radii, float height);
+  void addPairCrease(const Vec3f& leftA, const Vec3f& leftB, const Vec3f& radii, float height);
+  /// The head without its local forms, nose and lips: cranium and the face's loft.
+  float baseDistance(const Vec3f& p) const;
+  /// The base surface's point at (x, y), seen from in front of the face.
+  Vec3f frontPoint(float x, float y) const;
+
+  // Solids and forms, placed by the constructor.
+  Ellipsoid m_cranium, m_forehead, m_occiput, m_adamsApple, m_chest;
+  std::vector<LoftRow> m_loft;
+  float m_loftTop = 60.0f;
+  Vec3f m_jawPlanePoint{0, 0, 0}, m_jawPlaneNormal{0, -1, 0};
+  std::vector<Bump> m_bumps;
+  Capsule m_neck, m_shoulders, m_sternoMastoid[2];
   Capsule m_noseBridge, m_columella;
   Ellipsoid m_noseTipBall, m_ala[2];
-  std::vector<Capsule> m_upperLip, m_lowerLip;
+  float m_mouthHalfWidth = 24.0f, m_upperVermilion = 7.5f, m_lowerVermilion = 8.6f;
+  float m_cupidBow = 1.0f, m_lipFullness = 2.6f;
   float m_masculinity = 0.0f, m_weight = 0.0f, m_age = 0.0f;
   float m_neckSquash = 1.0f, m_philtrumHalfWidth = 6.0f;
   Vec3f m_noseBound{0, 0, 0};
-  float m_noseBoundRadius = 0.0f, m_lipsBoundRadius = 0.0f;
+  float m_noseBoundRadius = 0.0f;
 };
 
 }  // namespace sf
