@@ -291,12 +291,12 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   addPairBump(front(0.5f * faceWidth - 26.0f, cheekY, -3.0f), Vec3f(15.0f, 11.0f, 12.0f),
               2.5f + v("cheekbone_prominence") + 0.5f * masc);
   addPairCrease(Vec3f(0.5f * faceWidth - 14.0f, cheekY + 3.0f, eyeZ - 8.0f),
-                Vec3f(0.5f * v("head_breadth") - 8.0f, eyeY - 12.0f, 12.0f), Vec3f::Constant(7.0f),
-                1.0f + 0.5f * v("cheekbone_prominence"));
+                Vec3f(0.5f * v("head_breadth") - 8.0f, eyeY - 12.0f, 12.0f), Vec3f::Constant(10.0f),
+                0.5f + 0.3f * v("cheekbone_prominence"));
   // Lower lid and the tear trough below it.
   addPairCrease(front(eye.x() - 10.0f, eye.y() - 13.0f, -1.0f),
                 front(eye.x() + 10.0f, eye.y() - 12.0f, -1.0f), Vec3f(6.0f, 5.0f, 8.0f),
-                -0.5f - 0.6f * age + 0.4f * lowerLid);
+                -0.3f - 0.6f * age + 0.4f * lowerLid);
   // The cheek's fat pad, over the nasolabial fold, lower and fuller with age and weight.
   const float nasolabial = v("nasolabial_depth") + 0.8f * age;
   addPairBump(front(24.0f + 0.1f * faceWidth, m_subnasale.y() + 4.0f - 3.0f * age, -4.0f),
@@ -304,7 +304,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   // The nasolabial fold, from beside the nose's wing to past the mouth's corner.
   addPairCrease(front(0.5f * v("nose_width") + 5.0f, m_subnasale.y() + 6.0f, -1.0f),
                 front(0.5f * mouthWidth + 6.0f, m_stomion.y() - 8.0f, -1.0f),
-                Vec3f(4.5f, 4.5f, 8.0f), -0.6f - 0.8f * nasolabial);
+                Vec3f(6.0f, 6.0f, 8.0f), -0.35f - 0.6f * nasolabial);
   // Below the cheekbone: a hollow on lean faces, filled by weight.
   addPairBump(Vec3f(0.5f * faceWidth - 14.0f, m_stomion.y() + 8.0f, eyeZ - 24.0f),
               Vec3f(14.0f, 16.0f, 14.0f), -1.2f + 0.4f * fullness + 1.5f * weight - 0.8f * masc);
