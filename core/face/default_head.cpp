@@ -772,6 +772,92 @@ PolyMesh eyeMesh(const Vec3f& center, bool cornea) {
   return mesh;
 }
 
+/// The tear line: a thin wet ribbon where the lower lid's margin meets the eyeball, from the
+/// inner to the outer corner. Built from the placed skin, so it follows every lid shape.
+PolyMesh tearLineMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
+                      const HeadSculpt& sculpt, int side) {
+  const Vec3f center = sculpt.eyeCenter(side);
+  const float sx = side == 0 ? -1.0f : 1.0f;
+  const int count = kColOuterCanthus - kColInnerCanthus + 1;
+  PolyMesh mesh;
+  for (int i = 0; i < count; ++i) {
+    const int column = static_cast<int>(sx) * (kColInnerCanthus + i);
+    const Vec3f margin = skin[static_cast<std::size_t>(layout.lowerVertex(column, kRowEye))];
+    const Vec3f out = (margin - center).normalized();
+    const Vec3f up = (Vec3f::UnitY() - Vec3f::UnitY().dot(out) * out).normalized();
+    // Narrower toward the corners, never degenerate.
+    const float t = static_cast<float>(i) / static_cast<float>(count - 1);
+    const float width =
+        0.25f + 0.45f * std::sqrt(std::max(std::sin(std::numbers::pi_v<float> * t), 0.0f));
+    const Vec3f onBall = center + (sculpt.eyeballRadius() + 0.05f) * out;
+    const Vec3f lid = margin + 0.4f * (onBall - margin);
+    mesh.positions.push_back(lid + 0.1f * up);
+    mesh.positions.push_back(onBall + width * up);
+    mesh.uvs.push_back(Vec2f(t, 0.0f));
+    mesh.uvs.push_back(Vec2f(t, 1.0f));
+  }
+  for (int i = 0; i + 1 < count; ++i) {
+    // Wound so that the ribbon faces out of the eye on both sides of the head.
+    const int a = 2 * i, b = 2 * i + 1, c = 2 * i + 3, d = 2 * i + 2;
+    const std::array<int, 4> quad = side == 1 ? std::array{a, b, c, d} : std::array{a, d, c, b};
+    mesh.faceSizes.push_back(4);
+    for (int k : quad) {
+      mesh.faceIndices.push_back(k);
+      mesh.uvIndices.push_back(k);
+    }
+  }
+  return mesh;
+}
+
+/// The caruncle: the small pink mound in the inner corner of the eye, a flattened ellipsoid
+/// tucked between the corner of the lids and the eyeball.
+PolyMesh caruncleMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
+                      const HeadSculpt& sculpt, int side) {
+  const float sx = side == 0 ? -1.0f : 1.0f;
+  const Vec3f corner = skin[static_cast<std::size_t>(
+      layout.gridVertex(static_cast<int>(sx) * kColInnerCanthus, kRowEye))];
+  // In the corner of the slit, halfway to the eyeball and a little behind the lids.
+  const Vec3f eye = sculpt.eyeCenter(side);
+  const Vec3f ball = eye + sculpt.eyeballRadius() * (corner - eye).normalized();
+  const Vec3f center = 0.5f * (corner + ball) + Vec3f(0.0f, -0.2f, -0.8f);
+  const Vec3f radii(0.45f * (ball - corner).norm() + 0.3f, 1.5f, 1.0f);
+  constexpr int kRings = 6;
+  constexpr int kSegments = 8;
+  PolyMesh mesh;
+  // Poles first, then rings from the top down; UVs from the same angles.
+  mesh.positions.push_back(center + Vec3f(0.0f, radii.y(), 0.0f));
+  mesh.positions.push_back(center - Vec3f(0.0f, radii.y(), 0.0f));
+  mesh.uvs.push_back(Vec2f(0.5f, 0.0f));
+  mesh.uvs.push_back(Vec2f(0.5f, 1.0f));
+  for (int k = 1; k < kRings; ++k) {
+    const float theta = std::numbers::pi_v<float> * static_cast<float>(k) / kRings;
+    for (int j = 0; j < kSegments; ++j) {
+      const float phi = 2.0f * std::numbers::pi_v<float> * static_cast<float>(j) / kSegments;
+      mesh.positions.push_back(center + Vec3f(radii.x() * std::sin(theta) * std::cos(phi),
+                                              radii.y() * std::cos(theta),
+                                              radii.z() * std::sin(theta) * std::sin(phi)));
+      mesh.uvs.push_back(Vec2f(static_cast<float>(j) / kSegments, static_cast<float>(k) / kRings));
+    }
+  }
+  auto ring = [&](int k, int j) { return 2 + (k - 1) * kSegments + (j % kSegments); };
+  auto face = [&](std::initializer_list<int> corners) {
+    mesh.faceSizes.push_back(static_cast<int>(corners.size()));
+    for (int v : corners) {
+      mesh.faceIndices.push_back(v);
+      mesh.uvIndices.push_back(v);
+    }
+  };
+  // Counter-clockwise seen from outside.
+  for (int j = 0; j < kSegments; ++j) {
+    face({0, ring(1, j + 1), ring(1, j)});
+    for (int k = 1; k + 1 < kRings; ++k) {
+      face({ring(k, j), ring(k, j + 1), ring(k + 1, j + 1), ring(k + 1, j)});
+    }
+    face({1, ring(kRings - 1, j), ring(kRings - 1, j + 1)});
+  }
+  return mesh;
+}
+
 // ---------------------------------------------------------------------------------------
 // Teeth and tongue
 
@@ -995,6 +1081,7 @@ struct Placement {
   std::array<PolyMesh, 2> corneas;
   PolyMesh upperTeeth, lowerTeeth, tongue;
   std::array<PolyMesh, 2> ears;
+  std::array<PolyMesh, 2> tearLines, caruncles;
 };
 
 Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidControls& lids,
@@ -1009,6 +1096,12 @@ Placement place(const SkinLayout& layout, const HeadSculpt& sculpt, const LidCon
   placement.lowerTeeth = dentalArch(sculpt, false);
   placement.tongue = tongueMesh(sculpt);
   placement.ears = {earMesh(sculpt, 0), earMesh(sculpt, 1)};
+  for (int side = 0; side < 2; ++side) {
+    placement.tearLines[static_cast<std::size_t>(side)] =
+        tearLineMesh(layout, placement.skin, sculpt, side);
+    placement.caruncles[static_cast<std::size_t>(side)] =
+        caruncleMesh(layout, placement.skin, sculpt, side);
+  }
   return placement;
 }
 
@@ -1022,8 +1115,10 @@ std::vector<Vec3f> concatenate(const Placement& placement) {
     const auto& cornea = placement.corneas[static_cast<std::size_t>(side)].positions;
     all.insert(all.end(), cornea.begin(), cornea.end());
   }
-  for (const PolyMesh* mesh : {&placement.upperTeeth, &placement.lowerTeeth, &placement.tongue,
-                               &placement.ears[0], &placement.ears[1]}) {
+  for (const PolyMesh* mesh :
+       {&placement.upperTeeth, &placement.lowerTeeth, &placement.tongue, &placement.ears[0],
+        &placement.ears[1], &placement.tearLines[0], &placement.tearLines[1],
+        &placement.caruncles[0], &placement.caruncles[1]}) {
     all.insert(all.end(), mesh->positions.begin(), mesh->positions.end());
   }
   return all;
@@ -1419,6 +1514,23 @@ FaceModel createDefaultHead() {
                           side == 0 ? LabelClass::RightEar : LabelClass::LeftEar);
     part.faceGrowth.assign(static_cast<std::size_t>(part.mesh.faceCount()), kGrowthNone);
     model.parts.push_back(std::move(part));
+  }
+  // The tear lines and caruncles, labelled as their eye.
+  for (const auto& [name, material, meshes] :
+       {std::tuple{"tear_line", PartMaterial::TearLine, &base.tearLines},
+        std::tuple{"caruncle", PartMaterial::Caruncle, &base.caruncles}}) {
+    for (int side = 0; side < 2; ++side) {
+      FacePart part;
+      part.name = std::string(name) + (side == 0 ? "_right" : "_left");
+      part.material = material;
+      part.mesh = (*meshes)[static_cast<std::size_t>(side)];
+      part.firstVertex = next;
+      next += part.mesh.vertexCount();
+      part.faceClass.assign(static_cast<std::size_t>(part.mesh.faceCount()),
+                            side == 0 ? LabelClass::RightEye : LabelClass::LeftEye);
+      part.faceGrowth.assign(static_cast<std::size_t>(part.mesh.faceCount()), kGrowthNone);
+      model.parts.push_back(std::move(part));
+    }
   }
   const std::vector<Vec3f> rest = concatenate(base);
 

@@ -122,6 +122,10 @@ Image renderModelSheet(const FaceModel& model, const ModelSheetOptions& options)
         case PartMaterial::Teeth: add(mesh, Vec3f(0.78f, 0.74f, 0.64f), 0.6f, 0.3f, false); break;
         case PartMaterial::Tongue: add(mesh, Vec3f(0.50f, 0.17f, 0.17f), 0.5f, 0.35f, false); break;
         case PartMaterial::Cornea: add(mesh, Vec3f(1.0f, 1.0f, 1.0f), 1.0f, 0.05f, true); break;
+        case PartMaterial::TearLine: add(mesh, Vec3f(1.0f, 1.0f, 1.0f), 1.0f, 0.1f, true); break;
+        case PartMaterial::Caruncle:
+          add(mesh, Vec3f(0.62f, 0.30f, 0.28f), 0.6f, 0.3f, false);
+          break;
         default: add(mesh, Vec3f(0.7f, 0.7f, 0.65f), 0.4f, 0.4f, false); break;
       }
     }

@@ -221,6 +221,7 @@ void TestDefaultHead::hasTheCountsTheProductPromises() {
     QVERIFY2(m.findJoint(joint) >= 0, joint);
   }
   for (const char* part : {"skin", "eye_left", "eye_right", "cornea_left", "cornea_right",
+                           "tear_line_left", "tear_line_right", "caruncle_left", "caruncle_right",
                            "teeth_upper", "teeth_lower", "tongue", "ear_left", "ear_right"}) {
     QVERIFY2(m.findPart(part) >= 0, part);
   }
