@@ -13,6 +13,10 @@ namespace sf::cli {
 std::vector<Command> allCommands() {
   return {
       {"model", "face models: info, sheet, export", runModel},
+      {"recipe", "recipes: init, paths, schema, upgrade", runRecipe},
+      {"validate", "check a recipe and print every problem", runValidate},
+      {"sample", "print the resolved parameters of one sample of a recipe", runSample},
+      {"stats", "summarise a recipe's distributions over many samples", runStats},
       {"sysinfo", "check this machine: versions, threads, ray tracing, formats", runSysinfo},
   };
 }

@@ -1,0 +1,363 @@
+#include "recipe/parameter_paths.h"
+
+#include "util/json_util.h"
+
+namespace sf {
+
+namespace {
+
+using nlohmann::json;
+
+json truncatedNormal(double mean, double sigma, double low, double high) {
+  return {
+      {"type", "truncatedNormal"}, {"mean", mean}, {"sigma", sigma}, {"min", low}, {"max", high}};
+}
+
+json uniform(double low, double high) {
+  return {{"type", "uniform"}, {"min", low}, {"max", high}};
+}
+
+json bernoulli(double p) {
+  return {{"type", "bernoulli"}, {"p", p}};
+}
+
+json beta(double alpha, double betaValue) {
+  return {{"type", "beta"}, {"alpha", alpha}, {"beta", betaValue}};
+}
+
+json assetChoice(const std::string& kind) {
+  return {{"type", "assetChoice"}, {"kind", kind}};
+}
+
+json linked(const std::string& source, double correlation) {
+  return {{"type", "linked"}, {"source", source}, {"correlation", correlation}};
+}
+
+ParameterInfo number(std::string path, json fallback, double low, double high, std::string unit,
+                     std::string help) {
+  ParameterInfo info;
+  info.path = std::move(path);
+  info.kind = ValueKind::Number;
+  info.defaultValue = std::move(fallback);
+  info.min = low;
+  info.max = high;
+  info.unit = std::move(unit);
+  info.help = std::move(help);
+  return info;
+}
+
+ParameterInfo integer(std::string path, json fallback, double low, double high, std::string unit,
+                      std::string help) {
+  ParameterInfo info =
+      number(std::move(path), std::move(fallback), low, high, std::move(unit), std::move(help));
+  info.kind = ValueKind::Integer;
+  return info;
+}
+
+ParameterInfo boolean(std::string path, json fallback, std::string help) {
+  ParameterInfo info;
+  info.path = std::move(path);
+  info.kind = ValueKind::Boolean;
+  info.defaultValue = std::move(fallback);
+  info.help = std::move(help);
+  return info;
+}
+
+ParameterInfo string(std::string path, json fallback, std::string help,
+                     std::vector<std::string> choices = {}) {
+  ParameterInfo info;
+  info.path = std::move(path);
+  info.kind = ValueKind::String;
+  info.defaultValue = std::move(fallback);
+  info.choices = std::move(choices);
+  info.help = std::move(help);
+  return info;
+}
+
+ParameterInfo perIdentity(ParameterInfo info) {
+  info.perIdentity = true;
+  return info;
+}
+
+std::vector<ParameterInfo> makeTable() {
+  const std::string degrees = "deg";
+  return {
+      // Identity: coefficient = distinctiveness * scale(mode) * scale(group) * draw(mode).
+      perIdentity(number("identity.distinctiveness", 1.0, 0.0, 5.0, "",
+                         "multiplies every identity coefficient: 0 is the template face, 1 the "
+                         "population's spread, more is more distinctive")),
+      perIdentity(number("identity.modes.*", {{"type", "normal"}, {"mean", 0.0}, {"sigma", 1.0}},
+                         -6.0, 6.0, "sd",
+                         "one identity mode of the model, in standard deviations of the "
+                         "population (names: synthface model info)")),
+      perIdentity(number("identity.scale.*", 1.0, 0.0, 5.0, "",
+                         "scales one identity mode, or every mode of a group (\"nose\", "
+                         "\"jaw\"...)")),
+
+      // Expression: neutral, or a preset from the library plus per-blendshape additions.
+      boolean("expression.neutral", bernoulli(0.15),
+              "no expression at all: every blendshape weight 0"),
+      string(
+          "expression.preset",
+          {{"type", "categorical"},
+           {"values",
+            {"smile", "talk", "surprise", "frown", "disgust", "blink", "wink", "pucker", "puff"}},
+           {"weights", {25, 35, 8, 8, 4, 8, 4, 4, 4}}},
+          "which preset of the expression library a non-neutral sample shows (built-in: "
+          "smile, talk, surprise, frown, disgust, blink, wink, pucker, puff, neutral; more "
+          "under expression.presets)"),
+      number("expression.shapes.*", 0.0, 0.0, 1.0, "",
+             "added to the preset's weight of one blendshape in every non-neutral sample (the "
+             "sum is clamped to [0, 1])"),
+      number("expression.presets.*.*", 0.0, 0.0, 1.0, "",
+             "weight of one blendshape in one preset of the expression library"),
+
+      // Gaze, relative to the head.
+      number("gaze.yaw", truncatedNormal(0, 12, -35, 35), -45, 45, degrees,
+             "eyes turned toward the subject's left (+) or right (-)"),
+      number("gaze.pitch", truncatedNormal(0, 8, -25, 25), -35, 35, degrees,
+             "eyes turned up (+) or down (-)"),
+
+      // Head pose, relative to the body.
+      number("head.yaw", truncatedNormal(0, 10, -40, 40), -80, 80, degrees,
+             "head turned toward the subject's left (+)"),
+      number("head.pitch", truncatedNormal(0, 8, -30, 30), -60, 60, degrees,
+             "head tilted up (+) or down (-)"),
+      number("head.roll", truncatedNormal(0, 4, -15, 15), -45, 45, degrees,
+             "head tilted toward the subject's left shoulder (+)"),
+
+      // Camera, looking at the face.
+      string("camera.framing", "faceSize",
+             "how far the camera is: from the face's size in the frame, or a distance",
+             {"faceSize", "distance"}),
+      number("camera.faceSize", uniform(0.45, 0.75), 0.05, 2.0, "",
+             "height of the face (chin to crown) as a fraction of the image height, when "
+             "framing is faceSize"),
+      number("camera.distance", uniform(450, 1200), 100, 10000, "mm",
+             "from the camera to the point between the eyes, when framing is distance"),
+      number("camera.fov", truncatedNormal(35, 10, 15, 70), 1, 170, degrees,
+             "vertical field of view (the focal length follows from it)"),
+      number("camera.yaw", truncatedNormal(0, 30, -90, 90), -180, 180, degrees,
+             "camera position around the head: + toward the subject's left"),
+      number("camera.pitch", truncatedNormal(0, 10, -30, 30), -90, 90, degrees,
+             "camera position above (+) or below (-) the eyes"),
+      number("camera.roll", truncatedNormal(0, 3, -15, 15), -180, 180, degrees,
+             "camera rotation about its viewing axis"),
+
+      // Environment lighting.
+      string("environment.map", assetChoice("environment"), "the environment map (asset id)"),
+      number("environment.rotation", uniform(0, 360), 0, 360, degrees,
+             "environment turned about the vertical axis"),
+      number("environment.intensity", {{"type", "logNormal"}, {"mu", 0.0}, {"sigma", 0.3}}, 0, 100,
+             "", "multiplies the environment's brightness"),
+
+      // Skin.
+      string("skin.material", assetChoice("skin"), "the skin material (asset id)"),
+      number("skin.tone", beta(1.5, 1.5), 0, 1, "",
+             "melanin of the skin: 0 the lightest, 1 the darkest"),
+
+      // Hair: fits under headwear when there is some.
+      boolean("hair.present", bernoulli(0.92), "scalp hair at all (false: none)"),
+      string("hair.groom",
+             {{"type", "conditional"},
+              {"rules",
+               {{{"when", {{"path", "headwear.present"}, {"value", true}}},
+                 {"then",
+                  {{"type", "assetChoice"}, {"kind", "hair"}, {"tags", {"fitsUnderHeadwear"}}}}}}},
+              {"otherwise", assetChoice("hair")}},
+             "the hair groom (asset id); with headwear only grooms tagged fitsUnderHeadwear"),
+      number("hair.color.melanin", beta(2.5, 1.2), 0, 1, "", "hair pigment: 0 blond, 1 black"),
+      number("hair.color.redness", beta(1.2, 4.0), 0, 1, "", "share of red pigment (pheomelanin)"),
+
+      // Brows, lashes and beard take their colour from the hair's draw.
+      string("brows.groom", assetChoice("brows"), "the brow groom (asset id)"),
+      number("brows.color.melanin", linked("hair.color.melanin", 0.9), 0, 1, "",
+             "brow pigment (linked to the hair's)"),
+      number("brows.color.redness", linked("hair.color.redness", 0.9), 0, 1, "",
+             "brow red pigment (linked to the hair's)"),
+      string("lashes.groom", assetChoice("lashes"), "the eyelash groom (asset id)"),
+      number("lashes.length", uniform(0.8, 1.2), 0.2, 3, "", "scales the lashes' length"),
+      boolean("beard.present", bernoulli(0.25), "a beard or moustache at all"),
+      string("beard.groom", assetChoice("beard"), "the beard groom (asset id)"),
+      number("beard.color.melanin", linked("hair.color.melanin", 0.8), 0, 1, "",
+             "beard pigment (linked to the hair's)"),
+      number("beard.color.redness", linked("hair.color.redness", 0.8), 0, 1, "",
+             "beard red pigment (linked to the hair's)"),
+
+      // Things worn.
+      boolean("clothing.present", bernoulli(0.95), "clothing on the shoulders"),
+      string("clothing.item", assetChoice("clothing"), "the clothing (asset id)"),
+      boolean("headwear.present", bernoulli(0.15), "a hat, cap, scarf..."),
+      string("headwear.item", assetChoice("headwear"), "the headwear (asset id)"),
+      boolean("eyewear.present", bernoulli(0.2), "glasses or sunglasses"),
+      string("eyewear.item", assetChoice("eyewear"), "the eyewear (asset id)"),
+      boolean("facewear.present", bernoulli(0.05), "a mask or face covering"),
+      string("facewear.item", assetChoice("facewear"), "the facewear (asset id)"),
+
+      // Rendering.
+      integer("render.resolution", 512, 16, 16384, "px", "width and height of the image"),
+      integer("render.samples", 64, 1, 65536, "", "path-traced samples per pixel"),
+      boolean("render.denoise", true, "denoise the rendered image"),
+  };
+}
+
+/// A built-in preset entry: uniform on [low, high], or linked to another entry.
+json presetUniform(double low, double high) {
+  return uniform(low, high);
+}
+
+json presetLink(const std::string& preset, const std::string& shape, double correlation) {
+  return linked("expression.presets." + preset + "." + shape, correlation);
+}
+
+/// Whether a segment of a path may stand for a "*": a non-empty name without '.'.
+bool isName(std::string_view segment) {
+  return !segment.empty() && segment.find('.') == std::string_view::npos;
+}
+
+bool matches(std::string_view pattern, std::string_view path) {
+  const std::vector<std::string> want = splitPath(pattern);
+  const std::vector<std::string> have = splitPath(path);
+  if (want.size() != have.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "*" ? !isName(have[i]) : want[i] != have[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::vector<ParameterInfo>& parameterTable() {
+  static const std::vector<ParameterInfo> table = makeTable();
+  return table;
+}
+
+const ParameterInfo* findParameter(std::string_view path) {
+  const ParameterInfo* pattern = nullptr;
+  for (const ParameterInfo& info : parameterTable()) {
+    if (info.path == path) {
+      return &info;
+    }
+    if (!pattern && info.isPattern() && matches(info.path, path)) {
+      pattern = &info;
+    }
+  }
+  return pattern;
+}
+
+bool isParameterGroup(std::string_view path) {
+  const std::vector<std::string> have = splitPath(path);
+  for (const ParameterInfo& info : parameterTable()) {
+    const std::vector<std::string> want = splitPath(info.path);
+    if (want.size() < have.size()) {
+      continue;
+    }
+    bool prefix = true;
+    for (std::size_t i = 0; i < have.size() && prefix; ++i) {
+      prefix = want[i] == "*" ? isName(have[i]) : want[i] == have[i];
+    }
+    if (prefix) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const std::map<std::string, std::map<std::string, nlohmann::json>>& builtinExpressionPresets() {
+  static const std::map<std::string, std::map<std::string, json>> presets = {
+      {"neutral", {}},
+      {"smile",
+       {{"mouthSmileLeft", presetUniform(0.3, 1.0)},
+        {"mouthSmileRight", presetLink("smile", "mouthSmileLeft", 0.9)},
+        {"cheekSquintLeft", presetUniform(0.0, 0.6)},
+        {"cheekSquintRight", presetLink("smile", "cheekSquintLeft", 0.9)},
+        {"eyeSquintLeft", presetUniform(0.0, 0.3)},
+        {"eyeSquintRight", presetLink("smile", "eyeSquintLeft", 0.9)},
+        {"jawOpen", presetUniform(0.0, 0.25)}}},
+      {"talk",
+       {{"jawOpen", presetUniform(0.05, 0.45)},
+        {"mouthFunnel", presetUniform(0.0, 0.4)},
+        {"mouthPucker", presetUniform(0.0, 0.3)},
+        {"mouthLowerDownLeft", presetUniform(0.0, 0.4)},
+        {"mouthLowerDownRight", presetLink("talk", "mouthLowerDownLeft", 0.8)},
+        {"mouthUpperUpLeft", presetUniform(0.0, 0.3)},
+        {"mouthUpperUpRight", presetLink("talk", "mouthUpperUpLeft", 0.8)},
+        {"mouthStretchLeft", presetUniform(0.0, 0.3)},
+        {"mouthStretchRight", presetLink("talk", "mouthStretchLeft", 0.8)}}},
+      {"surprise",
+       {{"browInnerUp", presetUniform(0.5, 1.0)},
+        {"browOuterUpLeft", presetUniform(0.4, 1.0)},
+        {"browOuterUpRight", presetLink("surprise", "browOuterUpLeft", 0.9)},
+        {"eyeWideLeft", presetUniform(0.3, 1.0)},
+        {"eyeWideRight", presetLink("surprise", "eyeWideLeft", 0.95)},
+        {"jawOpen", presetUniform(0.1, 0.6)}}},
+      {"frown",
+       {{"browDownLeft", presetUniform(0.3, 1.0)},
+        {"browDownRight", presetLink("frown", "browDownLeft", 0.9)},
+        {"mouthFrownLeft", presetUniform(0.3, 1.0)},
+        {"mouthFrownRight", presetLink("frown", "mouthFrownLeft", 0.9)},
+        {"mouthPressLeft", presetUniform(0.0, 0.5)},
+        {"mouthPressRight", presetLink("frown", "mouthPressLeft", 0.9)}}},
+      {"disgust",
+       {{"noseSneerLeft", presetUniform(0.3, 1.0)},
+        {"noseSneerRight", presetLink("disgust", "noseSneerLeft", 0.9)},
+        {"mouthUpperUpLeft", presetUniform(0.2, 0.7)},
+        {"mouthUpperUpRight", presetLink("disgust", "mouthUpperUpLeft", 0.9)},
+        {"browDownLeft", presetUniform(0.0, 0.5)},
+        {"browDownRight", presetLink("disgust", "browDownLeft", 0.9)}}},
+      {"blink",
+       {{"eyeBlinkLeft", presetUniform(0.7, 1.0)},
+        {"eyeBlinkRight", presetLink("blink", "eyeBlinkLeft", 1.0)}}},
+      {"wink",
+       {{"eyeBlinkLeft", presetUniform(0.8, 1.0)},
+        {"cheekSquintLeft", presetUniform(0.0, 0.4)},
+        {"mouthSmileLeft", presetUniform(0.0, 0.4)}}},
+      {"pucker",
+       {{"mouthPucker", presetUniform(0.4, 1.0)}, {"mouthFunnel", presetUniform(0.0, 0.4)}}},
+      {"puff", {{"cheekPuff", presetUniform(0.4, 1.0)}, {"mouthPressLeft", presetUniform(0, 0.3)}}},
+  };
+  return presets;
+}
+
+nlohmann::json defaultDistribution(const std::string& path) {
+  const std::vector<std::string> parts = splitPath(path);
+  if (parts.size() == 4 && parts[0] == "expression" && parts[1] == "presets") {
+    const auto& presets = builtinExpressionPresets();
+    if (const auto preset = presets.find(parts[2]); preset != presets.end()) {
+      if (const auto shape = preset->second.find(parts[3]); shape != preset->second.end()) {
+        return shape->second;
+      }
+    }
+  }
+  const ParameterInfo* info = findParameter(path);
+  return info ? info->defaultValue : nlohmann::json();
+}
+
+const PathResolver& parameterPathResolver() {
+  class TableResolver : public PathResolver {
+  public:
+    std::optional<ValueKind> kindOf(const std::string& path) const override {
+      const ParameterInfo* info = findParameter(path);
+      return info ? std::optional<ValueKind>(info->kind) : std::nullopt;
+    }
+    std::vector<std::string> suggestions() const override { return concreteParameterPaths(); }
+  };
+  static const TableResolver resolver;
+  return resolver;
+}
+
+std::vector<std::string> concreteParameterPaths() {
+  std::vector<std::string> paths;
+  for (const ParameterInfo& info : parameterTable()) {
+    if (!info.isPattern()) {
+      paths.push_back(info.path);
+    }
+  }
+  return paths;
+}
+
+}  // namespace sf

@@ -1,0 +1,108 @@
+#include "scene/scene_context.h"
+
+#include "face/model_store.h"
+#include "random/memory_asset_catalog.h"
+#include "scene/scene_compiler.h"
+#include "scene/scene_validation.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace sf {
+
+SceneContext SceneContext::fromModel(const FaceModel& model,
+                                     std::shared_ptr<const AssetCatalog> assets) {
+  SceneContext context;
+  for (const MorphTarget& mode : model.identity) {
+    context.identityModes.push_back(mode.name);
+    context.identityGroups.push_back(mode.group);
+  }
+  for (const MorphTarget& expression : model.expressions) {
+    context.expressions.push_back(expression.name);
+  }
+  context.assets = assets ? std::move(assets) : std::make_shared<MemoryAssetCatalog>();
+  return context;
+}
+
+namespace {
+
+std::filesystem::path resolve(const std::string& path, const std::filesystem::path& baseDir) {
+  const std::filesystem::path given(path);
+  return given.is_absolute() || baseDir.empty() ? given : baseDir / given;
+}
+
+}  // namespace
+
+SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path& baseDir,
+                              Diagnostics& diagnostics) {
+  std::shared_ptr<const AssetCatalog> assets;
+  if (!recipe.library.empty()) {
+    try {
+      assets = std::make_shared<MemoryAssetCatalog>(
+          MemoryAssetCatalog::load(resolve(recipe.library, baseDir)));
+    } catch (const Error& error) {
+      diagnostics.error("/library", error.what());
+    }
+  }
+  try {
+    const std::string model =
+        recipe.model == "default" ? recipe.model : resolve(recipe.model, baseDir).string();
+    return SceneContext::fromModel(loadFaceModel(model), assets);
+  } catch (const Error& error) {
+    diagnostics.error("/model", error.what());
+  }
+  return SceneContext::fromModel(FaceModel{}, assets);
+}
+
+SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path& baseDir) {
+  Diagnostics diagnostics;
+  SceneContext context = loadSceneContext(recipe, baseDir, diagnostics);
+  throwIfErrors(diagnostics.all(), recipe.name);
+  return context;
+}
+
+// The conveniences that load a model: kept here, with the loading, so that the compiler
+// and the validator stay free of model files (the fuzzer links them alone).
+
+RecipeValidation validateRecipeFile(const std::filesystem::path& path,
+                                    const std::vector<std::string>& overrides) {
+  RecipeValidation validation;
+  validation.parse = readRecipe(path, overrides);
+  if (!validation.parse.readJson) {
+    return validation;
+  }
+  Diagnostics diagnostics;
+  validation.context = loadSceneContext(validation.parse.recipe, path.parent_path(), diagnostics);
+  // Without the model every name would look unknown: check names only against a model.
+  const bool haveModel = std::none_of(diagnostics.all().begin(), diagnostics.all().end(),
+                                      [](const Diagnostic& d) { return d.pointer == "/model"; });
+  if (haveModel) {
+    diagnostics.append(checkRecipeForScene(validation.parse.recipe, validation.context));
+  }
+  for (const Diagnostic& diagnostic : diagnostics.all()) {
+    validation.parse.diagnostics.push_back(diagnostic);
+  }
+  return validation;
+}
+
+ResolvedScene compileScene(const Recipe& recipe, std::uint64_t index) {
+  // Contexts by (model, library): loading a model takes a while, and they never change
+  // within a run.
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::string>, SceneContext> contexts;
+  SceneContext context;
+  {
+    std::lock_guard lock(mutex);
+    const auto key = std::make_pair(recipe.model, recipe.library);
+    auto it = contexts.find(key);
+    if (it == contexts.end()) {
+      it = contexts.emplace(key, loadSceneContext(recipe)).first;
+    }
+    context = it->second;
+  }
+  return compileScene(recipe, index, context);
+}
+
+}  // namespace sf

@@ -1,0 +1,111 @@
+#include "scene/scene_validation.h"
+
+#include "random/distribution_registry.h"
+#include "recipe/parameter_paths.h"
+#include "recipe/recipe_io.h"
+#include "util/json_util.h"
+#include "util/strings.h"
+
+#include <algorithm>
+#include <set>
+
+namespace sf {
+
+namespace {
+
+std::string inQuotes(const std::string& text) {
+  return dumpJson(nlohmann::json(text));
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// The problem with the model-defined name in `path`, or "" when there is none.
+std::string nameProblem(const std::string& path, const SceneContext& context) {
+  const std::vector<std::string> parts = splitPath(path);
+  const auto unknown = [](const std::string& what, const std::string& name,
+                          const std::vector<std::string>& known) {
+    const std::string hint = closestMatch(name, known);
+    return "the model has no " + what + " (got " + inQuotes(name) + ")" +
+           (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?");
+  };
+  if (parts.size() == 3 && parts[0] == "identity" && parts[1] == "modes" &&
+      !contains(context.identityModes, parts[2])) {
+    return unknown("identity mode", parts[2], context.identityModes);
+  }
+  if (parts.size() == 3 && parts[0] == "identity" && parts[1] == "scale" &&
+      !contains(context.identityModes, parts[2]) && !contains(context.identityGroups, parts[2])) {
+    std::vector<std::string> known = context.identityModes;
+    known.insert(known.end(), context.identityGroups.begin(), context.identityGroups.end());
+    return unknown("identity mode or group", parts[2], known);
+  }
+  if (parts.size() == 3 && parts[0] == "expression" && parts[1] == "shapes" &&
+      !contains(context.expressions, parts[2])) {
+    return unknown("expression blendshape", parts[2], context.expressions);
+  }
+  if (parts.size() == 4 && parts[0] == "expression" && parts[1] == "presets" &&
+      !contains(context.expressions, parts[3])) {
+    // Built-in presets may name shapes a model lacks; they are skipped.
+    const auto& builtin = builtinExpressionPresets();
+    const auto preset = builtin.find(parts[2]);
+    if (preset == builtin.end() || !preset->second.contains(parts[3])) {
+      return unknown("expression blendshape", parts[3], context.expressions);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneContext& context) {
+  Diagnostics diagnostics;
+  const AssetCatalog& catalog = context.assets ? *context.assets : emptyAssetCatalog();
+  for (const auto& [path, json] : recipe.parameters) {
+    const std::string pointer = pointerOfPath(path);
+    if (const std::string problem = nameProblem(path, context); !problem.empty()) {
+      diagnostics.error(pointer, problem);
+      continue;
+    }
+    Diagnostics ignored;
+    const auto distribution =
+        DistributionRegistry::instance().parse(json, pointer, ignored, &parameterPathResolver());
+    if (!distribution) {
+      continue;
+    }
+    std::vector<std::string> dependencies;
+    distribution->collectDependencies(dependencies);
+    for (const std::string& dependency : dependencies) {
+      if (const std::string problem = nameProblem(dependency, context); !problem.empty()) {
+        diagnostics.error(pointer, "reads " + dependency + ", but " + problem);
+      }
+    }
+    std::vector<std::string> warnings;
+    distribution->checkAssets(catalog, warnings);
+    for (const std::string& warning : warnings) {
+      diagnostics.warning(pointer, warning);
+    }
+  }
+  if (!recipe.library.empty()) {
+    for (std::size_t i = 0; i < recipe.splits.testAssets.size(); ++i) {
+      const std::string& id = recipe.splits.testAssets[i];
+      if (!catalog.find(id)) {
+        diagnostics.warning("/splits/test/assets/" + std::to_string(i),
+                            "no such asset in the library (got " + inQuotes(id) + ")");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < recipe.splits.testIdentities.size(); ++i) {
+    const IdentityRange& range = recipe.splits.testIdentities[i];
+    const std::uint64_t reachable = recipe.identities == 0 ? recipe.samples : recipe.identities;
+    if (range.first >= reachable) {
+      diagnostics.warning("/splits/test/identities/" + std::to_string(i),
+                          "no sample shows these identities: the recipe has " +
+                              std::to_string(reachable) + " (got [" + std::to_string(range.first) +
+                              ", " + std::to_string(range.last) + "])");
+    }
+  }
+  return diagnostics.take();
+}
+
+}  // namespace sf
