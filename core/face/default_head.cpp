@@ -2,6 +2,7 @@
 
 #include "face/head_sculpt.h"
 #include "util/check.h"
+#include "util/fp_mode.h"
 
 #include <oneapi/tbb/parallel_for.h>
 #include <Eigen/Geometry>
@@ -568,6 +569,7 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
     jobs.emplace_back(copy, main % kColumns, main / kColumns, SlitSide::Lower);
   }
   oneapi::tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
+    const ScopedFlushDenormals flush;
     const auto& [v, c, r, side] = jobs[i];
     const auto [origin, direction] = gridRay(sculpt, lids, c, r, side);
     // The head's rays take the outermost surface (past hollows between blended solids);
@@ -1449,6 +1451,8 @@ struct Kernel {
 }  // namespace
 
 FaceModel createDefaultHead() {
+  // The same bits on every run, whatever ran on these threads before (see fp_mode.h).
+  const ScopedFlushDenormals flush;
   const SkinLayout layout;
   const std::vector<float> mean = meanSculptValues();
   const HeadSculpt sculpt(mean);
@@ -1729,6 +1733,7 @@ FaceModel createDefaultHead() {
   const auto parameters = sculptParameters();
   model.identity.resize(parameters.size());
   oneapi::tbb::parallel_for(std::size_t{0}, parameters.size(), [&](std::size_t k) {
+    const ScopedFlushDenormals flush;
     std::vector<float> plus = mean, minus = mean;
     plus[k] += 0.5f * parameters[k].sd;
     minus[k] -= 0.5f * parameters[k].sd;
