@@ -465,11 +465,14 @@ float HeadSculpt::noseDistance(const Vec3f& p) const {
 }
 
 void HeadSculpt::addBump(const Vec3f& center, const Vec3f& radii, float height) {
-  m_bumps.push_back({center, center, radii, height});
+  addCrease(center, center, radii, height);
 }
 
 void HeadSculpt::addCrease(const Vec3f& a, const Vec3f& b, const Vec3f& radii, float height) {
-  m_bumps.push_back({a, b, radii, height});
+  // The kernel is cut off at 3 radii (see bumps()), so nothing farther than that from the
+  // segment can feel it.
+  m_bumps.push_back(
+      {a, b, radii, height, 0.5f * (a + b), 0.5f * (b - a).norm() + 3.0f * radii.maxCoeff()});
 }
 
 void HeadSculpt::addPairBump(const Vec3f& leftCenter, const Vec3f& radii, float height) {
@@ -486,6 +489,9 @@ void HeadSculpt::addPairCrease(const Vec3f& leftA, const Vec3f& leftB, const Vec
 float HeadSculpt::bumps(const Vec3f& p) const {
   float sum = 0.0f;
   for (const Bump& bump : m_bumps) {
+    if ((p - bump.middle).squaredNorm() >= bump.reach * bump.reach) {
+      continue;
+    }
     // In the space where the kernel's radii are 1, the nearest point of its segment.
     Vec3f q = (p - bump.a).cwiseQuotient(bump.radii);
     if (bump.a != bump.b) {
@@ -554,7 +560,14 @@ float HeadSculpt::baseDistance(const Vec3f& p) const {
   float d = ellipsoid(p, m_cranium.center, m_cranium.radii);
   d = smoothMin(d, ellipsoid(p, m_forehead.center, m_forehead.radii), 25.0f);
   d = smoothMin(d, ellipsoid(p, m_occiput.center, m_occiput.radii), 30.0f);
-  return smoothMin(d, loftDistance(p), 24.0f);
+  // The loft lies below its top plane and above the jaw's underside: where those bounds
+  // alone put it past the blend, it cannot change the result (smoothMin is then min).
+  constexpr float kBlend = 24.0f;
+  const float bound = std::max(p.y() - m_loftTop, (p - m_jawPlanePoint).dot(m_jawPlaneNormal));
+  if (bound >= d + kBlend) {
+    return d;
+  }
+  return smoothMin(d, loftDistance(p), kBlend);
 }
 
 Vec3f HeadSculpt::frontPoint(float x, float y) const {

@@ -105,6 +105,8 @@ private:
     Vec3f a, b;
     Vec3f radii;
     float height;
+    Vec3f middle;  ///< of the segment; with `reach`, a sphere outside which it is zero
+    float reach;
   };
   /// The face's base form at one height: a superellipse section |x/a|^n + |z/front|^n = 1
   /// (and `back` behind the ear line), lofted between these rows.
