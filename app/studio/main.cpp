@@ -44,9 +44,10 @@ int main(int argc, char** argv) {
       }
       QApplication::exit(error.isEmpty() ? 0 : 1);
     });
-    // A viewport that never draws (no OpenGL) must not hang a script.
-    QTimer::singleShot(60000, [] {
-      std::fprintf(stderr, "synthface-studio: no frame was drawn within 60 s\n");
+    // A viewport that never draws (no OpenGL) must not hang a script. The first run also
+    // builds the built-in head, which takes seconds.
+    QTimer::singleShot(300000, [] {
+      std::fprintf(stderr, "synthface-studio: no frame was drawn within 300 s\n");
       QApplication::exit(1);
     });
   }

@@ -1,6 +1,7 @@
 // Tests of the studio's viewport and main window, under a real X server (Xvfb).
 
 #include "main_window.h"
+#include "viewport/face_entity.h"
 #include "viewport/orbit_camera.h"
 #include "viewport/viewport_widget.h"
 
@@ -66,6 +67,7 @@ private slots:
   void viewportDrawsGridOnBackground();
   void mouseDragOrbitsAndWheelZooms();
   void viewMenuFramesTheHead();
+  void mainWindowShowsTheFace();
   void screenshotSavesTheWindow();
 };
 
@@ -167,6 +169,34 @@ void TestViewport::viewMenuFramesTheHead() {
   QCOMPARE(window.viewport()->orbitCamera().yawDegrees, 90.0f);
 }
 
+void TestViewport::mainWindowShowsTheFace() {
+  sf::ui::MainWindow window;
+  window.resize(1024, 700);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  // The first run builds the head (seconds); later runs read it from the cache.
+  QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), 240000);
+  QVERIFY(window.faceEntity()->triangleCount() > 20000);
+
+  // The middle of the viewport is the face: skin-toned (red over green over blue), not the
+  // background; the top corners are still sky.
+  const QImage frame = settledCapture(*window.viewport());
+  QVERIFY(!frame.isNull());
+  const QRect face(frame.width() / 2 - 30, frame.height() / 2 - 30, 60, 60);
+  int skin = 0;
+  for (int y = face.top(); y <= face.bottom(); ++y) {
+    for (int x = face.left(); x <= face.right(); ++x) {
+      const QColor c = frame.pixelColor(x, y);
+      if (c != ViewportWidget::backgroundColor() && c.red() > c.green() && c.green() > c.blue()) {
+        ++skin;
+      }
+    }
+  }
+  QVERIFY2(skin > face.width() * face.height() / 2,
+           qPrintable(QString("only %1 skin pixels in the middle").arg(skin)));
+  QCOMPARE(frame.pixelColor(2, 2), ViewportWidget::backgroundColor());
+}
+
 void TestViewport::screenshotSavesTheWindow() {
   QTemporaryDir dir;
   const QString path = dir.filePath("shot.png");
@@ -176,7 +206,8 @@ void TestViewport::screenshotSavesTheWindow() {
   QVERIFY(QTest::qWaitForWindowExposed(&window));
   QString error = "pending";
   window.saveScreenshot(path, [&](const QString& result) { error = result; });
-  QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 20000);
+  // The screenshot waits for the face, which the first run builds.
+  QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 240000);
   QCOMPARE(error, QString());
 
   const QImage shot(path);

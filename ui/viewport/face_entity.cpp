@@ -1,0 +1,216 @@
+#include "viewport/face_entity.h"
+
+#include <Qt3DCore/QAttribute>
+#include <Qt3DCore/QBuffer>
+#include <Qt3DCore/QGeometry>
+#include <Qt3DExtras/QDiffuseSpecularMaterial>
+#include <Qt3DRender/QGeometryRenderer>
+
+#include <QColor>
+
+#include <cstring>
+#include <functional>
+
+namespace sf::ui {
+
+namespace {
+
+/// Mean UV v of a face (0 without UVs): the eyeball paints its iris and pupil by it.
+float faceV(const PolyMesh& mesh, const std::vector<int>& offsets, int face) {
+  if (mesh.uvIndices.empty()) {
+    return 0.0f;
+  }
+  const int size = mesh.faceSizes[static_cast<std::size_t>(face)];
+  float sum = 0.0f;
+  for (int k = 0; k < size; ++k) {
+    const int uv =
+        mesh.uvIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(face)] + k)];
+    sum += mesh.uvs[static_cast<std::size_t>(uv)].y();
+  }
+  return sum / static_cast<float>(size);
+}
+
+/// One coloured group of a part's faces.
+struct Group {
+  QColor color;
+  float shininess = 20.0f;
+  std::vector<std::uint32_t> triangles;  ///< vertex indices, three per triangle
+};
+
+/// The faces of one part, sorted into coloured groups (fan-triangulated).
+std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
+                              const std::vector<int>& parents) {
+  std::vector<Group> groups;
+  std::function<int(int)> groupOf;
+  const std::vector<int> offsets = mesh.faceOffsets();
+  auto classOf = [&](int f) {
+    return part.faceClass[static_cast<std::size_t>(parents[static_cast<std::size_t>(f)])];
+  };
+  switch (part.material) {
+    case PartMaterial::Skin:
+      groups = {{QColor(214, 160, 135), 12.0f, {}},
+                {QColor(190, 110, 105), 30.0f, {}},
+                {QColor(110, 40, 40), 8.0f, {}}};
+      groupOf = [&](int f) {
+        const LabelClass c = classOf(f);
+        if (c == LabelClass::TopLip || c == LabelClass::BottomLip) {
+          return 1;
+        }
+        return c == LabelClass::MouthInterior ? 2 : 0;
+      };
+      break;
+    case PartMaterial::Sclera:
+      groups = {{QColor(235, 232, 225), 60.0f, {}},
+                {QColor(110, 72, 40), 60.0f, {}},
+                {QColor(12, 10, 10), 60.0f, {}}};
+      groupOf = [&](int f) {
+        const float v = faceV(mesh, offsets, f);
+        return v > 0.34f ? 0 : (v > 0.13f ? 1 : 2);
+      };
+      break;
+    case PartMaterial::Teeth: groups = {{QColor(232, 225, 205), 40.0f, {}}}; break;
+    case PartMaterial::Tongue:
+    case PartMaterial::MouthCavity: groups = {{QColor(170, 75, 75), 20.0f, {}}}; break;
+    case PartMaterial::Caruncle: groups = {{QColor(205, 120, 115), 40.0f, {}}}; break;
+    case PartMaterial::Cornea:
+    case PartMaterial::TearLine:
+      return {};  // clear: nothing to draw in a preview without refraction
+  }
+  if (!groupOf) {
+    groupOf = [](int) { return 0; };
+  }
+  for (int f = 0; f < mesh.faceCount(); ++f) {
+    Group& group = groups[static_cast<std::size_t>(groupOf(f))];
+    const int begin = offsets[static_cast<std::size_t>(f)];
+    const int size = mesh.faceSizes[static_cast<std::size_t>(f)];
+    for (int k = 1; k + 1 < size; ++k) {
+      for (int corner : {0, k, k + 1}) {
+        group.triangles.push_back(
+            static_cast<std::uint32_t>(mesh.faceIndices[static_cast<std::size_t>(begin + corner)]));
+      }
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
+  std::vector<Vec3f> normals(mesh.positions.size(), Vec3f::Zero());
+  const std::vector<int> offsets = mesh.faceOffsets();
+  for (int f = 0; f < mesh.faceCount(); ++f) {
+    const int begin = offsets[static_cast<std::size_t>(f)];
+    const int size = mesh.faceSizes[static_cast<std::size_t>(f)];
+    const Vec3f& a =
+        mesh.positions[static_cast<std::size_t>(mesh.faceIndices[static_cast<std::size_t>(begin)])];
+    for (int k = 1; k + 1 < size; ++k) {
+      const int ib = mesh.faceIndices[static_cast<std::size_t>(begin + k)];
+      const int ic = mesh.faceIndices[static_cast<std::size_t>(begin + k + 1)];
+      // The cross product's length is twice the area: larger faces weigh more.
+      const Vec3f n = (mesh.positions[static_cast<std::size_t>(ib)] - a)
+                          .cross(mesh.positions[static_cast<std::size_t>(ic)] - a);
+      for (int corner : {0, k, k + 1}) {
+        normals[static_cast<std::size_t>(
+            mesh.faceIndices[static_cast<std::size_t>(begin + corner)])] += n;
+      }
+    }
+  }
+  QByteArray data(static_cast<qsizetype>(mesh.positions.size() * 6 * sizeof(float)),
+                  Qt::Uninitialized);
+  auto* out = reinterpret_cast<float*>(data.data());
+  for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+    const Vec3f n = normals[v].norm() > 0.0f ? Vec3f(normals[v].normalized()) : Vec3f::UnitZ();
+    const Vec3f& p = mesh.positions[v];
+    const float values[6] = {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()};
+    std::memcpy(out + 6 * v, values, sizeof(values));
+  }
+  return data;
+}
+
+FaceEntity::FaceEntity(Qt3DCore::QNode* parent) : Qt3DCore::QEntity(parent) {}
+
+void FaceEntity::setFace(const FaceModel& model, const FaceGeometry& geometry,
+                         const PosedFace& posed) {
+  bool sameLayout = m_parts.size() == posed.parts.size();
+  for (std::size_t p = 0; sameLayout && p < posed.parts.size(); ++p) {
+    sameLayout = m_parts[p].vertexCount == posed.parts[p].vertexCount();
+  }
+  if (!sameLayout) {
+    build(model, geometry, posed);
+    return;
+  }
+  for (std::size_t p = 0; p < posed.parts.size(); ++p) {
+    if (m_parts[p].vertices) {
+      m_parts[p].vertices->setData(interleavedPositionsAndNormals(posed.parts[p]));
+    }
+  }
+}
+
+void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
+                       const PosedFace& posed) {
+  for (Qt3DCore::QNode* child : childNodes()) {
+    delete child;
+  }
+  m_parts.assign(posed.parts.size(), {});
+  m_triangles = 0;
+  constexpr uint kStride = 6 * sizeof(float);
+  for (std::size_t p = 0; p < posed.parts.size(); ++p) {
+    const PolyMesh& mesh = posed.parts[p];
+    const std::vector<Group> groups =
+        groupFaces(model.parts[p], mesh, geometry.faceParents(static_cast<int>(p)));
+    if (groups.empty()) {
+      continue;
+    }
+    // One vertex buffer per part, shared by its groups' geometries.
+    auto* partEntity = new Qt3DCore::QEntity(this);
+    auto* vertices = new Qt3DCore::QBuffer(partEntity);
+    vertices->setData(interleavedPositionsAndNormals(mesh));
+    m_parts[p] = {vertices, mesh.vertexCount()};
+    for (const Group& group : groups) {
+      if (group.triangles.empty()) {
+        continue;
+      }
+      auto* entity = new Qt3DCore::QEntity(partEntity);
+      auto* geometryNode = new Qt3DCore::QGeometry(entity);
+      auto addAttribute = [&](const QString& name, uint offset) {
+        auto* attribute = new Qt3DCore::QAttribute(geometryNode);
+        attribute->setName(name);
+        attribute->setVertexBaseType(Qt3DCore::QAttribute::Float);
+        attribute->setVertexSize(3);
+        attribute->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+        attribute->setBuffer(vertices);
+        attribute->setByteStride(kStride);
+        attribute->setByteOffset(offset);
+        attribute->setCount(static_cast<uint>(mesh.vertexCount()));
+        geometryNode->addAttribute(attribute);
+      };
+      addAttribute(Qt3DCore::QAttribute::defaultPositionAttributeName(), 0);
+      addAttribute(Qt3DCore::QAttribute::defaultNormalAttributeName(), 3 * sizeof(float));
+
+      auto* indices = new Qt3DCore::QBuffer(geometryNode);
+      indices->setData(
+          QByteArray(reinterpret_cast<const char*>(group.triangles.data()),
+                     static_cast<qsizetype>(group.triangles.size() * sizeof(std::uint32_t))));
+      auto* indexAttribute = new Qt3DCore::QAttribute(geometryNode);
+      indexAttribute->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
+      indexAttribute->setVertexBaseType(Qt3DCore::QAttribute::UnsignedInt);
+      indexAttribute->setBuffer(indices);
+      indexAttribute->setCount(static_cast<uint>(group.triangles.size()));
+      geometryNode->addAttribute(indexAttribute);
+
+      auto* renderer = new Qt3DRender::QGeometryRenderer(entity);
+      renderer->setGeometry(geometryNode);
+      renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
+      auto* material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
+      material->setDiffuse(group.color);
+      material->setAmbient(group.color.darker(400));
+      material->setSpecular(QColor(22, 22, 22));
+      material->setShininess(group.shininess);
+      entity->addComponent(renderer);
+      entity->addComponent(material);
+      m_triangles += static_cast<int>(group.triangles.size() / 3);
+    }
+  }
+}
+
+}  // namespace sf::ui
