@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "face_dock.h"
 #include "viewport/face_entity.h"
 #include "viewport/viewport_widget.h"
 
@@ -38,6 +39,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_viewport = new ViewportWidget(this);
   setCentralWidget(m_viewport);
   m_face = new FaceEntity(m_viewport->contentRoot());
+  m_faceDock = new FaceDock(this);
+  m_faceDock->setEnabled(false);  // until the model has loaded
+  addDockWidget(Qt::RightDockWidgetArea, m_faceDock);
+  connect(m_faceDock, &FaceDock::faceStateChanged, this, &MainWindow::showFaceState);
   createMenus();
   statusBar()->showMessage(tr("Left drag: orbit   Middle or Shift+left drag: pan   Wheel: zoom"));
   loadDefaultFace();
@@ -81,6 +86,8 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
   if (loaded) {
     m_loaded = std::move(loaded);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+    m_faceDock->setModel(m_loaded->model);
+    m_faceDock->setEnabled(true);
     statusBar()->showMessage(tr("%1: %2 identity modes, %3 expressions, %4 triangles in view")
                                  .arg(QString::fromStdString(m_loaded->model.name))
                                  .arg(m_loaded->model.identity.size())
@@ -92,6 +99,18 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
   emit faceLoaded(error);
   for (const auto& next : std::exchange(m_afterFaceLoad, {})) {
     next();
+  }
+}
+
+void MainWindow::showFaceState(const FaceState& state) {
+  if (!m_loaded) {
+    return;
+  }
+  try {
+    m_loaded->geometry->pose(state, m_loaded->posed);
+    m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+  } catch (const Error& error) {
+    statusBar()->showMessage(QString::fromStdString(error.what()));
   }
 }
 
@@ -116,6 +135,9 @@ void MainWindow::createMenus() {
     action->setShortcut(entry.key);
     connect(action, &QAction::triggered, this, [this, v = entry.view] { m_viewport->setView(v); });
   }
+
+  view->addSeparator();
+  view->addAction(m_faceDock->toggleViewAction());
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About SynthFace Studio"), this, &MainWindow::showAbout);

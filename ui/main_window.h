@@ -1,5 +1,7 @@
 #pragma once
 
+#include "face/face_state.h"
+
 #include <QMainWindow>
 #include <QString>
 
@@ -10,6 +12,7 @@
 
 namespace sf::ui {
 
+class FaceDock;
 class FaceEntity;
 class ViewportWidget;
 struct LoadedFace;
@@ -26,6 +29,7 @@ public:
   ViewportWidget* viewport() const { return m_viewport; }
   /// The face in the viewport (empty until the model has loaded).
   FaceEntity* faceEntity() const { return m_face; }
+  FaceDock* faceDock() const { return m_faceDock; }
   /// True once loading the face model has finished, whether it worked or not.
   bool faceLoadFinished() const { return m_faceLoadFinished; }
 
@@ -47,9 +51,12 @@ private:
   /// seconds), then shows it.
   void loadDefaultFace();
   void showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QString& error);
+  /// Poses the loaded model in `state` and shows it.
+  void showFaceState(const FaceState& state);
 
   ViewportWidget* m_viewport = nullptr;
   FaceEntity* m_face = nullptr;
+  FaceDock* m_faceDock = nullptr;
   std::shared_ptr<LoadedFace> m_loaded;
   std::thread m_loader;
   bool m_faceLoadFinished = false;

@@ -1,5 +1,6 @@
 // Tests of the studio's viewport and main window, under a real X server (Xvfb).
 
+#include "face_dock.h"
 #include "main_window.h"
 #include "viewport/face_entity.h"
 #include "viewport/orbit_camera.h"
@@ -9,11 +10,14 @@
 #include <QApplication>
 #include <QMenuBar>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
 #include <QWindow>
+
+#include <algorithm>
 
 using sf::ui::OrbitCamera;
 using sf::ui::ViewportWidget;
@@ -68,6 +72,7 @@ private slots:
   void mouseDragOrbitsAndWheelZooms();
   void viewMenuFramesTheHead();
   void mainWindowShowsTheFace();
+  void faceDockSlidersPoseTheFace();
   void screenshotSavesTheWindow();
 };
 
@@ -195,6 +200,53 @@ void TestViewport::mainWindowShowsTheFace() {
   QVERIFY2(skin > face.width() * face.height() / 2,
            qPrintable(QString("only %1 skin pixels in the middle").arg(skin)));
   QCOMPARE(frame.pixelColor(2, 2), ViewportWidget::backgroundColor());
+}
+
+void TestViewport::faceDockSlidersPoseTheFace() {
+  sf::ui::MainWindow window;
+  window.resize(1280, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), 240000);
+  sf::ui::FaceDock* dock = window.faceDock();
+  QVERIFY(dock->isEnabled());
+  QSlider* jaw = dock->slider("jawOpen");
+  QSlider* nose = dock->slider("nose_width");
+  QVERIFY(jaw && nose);
+  QCOMPARE(nose->minimum(), -300);  // +-3 standard deviations
+  const QImage before = settledCapture(*window.viewport());
+
+  // Keyboard input on the slider: End opens the jaw fully.
+  QSignalSpy changed(dock, &sf::ui::FaceDock::faceStateChanged);
+  jaw->setFocus();
+  QTest::keyClick(jaw, Qt::Key_End);
+  QCOMPARE(jaw->value(), jaw->maximum());
+  QVERIFY(changed.count() >= 1);
+  const auto jawIndex = static_cast<std::size_t>(std::distance(
+      dock->faceState().expression.begin(),
+      std::max_element(dock->faceState().expression.begin(), dock->faceState().expression.end())));
+  QCOMPARE(dock->faceState().expression[jawIndex], 1.0f);
+  const QImage opened = settledCapture(*window.viewport());
+  QVERIFY2(opened != before, "opening the jaw did not change the picture");
+
+  // Search narrows the sliders to matching names or groups.
+  dock->setFilter("nose");
+  QVERIFY(nose->isVisibleTo(dock));
+  QVERIFY(!jaw->isVisibleTo(dock));
+  dock->setFilter(QString());
+  QVERIFY(jaw->isVisibleTo(dock));
+
+  // Reset gives the template back, sliders and picture.
+  dock->reset();
+  QCOMPARE(jaw->value(), 0);
+  QVERIFY(std::all_of(dock->faceState().expression.begin(), dock->faceState().expression.end(),
+                      [](float w) { return w == 0.0f; }));
+  QCOMPARE(settledCapture(*window.viewport()), before);
+
+  // Randomize moves identity sliders.
+  dock->randomize();
+  QVERIFY(std::any_of(dock->faceState().identity.begin(), dock->faceState().identity.end(),
+                      [](float c) { return c != 0.0f; }));
 }
 
 void TestViewport::screenshotSavesTheWindow() {

@@ -48,7 +48,7 @@ std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
   };
   switch (part.material) {
     case PartMaterial::Skin:
-      groups = {{QColor(214, 160, 135), 12.0f, {}},
+      groups = {{QColor(205, 158, 136), 30.0f, {}},
                 {QColor(190, 110, 105), 30.0f, {}},
                 {QColor(110, 40, 40), 8.0f, {}}};
       groupOf = [&](int f) {
@@ -204,7 +204,7 @@ void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
       auto* material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
       material->setDiffuse(group.color);
       material->setAmbient(group.color.darker(400));
-      material->setSpecular(QColor(22, 22, 22));
+      material->setSpecular(QColor(16, 16, 16));
       material->setShininess(group.shininess);
       entity->addComponent(renderer);
       entity->addComponent(material);

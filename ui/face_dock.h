@@ -1,0 +1,72 @@
+#pragma once
+
+#include "face/face_model.h"
+#include "face/face_state.h"
+
+#include <QDockWidget>
+
+#include <cstdint>
+#include <vector>
+
+class QLineEdit;
+class QSlider;
+class QLabel;
+class QWidget;
+
+namespace sf::ui {
+
+/// The Face dock: identity sliders in standard deviations, grouped by region, and
+/// expression sliders by group, with a search field, Reset and Randomize. It edits the face
+/// the viewport previews and says so through faceStateChanged().
+class FaceDock : public QDockWidget {
+  Q_OBJECT
+
+public:
+  explicit FaceDock(QWidget* parent = nullptr);
+
+  /// Builds the sliders for `model` (identity modes and expressions) at the template.
+  void setModel(const FaceModel& model);
+  const FaceState& faceState() const { return m_state; }
+  /// Shows `state`'s coefficients on the sliders and announces it.
+  void setFaceState(const FaceState& state);
+
+  /// Shows only the sliders whose name or group contains `text` (case-insensitive).
+  void setFilter(const QString& text);
+  /// The slider of an identity mode or expression by name, or null (for tests).
+  QSlider* slider(const QString& name) const;
+
+  /// Back to the template: every coefficient zero.
+  void reset();
+  /// A random identity (each mode ~ N(0, 1)) and a random expression, as the model sheet
+  /// draws them; each click draws the next face of the series.
+  void randomize();
+
+signals:
+  void faceStateChanged(const sf::FaceState& state);
+
+private:
+  struct Row {
+    QString name;
+    QString group;
+    QWidget* widget = nullptr;
+    QSlider* slider = nullptr;
+    QLabel* value = nullptr;
+    bool identity = true;
+    int index = 0;
+  };
+
+  void buildRows(const FaceModel& model);
+  void showValues();
+  void announce();
+
+  QLineEdit* m_search = nullptr;
+  QWidget* m_rowsHost = nullptr;
+  std::vector<Row> m_rows;
+  std::vector<QWidget*> m_groupHeaders;
+  FaceState m_state;
+  FaceModel m_counts;  ///< names and counts only (no geometry), for randomize()
+  std::uint64_t m_randomIndex = 0;
+  bool m_updating = false;
+};
+
+}  // namespace sf::ui
