@@ -1702,6 +1702,14 @@ FaceModel createDefaultHead() {
         w[jawPart ? 3 : 2] = 1.0f;
         jawWeight[static_cast<std::size_t>(v)] = jawPart ? 1.0f : 0.0f;
       }
+      // The tear lines ride on the lower lids, which follow the gaze a little.
+      if (const int p = partOf(v);
+          p >= 0 && model.parts[static_cast<std::size_t>(p)].material == PartMaterial::TearLine) {
+        const int side = model.parts[static_cast<std::size_t>(p)].name.ends_with("_left") ? 1 : 0;
+        w = {};
+        w[2] = 0.85f;
+        w[static_cast<std::size_t>(4 + side)] = 0.15f;
+      }
       // Eyeballs and corneas turn with their eye.
       for (int side = 0; side < 2; ++side) {
         for (const FacePart* part : {&model.parts[static_cast<std::size_t>(1 + side)],

@@ -202,6 +202,7 @@ private slots:
   void isLeftRightSymmetric();
   void openingTheJawWidensTheLipGap();
   void closingTheLidsCoversTheIris();
+  void tearLinesFollowTheLowerLids();
   void openMouthShowsTeeth();
   void landmarksFollowTheSurface();
   void threeSigmaIdentitiesStayValid();
@@ -288,6 +289,45 @@ void TestDefaultHead::openingTheJawWidensTheLipGap() {
            qPrintable(QString("open lips only %1 mm apart").arg(gapOpen)));
   // The upper lip stays: the jaw, not the head, moves.
   QVERIFY((closed.landmarks[62] - open.landmarks[62]).norm() < 1.0f);
+}
+
+void TestDefaultHead::tearLinesFollowTheLowerLids() {
+  // Looking sideways, the lower lid follows the eye a little; its tear line goes with it.
+  FaceState gaze;
+  gaze.jointRotations.assign(model().joints.size(), Eigen::Quaternionf::Identity());
+  gaze.jointRotations[static_cast<std::size_t>(model().findJoint("eye_left"))] =
+      Eigen::Quaternionf(Eigen::AngleAxisf(0.35f, Vec3f::UnitY()));
+  const PosedFace rest = geometry().pose(FaceState{});
+  const PosedFace turned = geometry().pose(gaze);
+  const FacePart& skin = model().parts[0];
+  const FacePart& tear =
+      model().parts[static_cast<std::size_t>(model().findPart("tear_line_left"))];
+  float largest = 0.0f;
+  // Not the two ends: at the corners of the eye the upper lid, which follows more, meets it.
+  for (int v = 2; v < tear.mesh.vertexCount() - 2; ++v) {
+    const std::size_t global = static_cast<std::size_t>(tear.firstVertex + v);
+    // The skin vertex nearest to it at rest: the lid margin or the pocket behind it.
+    std::size_t nearest = 0;
+    float best = 1e9f;
+    for (int k = 0; k < skin.mesh.vertexCount(); ++k) {
+      const float d =
+          (rest.controlPositions[static_cast<std::size_t>(k)] - rest.controlPositions[global])
+              .norm();
+      if (d < best) {
+        best = d;
+        nearest = static_cast<std::size_t>(k);
+      }
+    }
+    const Vec3f moved = turned.controlPositions[global] - rest.controlPositions[global];
+    const Vec3f lid = turned.controlPositions[nearest] - rest.controlPositions[nearest];
+    QVERIFY2((moved - lid).norm() < 0.2f,
+             qPrintable(QString("tear line vertex %1 moves %2 mm, its lid %3 mm")
+                            .arg(v)
+                            .arg(moved.norm())
+                            .arg(lid.norm())));
+    largest = std::max(largest, moved.norm());
+  }
+  QVERIFY2(largest > 0.3f, "the tear line does not follow the gaze");
 }
 
 void TestDefaultHead::closingTheLidsCoversTheIris() {
