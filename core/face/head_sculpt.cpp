@@ -241,7 +241,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_loft = {
       {menton.y(), 20.0f + chinWidth, menton.z(), 2.0f},
       {menton.y() + 12.0f + 0.4f * v("chin_height"), 0.5f * jawWidth - 10.0f + chinWidth,
-       menton.z() + 13.0f + 0.4f * v("chin_protrusion"), 2.2f},
+       menton.z() + 15.0f + 0.4f * v("chin_protrusion"), 2.2f},
       {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 9.0f, 2.4f},
       {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() - 4.5f, 2.4f},
       {m_subnasale.y(), 0.5f * faceWidth - 7.0f + 0.3f * fullness, m_subnasale.z() - 6.0f, 2.6f},
@@ -320,7 +320,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   addCrease(front(-9.0f, m_stomion.y() - 15.0f, -1.0f), front(9.0f, m_stomion.y() - 15.0f, -1.0f),
             Vec3f(3.5f, 3.5f, 8.0f), -1.6f);
   addBump(front(0.0f, menton.y() + 13.0f + 0.4f * v("chin_height"), -2.0f),
-          Vec3f(11.0f + 0.6f * chinWidth, 9.0f, 8.0f), 2.0f + 0.3f * v("chin_protrusion"));
+          Vec3f(11.0f + 0.6f * chinWidth, 9.0f, 8.0f), 2.8f + 0.3f * v("chin_protrusion"));
   // The philtrum: a groove between two columns from the columella to the cupid's bow.
   m_philtrumHalfWidth = 0.5f * v("philtrum_width");
   const float bowY = m_stomion.y() + v("upper_vermilion") - 0.8f * age;
@@ -353,7 +353,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_upperVermilion = std::max(v("upper_vermilion") - 0.8f * masc - 1.2f * age, 2.5f);
   m_lowerVermilion = std::max(v("lower_vermilion") - 0.8f * masc - 1.2f * age, 3.0f);
   m_cupidBow = std::max(v("cupid_bow"), 0.0f);
-  m_lipFullness = 3.0f + 0.25f * lipForward;
+  m_lipFullness = 3.4f + 0.25f * lipForward;
 
   // Neck, shoulders and chest.
   const float neckWidth = v("neck_width") + 10.0f * masc + 6.0f * weight;
