@@ -3,6 +3,7 @@
 #include "util/check.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json_util.h"
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
@@ -112,21 +113,6 @@ std::string str(std::uint64_t value) {
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string match = closestMatch(word, candidates);
   return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
-}
-
-/// A JSON pointer token: '~' and '/' escaped as RFC 6901 says.
-std::string pointerToken(const std::string& key) {
-  std::string token;
-  for (const char c : key) {
-    if (c == '~') {
-      token += "~0";
-    } else if (c == '/') {
-      token += "~1";
-    } else {
-      token += c;
-    }
-  }
-  return token;
 }
 
 template <typename T>
@@ -393,7 +379,7 @@ private:
     const std::vector<std::string> known(keys.begin(), keys.end());
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
-        fail(pointer + "/" + pointerToken(it.key()),
+        fail(pointer + "/" + escapePointerToken(it.key()),
              "unknown key '" + it.key() + "'" + didYouMean(it.key(), known));
       }
     }

@@ -30,4 +30,8 @@ struct PolyMesh {
   friend bool operator==(const PolyMesh&, const PolyMesh&) = default;
 };
 
+/// The mean UV v of a face's corners (0 for a mesh without UVs); `offsets` are the mesh's
+/// faceOffsets(). The eyeballs paint their iris and pupil by it.
+float meanFaceV(const PolyMesh& mesh, const std::vector<int>& offsets, int face);
+
 }  // namespace sf

@@ -29,21 +29,6 @@ PolyMesh selectFaces(const PolyMesh& mesh, const std::function<bool(int)>& keep)
   return out;
 }
 
-/// Mean UV v of a face of a mesh with face-varying UVs (0 without UVs).
-float faceV(const PolyMesh& mesh, const std::vector<int>& offsets, int face) {
-  if (mesh.uvIndices.empty()) {
-    return 0.0f;
-  }
-  const int size = mesh.faceSizes[static_cast<std::size_t>(face)];
-  float sum = 0.0f;
-  for (int k = 0; k < size; ++k) {
-    const int uv =
-        mesh.uvIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(face)] + k)];
-    sum += mesh.uvs[static_cast<std::size_t>(uv)].y();
-  }
-  return sum / static_cast<float>(size);
-}
-
 }  // namespace
 
 Image renderModelSheet(const FaceModel& model, const ModelSheetOptions& options) {
@@ -107,15 +92,15 @@ Image renderModelSheet(const FaceModel& model, const ModelSheetOptions& options)
         }
         case PartMaterial::Sclera: {
           const std::vector<int> offsets = mesh.faceOffsets();
-          add(selectFaces(mesh, [&](int f) { return faceV(mesh, offsets, f) > 0.34f; }),
+          add(selectFaces(mesh, [&](int f) { return meanFaceV(mesh, offsets, f) > 0.34f; }),
               Vec3f(0.80f, 0.78f, 0.74f), 0.4f, 0.3f, false);
           add(selectFaces(mesh,
                           [&](int f) {
-                            const float v = faceV(mesh, offsets, f);
+                            const float v = meanFaceV(mesh, offsets, f);
                             return v > 0.13f && v <= 0.34f;
                           }),
               Vec3f(0.20f, 0.11f, 0.05f), 0.3f, 0.4f, false);
-          add(selectFaces(mesh, [&](int f) { return faceV(mesh, offsets, f) <= 0.13f; }),
+          add(selectFaces(mesh, [&](int f) { return meanFaceV(mesh, offsets, f) <= 0.13f; }),
               Vec3f(0.01f, 0.01f, 0.01f), 0.2f, 0.4f, false);
           break;
         }

@@ -15,21 +15,6 @@ namespace sf::ui {
 
 namespace {
 
-/// Mean UV v of a face (0 without UVs): the eyeball paints its iris and pupil by it.
-float faceV(const PolyMesh& mesh, const std::vector<int>& offsets, int face) {
-  if (mesh.uvIndices.empty()) {
-    return 0.0f;
-  }
-  const int size = mesh.faceSizes[static_cast<std::size_t>(face)];
-  float sum = 0.0f;
-  for (int k = 0; k < size; ++k) {
-    const int uv =
-        mesh.uvIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(face)] + k)];
-    sum += mesh.uvs[static_cast<std::size_t>(uv)].y();
-  }
-  return sum / static_cast<float>(size);
-}
-
 /// One coloured group of a part's faces.
 struct Group {
   QColor color;
@@ -64,7 +49,7 @@ std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
                 {QColor(110, 72, 40), 60.0f, {}},
                 {QColor(12, 10, 10), 60.0f, {}}};
       groupOf = [&](int f) {
-        const float v = faceV(mesh, offsets, f);
+        const float v = meanFaceV(mesh, offsets, f);
         return v > 0.34f ? 0 : (v > 0.13f ? 1 : 2);
       };
       break;
