@@ -25,6 +25,12 @@ std::vector<Command> allCommands();
 std::optional<ParsedArgs> parseOrHelp(const ArgParser& parser,
                                       std::span<const std::string> arguments);
 
+/// Runs the subcommand `arguments[0]` of a command with subcommands (`synthface model
+/// info`); with no arguments or --help, prints `usage` (its first lines) and the list.
+/// Throws sf::Error with a "did you mean" for an unknown subcommand.
+int runSubcommand(const std::string& usage, const std::vector<Command>& subcommands,
+                  std::span<const std::string> arguments);
+
 /// The value of an option the command cannot do without; throws sf::Error naming it.
 std::string requiredValue(const ParsedArgs& args, const std::string& name,
                           const std::string& valueName);

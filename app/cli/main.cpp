@@ -31,6 +31,31 @@ std::optional<ParsedArgs> parseOrHelp(const ArgParser& parser,
   return args;
 }
 
+int runSubcommand(const std::string& usage, const std::vector<Command>& subcommands,
+                  std::span<const std::string> arguments) {
+  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
+    std::ostream& out = arguments.empty() ? std::cerr : std::cout;
+    out << usage << "\ncommands:\n";
+    for (const Command& command : subcommands) {
+      out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
+          << "\n";
+    }
+    return arguments.empty() ? 2 : 0;
+  }
+  for (const Command& command : subcommands) {
+    if (command.name == arguments[0]) {
+      return command.run(arguments.subspan(1));
+    }
+  }
+  std::vector<std::string> names;
+  for (const Command& command : subcommands) {
+    names.push_back(command.name);
+  }
+  const std::string hint = closestMatch(arguments[0], names);
+  throw Error("unknown command '" + arguments[0] + "'" +
+              (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
 std::string requiredValue(const ParsedArgs& args, const std::string& name,
                           const std::string& valueName) {
   if (!args.has(name)) {

@@ -154,28 +154,10 @@ int runModel(std::span<const std::string> arguments) {
       {"sheet", "render a contact sheet of random faces", runSheet},
       {"export", "write a posed face as glTF or OBJ", runExport},
   };
-  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
-    std::ostream& out = arguments.empty() ? std::cerr : std::cout;
-    out << "usage: synthface model COMMAND [ARGS...]\n\nFace models: the built-in head and "
-           "models read from .sfm files.\n\ncommands:\n";
-    for (const Command& command : subcommands) {
-      out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
-          << "\n";
-    }
-    return arguments.empty() ? 2 : 0;
-  }
-  for (const Command& command : subcommands) {
-    if (command.name == arguments[0]) {
-      return command.run(arguments.subspan(1));
-    }
-  }
-  std::vector<std::string> names;
-  for (const Command& command : subcommands) {
-    names.push_back(command.name);
-  }
-  const std::string hint = closestMatch(arguments[0], names);
-  throw Error("unknown command '" + arguments[0] + "'" +
-              (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  return runSubcommand(
+      "usage: synthface model COMMAND [ARGS...]\n\nFace models: the built-in head and models read "
+      "from .sfm files.\n",
+      subcommands, arguments);
 }
 
 }  // namespace sf::cli

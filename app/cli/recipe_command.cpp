@@ -142,28 +142,10 @@ int runRecipe(std::span<const std::string> arguments) {
       {"schema", "print the JSON Schema of recipes", runSchema},
       {"upgrade", "rewrite a recipe in the current schema version", runUpgrade},
   };
-  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
-    std::ostream& out = arguments.empty() ? std::cerr : std::cout;
-    out << "usage: synthface recipe COMMAND [ARGS...]\n\nRecipes: what a dataset is, as JSON.\n"
-           "See also 'synthface validate', 'sample' and 'stats'.\n\ncommands:\n";
-    for (const Command& command : subcommands) {
-      out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
-          << "\n";
-    }
-    return arguments.empty() ? 2 : 0;
-  }
-  for (const Command& command : subcommands) {
-    if (command.name == arguments[0]) {
-      return command.run(arguments.subspan(1));
-    }
-  }
-  std::vector<std::string> names;
-  for (const Command& command : subcommands) {
-    names.push_back(command.name);
-  }
-  const std::string hint = closestMatch(arguments[0], names);
-  throw Error("unknown command '" + arguments[0] + "'" +
-              (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  return runSubcommand(
+      "usage: synthface recipe COMMAND [ARGS...]\n\nRecipes: what a dataset is, as JSON.\nSee also "
+      "'synthface validate', 'sample' and 'stats'.\n",
+      subcommands, arguments);
 }
 
 }  // namespace sf::cli
