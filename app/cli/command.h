@@ -38,6 +38,7 @@ std::string requiredValue(const ParsedArgs& args, const std::string& name,
 int runSysinfo(std::span<const std::string> arguments);
 int runModel(std::span<const std::string> arguments);
 int runRecipe(std::span<const std::string> arguments);
+int runRender(std::span<const std::string> arguments);
 int runSample(std::span<const std::string> arguments);
 int runStats(std::span<const std::string> arguments);
 int runValidate(std::span<const std::string> arguments);

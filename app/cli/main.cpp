@@ -16,6 +16,7 @@ std::vector<Command> allCommands() {
       {"recipe", "recipes: init, paths, schema, upgrade", runRecipe},
       {"validate", "check a recipe and print every problem", runValidate},
       {"sample", "print the resolved parameters of one sample of a recipe", runSample},
+      {"render", "render a recipe's samples into a labelled dataset", runRender},
       {"stats", "summarise a recipe's distributions over many samples", runStats},
       {"sysinfo", "check this machine: versions, threads, ray tracing, formats", runSysinfo},
   };

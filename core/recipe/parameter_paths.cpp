@@ -149,12 +149,18 @@ std::vector<ParameterInfo> makeTable() {
       number("environment.rotation", uniform(0, 360), 0, 360, degrees,
              "environment turned about the vertical axis"),
       number("environment.intensity", {{"type", "logNormal"}, {"mu", 0.0}, {"sigma", 0.3}}, 0, 100,
-             "", "multiplies the environment's brightness"),
+             "",
+             "exposure relative to a camera metering on the face: 1 well exposed, 2 a stop "
+             "over, 0.5 a stop under"),
 
       // Skin.
       string("skin.material", assetChoice("skin"), "the skin material (asset id)"),
       number("skin.tone", beta(1.5, 1.5), 0, 1, "",
              "melanin of the skin: 0 the lightest, 1 the darkest"),
+
+      // Eyes.
+      number("eyes.iris.melanin", linked("skin.tone", 0.5), 0, 1, "",
+             "iris pigment: 0 blue, 0.3 green, 0.5 hazel, 1 dark brown (linked to skin.tone)"),
 
       // Hair: fits under headwear when there is some.
       boolean("hair.present", bernoulli(0.92), "scalp hair at all (false: none)"),

@@ -111,6 +111,9 @@ void writeImage(const Image& image, const fs::path& path) {
     spec.attribute("oiio:ColorSpace", srgb ? "sRGB" : "Linear");
     // Our alpha is straight: stop the PNG writer from dividing colour by it.
     spec.attribute("oiio:UnassociatedAlpha", 1);
+    // No capture date: the same pixels make the same file (shards and resumed runs of a
+    // dataset are compared byte for byte).
+    spec.attribute("DateTime", "");
     if (!out->open(temp.string(), spec)) {
       throw Error(SourceLocation::inFile(path.string()),
                   "cannot write image: " + oiioError(out->geterror()));
@@ -124,6 +127,52 @@ void writeImage(const Image& image, const fs::path& path) {
                   "cannot write image: " + oiioError(out->geterror()));
     }
   });
+}
+
+void writeByteImage(std::span<const std::uint8_t> bytes, int width, int height, int channels,
+                    const fs::path& path) {
+  if (width <= 0 || height <= 0 || channels < 1 || channels > 4 ||
+      bytes.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
+                          static_cast<std::size_t>(channels)) {
+    throw Error(SourceLocation::inFile(path.string()),
+                "cannot write " + std::to_string(bytes.size()) + " bytes as a " +
+                    std::to_string(width) + "x" + std::to_string(height) + " image of " +
+                    std::to_string(channels) + " channels");
+  }
+  replaceFileAtomically(path, [&](const fs::path& temp) {
+    auto out = OIIO::ImageOutput::create("png");
+    if (!out) {
+      throw Error(SourceLocation::inFile(path.string()), "cannot write image: " + oiioError());
+    }
+    OIIO::ImageSpec spec(width, height, channels, OIIO::TypeDesc::UINT8);
+    spec.attribute("oiio:ColorSpace", "Linear");
+    spec.attribute("oiio:UnassociatedAlpha", 1);
+    if (!out->open(temp.string(), spec) || !out->write_image(OIIO::TypeDesc::UINT8, bytes.data()) ||
+        !out->close()) {
+      throw Error(SourceLocation::inFile(path.string()),
+                  "cannot write image: " + oiioError(out->geterror()));
+    }
+  });
+}
+
+std::vector<std::uint8_t> readByteImage(const fs::path& path, int& width, int& height,
+                                        int& channels) {
+  auto in = OIIO::ImageInput::open(path.string());
+  if (!in) {
+    throw Error(SourceLocation::inFile(path.string()), "cannot read image: " + oiioError());
+  }
+  const OIIO::ImageSpec& spec = in->spec();
+  width = spec.width;
+  height = spec.height;
+  channels = spec.nchannels;
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(width) *
+                                  static_cast<std::size_t>(height) *
+                                  static_cast<std::size_t>(channels));
+  if (!in->read_image(0, 0, 0, channels, OIIO::TypeDesc::UINT8, bytes.data())) {
+    throw Error(SourceLocation::inFile(path.string()),
+                "cannot read image: " + oiioError(in->geterror()));
+  }
+  return bytes;
 }
 
 Image readImage(const fs::path& path) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 namespace sf {
@@ -51,6 +52,17 @@ std::vector<std::uint8_t> toSrgb8(const Image& image);
 /// .exr as 32-bit float linear. The file appears atomically (complete or not at all).
 /// Throws sf::Error naming the file when the format is unknown or writing fails.
 void writeImage(const Image& image, const std::filesystem::path& path);
+
+/// Writes 8-bit samples exactly as given, with no colour encoding: label maps and masks.
+/// `bytes` holds width * height * channels values, interleaved. PNG only; atomic. Throws
+/// sf::Error naming the file when the size is wrong or writing fails.
+void writeByteImage(std::span<const std::uint8_t> bytes, int width, int height, int channels,
+                    const std::filesystem::path& path);
+
+/// Reads an 8-bit image's samples exactly as stored (no colour decoding), interleaved.
+/// Sets width, height and channels. Throws sf::Error naming the file on failure.
+std::vector<std::uint8_t> readByteImage(const std::filesystem::path& path, int& width, int& height,
+                                        int& channels);
 
 /// Reads an image into linear floats: 8- and 16-bit files are taken as sRGB unless they say
 /// they are linear; float files as linear. Throws sf::Error naming the file on failure.

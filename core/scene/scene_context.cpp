@@ -1,5 +1,6 @@
 #include "scene/scene_context.h"
 
+#include "assets/builtin_catalog.h"
 #include "face/model_store.h"
 #include "random/memory_asset_catalog.h"
 #include "scene/scene_compiler.h"
@@ -45,6 +46,8 @@ SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path&
     } catch (const Error& error) {
       diagnostics.error("/library", error.what());
     }
+  } else {
+    assets = builtinAssetCatalog();
   }
   try {
     const std::string model =

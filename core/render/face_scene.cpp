@@ -1,0 +1,374 @@
+#include "render/face_scene.h"
+
+#include "assets/builtin_catalog.h"
+#include "math/counter_rng.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sf {
+
+namespace {
+
+constexpr float kPi = 3.14159265358979f;
+
+float radians(float degrees) {
+  return degrees * kPi / 180.0f;
+}
+
+/// A parameter as a number, or `fallback` when the scene lacks it or holds no number
+/// (scenes recorded by older versions).
+float numberOr(const ResolvedScene& scene, const std::string& path, float fallback) {
+  const auto it = scene.parameters.find(path);
+  if (it == scene.parameters.end() || !isNumeric(it->second)) {
+    return fallback;
+  }
+  return static_cast<float>(numericValue(it->second));
+}
+
+std::string textOr(const ResolvedScene& scene, const std::string& path,
+                   const std::string& fallback) {
+  const auto it = scene.parameters.find(path);
+  if (it == scene.parameters.end() || !std::holds_alternative<std::string>(it->second)) {
+    return fallback;
+  }
+  return std::get<std::string>(it->second);
+}
+
+/// The rotation for a pose given as yaw (toward the subject's left, about +y), pitch (up,
+/// about -x) and roll (toward the subject's left shoulder, about -z), applied roll first.
+Eigen::Quaternionf poseRotation(float yawDegrees, float pitchDegrees, float rollDegrees) {
+  return Eigen::Quaternionf(Eigen::AngleAxisf(radians(yawDegrees), Eigen::Vector3f::UnitY()) *
+                            Eigen::AngleAxisf(-radians(pitchDegrees), Eigen::Vector3f::UnitX()) *
+                            Eigen::AngleAxisf(-radians(rollDegrees), Eigen::Vector3f::UnitZ()));
+}
+
+Eigen::Vector3f lerp(const Eigen::Vector3f& a, const Eigen::Vector3f& b, float t) {
+  return a + t * (b - a);
+}
+
+/// Interpolates a table of colours evenly spaced over [0, 1], in log space (pigments
+/// multiply).
+Eigen::Vector3f logTable(std::span<const Eigen::Vector3f> table, float t) {
+  t = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(table.size() - 1);
+  const std::size_t i = std::min(static_cast<std::size_t>(t), table.size() - 2);
+  const float f = t - static_cast<float>(i);
+  Eigen::Vector3f out;
+  for (int c = 0; c < 3; ++c) {
+    out[c] = std::exp((1.0f - f) * std::log(table[i][c]) + f * std::log(table[i + 1][c]));
+  }
+  return out;
+}
+
+/// Triangulates one posed part into a surface mesh with smooth normals and labels.
+SurfaceMesh makeSurface(const FacePart& part, const PolyMesh& mesh, const PolyMesh* rest,
+                        const std::vector<int>& parents) {
+  SurfaceMesh out;
+  out.name = part.name;
+  out.positions = mesh.positions;
+  if (rest && rest->positions.size() == mesh.positions.size()) {
+    out.restPositions = rest->positions;
+  }
+  const bool haveUvs = !mesh.uvs.empty() && mesh.uvIndices.size() == mesh.faceIndices.size();
+  out.normals.assign(mesh.positions.size(), Eigen::Vector3f::Zero());
+  std::vector<float> lipCount(mesh.positions.size(), 0.0f);
+  std::vector<float> browCount(mesh.positions.size(), 0.0f);
+  std::vector<float> faceCount(mesh.positions.size(), 0.0f);
+  int offset = 0;
+  for (int f = 0; f < mesh.faceCount(); ++f) {
+    const int size = mesh.faceSizes[static_cast<std::size_t>(f)];
+    const LabelClass label =
+        part.faceClass[static_cast<std::size_t>(parents[static_cast<std::size_t>(f)])];
+    const bool lip = label == LabelClass::TopLip || label == LabelClass::BottomLip;
+    const bool brow = label == LabelClass::RightBrow || label == LabelClass::LeftBrow;
+    for (int k = 0; k < size; ++k) {
+      const auto v =
+          static_cast<std::size_t>(mesh.faceIndices[static_cast<std::size_t>(offset + k)]);
+      faceCount[v] += 1.0f;
+      lipCount[v] += lip ? 1.0f : 0.0f;
+      browCount[v] += brow ? 1.0f : 0.0f;
+    }
+    // A fan of triangles from the first corner.
+    for (int k = 1; k + 1 < size; ++k) {
+      const std::array<int, 3> corners = {offset, offset + k, offset + k + 1};
+      std::array<int, 3> tri{};
+      std::array<Eigen::Vector2f, 3> uv{};
+      for (int c = 0; c < 3; ++c) {
+        tri[static_cast<std::size_t>(c)] =
+            mesh.faceIndices[static_cast<std::size_t>(corners[static_cast<std::size_t>(c)])];
+        if (haveUvs) {
+          uv[static_cast<std::size_t>(c)] = mesh.uvs[static_cast<std::size_t>(
+              mesh.uvIndices[static_cast<std::size_t>(corners[static_cast<std::size_t>(c)])])];
+        }
+      }
+      const Eigen::Vector3f& a = mesh.positions[static_cast<std::size_t>(tri[0])];
+      const Eigen::Vector3f& b = mesh.positions[static_cast<std::size_t>(tri[1])];
+      const Eigen::Vector3f& c = mesh.positions[static_cast<std::size_t>(tri[2])];
+      const Eigen::Vector3f areaNormal = (b - a).cross(c - a);  // length: twice the area
+      for (int i : tri) {
+        out.normals[static_cast<std::size_t>(i)] += areaNormal;
+      }
+      out.triangles.push_back(tri);
+      out.triangleClass.push_back(label);
+      if (haveUvs) {
+        out.cornerUvs.push_back(uv);
+      }
+    }
+    offset += size;
+  }
+  for (Eigen::Vector3f& n : out.normals) {
+    const float length = n.norm();
+    n = length > 0.0f ? Eigen::Vector3f(n / length) : Eigen::Vector3f::UnitZ();
+  }
+  if (part.material == PartMaterial::Skin) {
+    out.lipWeight.resize(mesh.positions.size());
+    out.browWeight.resize(mesh.positions.size());
+    for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+      out.lipWeight[v] = faceCount[v] > 0.0f ? lipCount[v] / faceCount[v] : 0.0f;
+      out.browWeight[v] = faceCount[v] > 0.0f ? browCount[v] / faceCount[v] : 0.0f;
+    }
+  }
+  return out;
+}
+
+/// Paints brows onto the skin from the brow landmarks of the template: a band along each
+/// brow's polyline, widest at the inner end. Sets SurfaceMesh::browWeight and labels the
+/// triangles the brows cover as the brow of their side.
+void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandmarks) {
+  if (skin.restPositions.empty() || restLandmarks.size() < 27) {
+    return;
+  }
+  skin.browWeight.assign(skin.positions.size(), 0.0f);
+  std::vector<int> side(skin.positions.size(), -1);
+  const float front = 0.5f * (restLandmarks[19].z() + restLandmarks[24].z()) - 25.0f;
+  for (int s = 0; s < 2; ++s) {
+    // Outer to inner: right 17..21, left 26..22.
+    std::array<Eigen::Vector2f, 5> line;
+    for (int i = 0; i < 5; ++i) {
+      const Eigen::Vector3f& p = restLandmarks[static_cast<std::size_t>(s == 0 ? 17 + i : 26 - i)];
+      line[static_cast<std::size_t>(i)] = Eigen::Vector2f(p.x(), p.y() - 1.2f);
+    }
+    for (std::size_t v = 0; v < skin.positions.size(); ++v) {
+      const Eigen::Vector3f& r = skin.restPositions[v];
+      if (r.z() < front) {
+        continue;
+      }
+      const Eigen::Vector2f q(r.x(), r.y());
+      float best = 1e9f;
+      float along = 0.0f;
+      for (int i = 0; i < 4; ++i) {
+        const Eigen::Vector2f a = line[static_cast<std::size_t>(i)];
+        const Eigen::Vector2f b = line[static_cast<std::size_t>(i + 1)];
+        const float t =
+            std::clamp((q - a).dot(b - a) / std::max((b - a).squaredNorm(), 1e-6f), 0.0f, 1.0f);
+        const float d = (a + t * (b - a) - q).norm();
+        if (d < best) {
+          best = d;
+          along = (static_cast<float>(i) + t) / 4.0f;
+        }
+      }
+      const float halfHeight = 1.4f + 2.6f * std::pow(along, 1.5f);
+      const float t = std::clamp((best - 0.6f * halfHeight) / (0.8f * halfHeight), 0.0f, 1.0f);
+      const float weight = 1.0f - t * t * (3.0f - 2.0f * t);
+      if (weight > skin.browWeight[v]) {
+        skin.browWeight[v] = weight;
+        side[v] = s;
+      }
+    }
+  }
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (skin.triangleClass[t] != LabelClass::Skin) {
+      continue;
+    }
+    float weight = 0.0f;
+    int right = 0;
+    for (int corner : skin.triangles[t]) {
+      weight += skin.browWeight[static_cast<std::size_t>(corner)] / 3.0f;
+      right += side[static_cast<std::size_t>(corner)] == 0 ? 1 : 0;
+    }
+    if (weight > 0.5f) {
+      skin.triangleClass[t] = right >= 2 ? LabelClass::RightBrow : LabelClass::LeftBrow;
+    }
+  }
+}
+
+SurfaceMaterial surfaceMaterial(PartMaterial material) {
+  switch (material) {
+    case PartMaterial::Skin: return SurfaceMaterial::Skin;
+    case PartMaterial::Sclera: return SurfaceMaterial::Sclera;
+    case PartMaterial::Cornea: return SurfaceMaterial::Cornea;
+    case PartMaterial::TearLine: return SurfaceMaterial::TearFilm;
+    case PartMaterial::Caruncle: return SurfaceMaterial::Caruncle;
+    case PartMaterial::Teeth: return SurfaceMaterial::Teeth;
+    case PartMaterial::Tongue: return SurfaceMaterial::Tongue;
+    case PartMaterial::MouthCavity: return SurfaceMaterial::MouthCavity;
+  }
+  return SurfaceMaterial::Skin;
+}
+
+}  // namespace
+
+Eigen::Vector3f skinAlbedo(float tone, float redness) {
+  // Diffuse albedos of skin from the lightest to the darkest, as measured reflectances of
+  // the Fitzpatrick types fall; interpolated in log space, as melanin absorbs.
+  static const Eigen::Vector3f table[] = {
+      {0.78f, 0.57f, 0.47f}, {0.66f, 0.45f, 0.35f},  {0.52f, 0.33f, 0.23f},
+      {0.36f, 0.21f, 0.13f}, {0.20f, 0.11f, 0.068f}, {0.095f, 0.055f, 0.038f},
+  };
+  Eigen::Vector3f albedo = logTable(table, tone);
+  // Haemoglobin absorbs green and blue: more of it is a redder, slightly darker skin.
+  const float r = std::clamp(redness, 0.0f, 1.0f) - 0.5f;
+  albedo =
+      albedo.cwiseProduct(Eigen::Vector3f(1.0f + 0.04f * r, 1.0f - 0.18f * r, 1.0f - 0.12f * r));
+  return albedo;
+}
+
+Eigen::Vector3f hairAlbedo(float melanin, float redness) {
+  // Eumelanin darkens every channel, most of all blue; pheomelanin keeps red.
+  static const Eigen::Vector3f dark[] = {
+      {0.62f, 0.48f, 0.30f},     // blond
+      {0.30f, 0.19f, 0.10f},     // light brown
+      {0.10f, 0.06f, 0.035f},    // dark brown
+      {0.022f, 0.016f, 0.013f},  // black
+  };
+  Eigen::Vector3f albedo = logTable(dark, melanin);
+  const float red = std::clamp(redness, 0.0f, 1.0f);
+  const Eigen::Vector3f ginger = Eigen::Vector3f(0.55f, 0.20f, 0.07f) *
+                                 (0.35f + 0.65f * (1.0f - std::clamp(melanin, 0.0f, 1.0f)));
+  return lerp(albedo, ginger, 0.8f * red);
+}
+
+FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry,
+                            const ResolvedScene& resolved, int width, int height) {
+  FaceScene scene;
+
+  // Pose: identity and expression from the scene, the head turned partly at the neck, the
+  // eyes turned in the head.
+  FaceState state = resolved.faceState(model);
+  state.jointRotations.assign(model.joints.size(), Eigen::Quaternionf::Identity());
+  const Eigen::Vector3f headPose(numberOr(resolved, "head.yaw", 0.0f),
+                                 numberOr(resolved, "head.pitch", 0.0f),
+                                 numberOr(resolved, "head.roll", 0.0f));
+  const Eigen::Vector3f gaze(numberOr(resolved, "gaze.yaw", 0.0f),
+                             numberOr(resolved, "gaze.pitch", 0.0f), 0.0f);
+  const Eigen::Quaternionf headRotation = poseRotation(headPose[0], headPose[1], headPose[2]);
+  const int neck = model.findJoint("neck");
+  const int head = model.findJoint("head");
+  if (neck >= 0 && head >= 0) {
+    const Eigen::Quaternionf neckShare = Eigen::Quaternionf::Identity().slerp(0.4f, headRotation);
+    state.jointRotations[static_cast<std::size_t>(neck)] = neckShare;
+    state.jointRotations[static_cast<std::size_t>(head)] = neckShare.conjugate() * headRotation;
+  } else if (head >= 0) {
+    state.jointRotations[static_cast<std::size_t>(head)] = headRotation;
+  }
+  const Eigen::Quaternionf eyeRotation = poseRotation(gaze[0], gaze[1], 0.0f);
+  const int eyeJoints[2] = {model.findJoint("eye_right"), model.findJoint("eye_left")};
+  for (int joint : eyeJoints) {
+    if (joint >= 0) {
+      state.jointRotations[static_cast<std::size_t>(joint)] = eyeRotation;
+    }
+  }
+  const PosedFace posed = geometry.pose(state);
+  const PosedFace rest = geometry.pose(FaceState{});
+
+  // Surfaces.
+  for (std::size_t p = 0; p < model.parts.size(); ++p) {
+    const FacePart& part = model.parts[p];
+    SurfaceMesh mesh = makeSurface(part, posed.parts[p],
+                                   part.material == PartMaterial::Skin ? &rest.parts[p] : nullptr,
+                                   geometry.faceParents(static_cast<int>(p)));
+    mesh.material = surfaceMaterial(part.material);
+    if (mesh.material == SurfaceMaterial::Skin && part.name == "skin") {
+      paintBrows(mesh, rest.landmarks);
+    }
+    mesh.occludes =
+        mesh.material != SurfaceMaterial::Cornea && mesh.material != SurfaceMaterial::TearFilm;
+    if (!mesh.triangles.empty()) {
+      scene.meshes.push_back(std::move(mesh));
+    }
+  }
+  scene.landmarks = posed.landmarks;
+  scene.denseLandmarks = posed.denseLandmarks;
+  if (head >= 0) {
+    const Eigen::Affine3f& t = posed.skeleton.worldFromRest[static_cast<std::size_t>(head)];
+    scene.worldFromHead.linear() = t.linear();
+    scene.worldFromHead.translation() = posed.skeleton.positions[static_cast<std::size_t>(head)];
+  }
+  scene.headPoseDegrees = headPose;
+  scene.gazeDegrees = gaze;
+  for (int side = 0; side < 2; ++side) {
+    const int joint = eyeJoints[side];
+    if (joint >= 0) {
+      const Eigen::Affine3f& t = posed.skeleton.worldFromRest[static_cast<std::size_t>(joint)];
+      scene.eyeCentres[static_cast<std::size_t>(side)] =
+          posed.skeleton.positions[static_cast<std::size_t>(joint)];
+      scene.gazeDirections[static_cast<std::size_t>(side)] =
+          (t.linear() * Eigen::Vector3f::UnitZ()).normalized();
+    } else {
+      scene.eyeCentres[static_cast<std::size_t>(side)] = Eigen::Vector3f::Zero();
+      scene.gazeDirections[static_cast<std::size_t>(side)] = Eigen::Vector3f::UnitZ();
+    }
+  }
+
+  // Framing: the face from chin to crown, centred between them, seen from the camera's
+  // place on a sphere around it.
+  if (scene.landmarks.size() < 70) {
+    throw Error("scene: the model has " + std::to_string(scene.landmarks.size()) +
+                " landmarks; rendering needs the 70 of labels.md");
+  }
+  const Eigen::Vector3f up = scene.worldFromHead.linear() * Eigen::Vector3f::UnitY();
+  const Eigen::Vector3f eyes = 0.5f * (scene.landmarks[68] + scene.landmarks[69]);
+  const Eigen::Vector3f chin = scene.landmarks[8];
+  float crown = (chin - eyes).dot(up);
+  const int skinPart = model.findPart("skin");
+  if (skinPart >= 0) {
+    for (const Eigen::Vector3f& v : posed.parts[static_cast<std::size_t>(skinPart)].positions) {
+      crown = std::max(crown, (v - eyes).dot(up));
+    }
+  }
+  const float chinHeight = (chin - eyes).dot(up);
+  const float faceHeight = crown - chinHeight;
+  const Eigen::Vector3f target = eyes + up * (0.5f * (crown + chinHeight));
+  const float fov = numberOr(resolved, "camera.fov", 35.0f);
+  float distance = numberOr(resolved, "camera.distance", 600.0f);
+  if (textOr(resolved, "camera.framing", "faceSize") == "faceSize") {
+    const float size = std::max(0.05f, numberOr(resolved, "camera.faceSize", 0.6f));
+    distance = faceHeight / (size * 2.0f * std::tan(0.5f * radians(fov)));
+  }
+  const float yaw = radians(numberOr(resolved, "camera.yaw", 0.0f));
+  const float pitch = radians(numberOr(resolved, "camera.pitch", 0.0f));
+  const Eigen::Vector3f offset(std::cos(pitch) * std::sin(yaw), std::sin(pitch),
+                               std::cos(pitch) * std::cos(yaw));
+  scene.camera = Camera::lookAt(target + distance * offset, target, Eigen::Vector3f::UnitY(), fov,
+                                width, height, numberOr(resolved, "camera.roll", 0.0f));
+
+  // Lighting.
+  std::string environment = textOr(resolved, "environment.map", "");
+  scene.environment = environment.empty() ? "studio_softbox" : builtinEnvironmentName(environment);
+  scene.environmentRotation = numberOr(resolved, "environment.rotation", 0.0f);
+  scene.environmentIntensity = numberOr(resolved, "environment.intensity", 1.0f);
+
+  // Look. Per-identity details come from a stream of the identity, not the sample.
+  const float tone = numberOr(resolved, "skin.tone", 0.3f);
+  const CounterRng identityRng(resolved.seed,
+                               streamOf("render.skin.identity") + resolved.identityIndex);
+  const float redness = 0.35f + 0.3f * identityRng.uniform(0);
+  scene.look.skinAlbedo = skinAlbedo(tone, redness);
+  // Lips: more blood under thinner skin, so redder and darker than the face.
+  scene.look.lipAlbedo = scene.look.skinAlbedo.cwiseProduct(Eigen::Vector3f(0.86f, 0.58f, 0.62f));
+  scene.look.browColor = hairAlbedo(numberOr(resolved, "brows.color.melanin", 0.6f),
+                                    numberOr(resolved, "brows.color.redness", 0.1f));
+  const float iris = numberOr(resolved, "eyes.iris.melanin", 0.6f);
+  static const Eigen::Vector3f irisTable[] = {
+      {0.10f, 0.20f, 0.33f},  {0.16f, 0.22f, 0.17f},   {0.22f, 0.14f, 0.06f},
+      {0.09f, 0.045f, 0.02f}, {0.035f, 0.018f, 0.01f},
+  };
+  scene.look.irisColor = logTable(irisTable, iris);
+  scene.look.skinRoughness = 0.3f + 0.1f * identityRng.uniform(1);
+  scene.look.freckles = tone < 0.35f ? std::max(0.0f, identityRng.uniform(2) * 1.6f - 0.6f) : 0.0f;
+  scene.look.detailSeed = identityRng.bits(3);
+  return scene;
+}
+
+}  // namespace sf

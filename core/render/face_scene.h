@@ -1,0 +1,91 @@
+#pragma once
+
+#include "face/face_geometry.h"
+#include "face/face_model.h"
+#include "render/camera.h"
+#include "scene/resolved_scene.h"
+
+#include <Eigen/Geometry>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sf {
+
+/// How a surface of a face scene scatters light.
+enum class SurfaceMaterial : std::uint8_t {
+  Skin,      ///< subsurface scattering under a two-lobe specular; lips blend in by weight
+  Sclera,    ///< eyeball: sclera, iris and pupil painted by the UV's v
+  Cornea,    ///< smooth refracting dielectric
+  TearFilm,  ///< thin wet film: reflects, otherwise lets light straight through
+  Caruncle,  ///< moist pink tissue
+  Teeth,
+  Tongue,
+  MouthCavity,
+};
+
+/// One triangle mesh of a face scene, in world space (millimetres).
+struct SurfaceMesh {
+  std::string name;  ///< the model part it comes from
+  SurfaceMaterial material = SurfaceMaterial::Skin;
+  std::vector<Eigen::Vector3f> positions;
+  std::vector<Eigen::Vector3f> normals;        ///< per vertex, unit, outward
+  std::vector<Eigen::Vector3f> restPositions;  ///< per vertex, the template's: solid textures
+  std::vector<float> lipWeight;   ///< skin: per vertex, 1 on the vermilion, 0 elsewhere
+  std::vector<float> browWeight;  ///< skin: per vertex, 1 inside the brows
+  std::vector<std::array<int, 3>> triangles;
+  std::vector<std::array<Eigen::Vector2f, 3>> cornerUvs;  ///< per triangle; may be empty
+  std::vector<LabelClass> triangleClass;                  ///< per triangle
+  bool occludes = true;  ///< false: shadow rays pass (cornea, tear film)
+};
+
+/// The appearance a sample's parameters give the face.
+struct FaceLook {
+  Eigen::Vector3f skinAlbedo{0.6f, 0.4f, 0.3f};  ///< linear, the diffuse multiple-scattering albedo
+  Eigen::Vector3f lipAlbedo{0.5f, 0.2f, 0.2f};
+  Eigen::Vector3f browColor{0.1f, 0.06f, 0.04f};  ///< painted brows, from the brow melanin
+  Eigen::Vector3f irisColor{0.2f, 0.1f, 0.05f};
+  Eigen::Vector3f scatterRadius{1.0f, 0.45f, 0.25f};  ///< mm, per channel (Burley's d)
+  float skinRoughness = 0.35f;                        ///< GGX alpha of the main specular lobe
+  float freckles = 0.0f;                              ///< 0 none, 1 many
+  std::uint64_t detailSeed = 0;  ///< pores and blemishes: per identity, so a person keeps them
+};
+
+/// Everything needed to render one sample and to label it: the posed face as triangle
+/// meshes with materials, its look, the camera and the environment, and the ground truth
+/// (landmarks, head pose, gaze) in world space.
+struct FaceScene {
+  std::vector<SurfaceMesh> meshes;
+  FaceLook look;
+  Camera camera;
+  std::string environment = "studio_softbox";  ///< built-in id or image file
+  float environmentRotation = 0.0f;            ///< degrees about +y
+  float environmentIntensity = 1.0f;
+  std::vector<Eigen::Vector3f> landmarks;       ///< the model's 70, posed, world space
+  std::vector<Eigen::Vector3f> denseLandmarks;  ///< the model's dense landmarks
+  Eigen::Isometry3f worldFromHead = Eigen::Isometry3f::Identity();  ///< the head joint's pose
+  Eigen::Vector3f headPoseDegrees = Eigen::Vector3f::Zero();        ///< yaw, pitch, roll applied
+  Eigen::Vector3f gazeDegrees = Eigen::Vector3f::Zero();  ///< yaw, pitch of the eyes in the head
+  std::array<Eigen::Vector3f, 2> eyeCentres;              ///< right, left eyeball centres, world
+  std::array<Eigen::Vector3f, 2> gazeDirections;          ///< right, left optical axes, world, unit
+
+  /// Poses `model` for `resolved` (identity, expression, head pose, gaze) and places the
+  /// camera and lights as its parameters say, for an image of width x height pixels.
+  /// `geometry` must be made from `model`. Throws sf::Error for parameters it cannot use.
+  static FaceScene create(const FaceModel& model, const FaceGeometry& geometry,
+                          const ResolvedScene& resolved, int width, int height);
+};
+
+/// The linear diffuse albedo of skin with melanin `tone` (0 the lightest, 1 the darkest)
+/// and haemoglobin `redness` (0.5 typical).
+Eigen::Vector3f skinAlbedo(float tone, float redness = 0.5f);
+
+/// The colour of hair fibres' melanin as a linear diffuse albedo: melanin 0 blond, 1 black;
+/// redness the share of pheomelanin.
+Eigen::Vector3f hairAlbedo(float melanin, float redness);
+
+}  // namespace sf

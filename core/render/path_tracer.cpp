@@ -1,0 +1,934 @@
+#include "render/path_tracer.h"
+
+#include "math/counter_rng.h"
+#include "render/embree_accel.h"
+#include "util/error.h"
+#include "util/fp_mode.h"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+
+namespace sf {
+
+namespace {
+
+using V3 = Eigen::Vector3f;
+constexpr float kPi = 3.14159265358979f;
+constexpr float kInvPi = 1.0f / kPi;
+
+// --- Random numbers ----------------------------------------------------------------------
+
+/// A small sequential generator (PCG32) seeded per path from the counter-based RNG.
+class PathRng {
+public:
+  explicit PathRng(std::uint64_t seed)
+      : m_state(seed * 6364136223846793005ull + 1442695040888963407ull) {}
+  float next() {
+    const std::uint64_t old = m_state;
+    m_state = old * 6364136223846793005ull + 1442695040888963407ull;
+    const auto xorshifted = static_cast<std::uint32_t>(((old >> 18u) ^ old) >> 27u);
+    const auto rot = static_cast<std::uint32_t>(old >> 59u);
+    const std::uint32_t bits = (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+    return static_cast<float>(bits >> 8) * (1.0f / 16777216.0f);
+  }
+
+private:
+  std::uint64_t m_state;
+};
+
+// --- Procedural noise for skin detail ------------------------------------------------------
+
+std::uint32_t hash3(int x, int y, int z, std::uint32_t seed) {
+  std::uint32_t h = seed ^ 0x9e3779b9u;
+  h ^= static_cast<std::uint32_t>(x) * 0x85ebca6bu;
+  h = (h << 13) | (h >> 19);
+  h ^= static_cast<std::uint32_t>(y) * 0xc2b2ae35u;
+  h = (h << 13) | (h >> 19);
+  h ^= static_cast<std::uint32_t>(z) * 0x27d4eb2fu;
+  h ^= h >> 16;
+  h *= 0x7feb352du;
+  h ^= h >> 15;
+  h *= 0x846ca68bu;
+  h ^= h >> 16;
+  return h;
+}
+
+float hashUnit(int x, int y, int z, std::uint32_t seed) {
+  return static_cast<float>(hash3(x, y, z, seed) >> 8) * (1.0f / 16777216.0f);
+}
+
+/// Value noise in [-1, 1], smooth (quintic interpolation).
+float valueNoise(const V3& p, std::uint32_t seed) {
+  const int x0 = static_cast<int>(std::floor(p.x()));
+  const int y0 = static_cast<int>(std::floor(p.y()));
+  const int z0 = static_cast<int>(std::floor(p.z()));
+  const float fx = p.x() - static_cast<float>(x0);
+  const float fy = p.y() - static_cast<float>(y0);
+  const float fz = p.z() - static_cast<float>(z0);
+  auto fade = [](float t) { return t * t * t * (t * (t * 6.0f - 15.0f) + 10.0f); };
+  const float u = fade(fx);
+  const float v = fade(fy);
+  const float w = fade(fz);
+  float corners[8];
+  for (int i = 0; i < 8; ++i) {
+    corners[i] = hashUnit(x0 + (i & 1), y0 + ((i >> 1) & 1), z0 + ((i >> 2) & 1), seed);
+  }
+  const float x00 = corners[0] + u * (corners[1] - corners[0]);
+  const float x10 = corners[2] + u * (corners[3] - corners[2]);
+  const float x01 = corners[4] + u * (corners[5] - corners[4]);
+  const float x11 = corners[6] + u * (corners[7] - corners[6]);
+  const float y0v = x00 + v * (x10 - x00);
+  const float y1v = x01 + v * (x11 - x01);
+  return 2.0f * (y0v + w * (y1v - y0v)) - 1.0f;
+}
+
+float fbm(const V3& p, std::uint32_t seed, int octaves) {
+  float sum = 0.0f;
+  float amplitude = 0.5f;
+  V3 q = p;
+  for (int i = 0; i < octaves; ++i) {
+    sum += amplitude * valueNoise(q, seed + static_cast<std::uint32_t>(i) * 131u);
+    q = q * 2.03f + V3(17.1f, 3.7f, 9.2f);
+    amplitude *= 0.5f;
+  }
+  return sum;
+}
+
+/// Distance to the nearest of jittered points on a unit grid (Worley): pores and freckles.
+float cellular(const V3& p, std::uint32_t seed) {
+  const int x0 = static_cast<int>(std::floor(p.x()));
+  const int y0 = static_cast<int>(std::floor(p.y()));
+  const int z0 = static_cast<int>(std::floor(p.z()));
+  float best = 10.0f;
+  for (int dz = -1; dz <= 1; ++dz) {
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int x = x0 + dx;
+        const int y = y0 + dy;
+        const int z = z0 + dz;
+        const V3 point(static_cast<float>(x) + hashUnit(x, y, z, seed),
+                       static_cast<float>(y) + hashUnit(x, y, z, seed + 1u),
+                       static_cast<float>(z) + hashUnit(x, y, z, seed + 2u));
+        best = std::min(best, (point - p).squaredNorm());
+      }
+    }
+  }
+  return std::sqrt(best);
+}
+
+// --- Microfacet and Fresnel ---------------------------------------------------------------
+
+float schlick(float f0, float cosTheta) {
+  const float m = std::clamp(1.0f - cosTheta, 0.0f, 1.0f);
+  const float m2 = m * m;
+  return f0 + (1.0f - f0) * m2 * m2 * m;
+}
+
+/// Exact Fresnel reflectance of a smooth dielectric; eta = n_transmitted / n_incident.
+float fresnelDielectric(float cosI, float eta) {
+  const float sin2T = (1.0f - cosI * cosI) / (eta * eta);
+  if (sin2T >= 1.0f) {
+    return 1.0f;
+  }
+  const float cosT = std::sqrt(1.0f - sin2T);
+  const float rs = (cosI - eta * cosT) / (cosI + eta * cosT);
+  const float rp = (eta * cosI - cosT) / (eta * cosI + cosT);
+  return 0.5f * (rs * rs + rp * rp);
+}
+
+float ggxD(float nh, float alpha) {
+  const float a2 = alpha * alpha;
+  const float d = nh * nh * (a2 - 1.0f) + 1.0f;
+  return a2 / (kPi * d * d);
+}
+
+float ggxG1(float nv, float alpha) {
+  const float a2 = alpha * alpha;
+  return 2.0f * nv / (nv + std::sqrt(a2 + (1.0f - a2) * nv * nv));
+}
+
+/// An orthonormal basis around unit n (Duff et al. 2017).
+void basis(const V3& n, V3& t, V3& b) {
+  const float sign = std::copysign(1.0f, n.z());
+  const float a = -1.0f / (sign + n.z());
+  const float bb = n.x() * n.y() * a;
+  t = V3(1.0f + sign * n.x() * n.x() * a, sign * bb, -sign * n.x());
+  b = V3(bb, sign + n.y() * n.y() * a, -n.y());
+}
+
+V3 cosineSample(const V3& n, float u1, float u2) {
+  const float r = std::sqrt(u1);
+  const float phi = 2.0f * kPi * u2;
+  V3 t, b;
+  basis(n, t, b);
+  return (r * std::cos(phi) * t + r * std::sin(phi) * b + std::sqrt(std::max(0.0f, 1.0f - u1)) * n)
+      .normalized();
+}
+
+/// A glossy lobe pair: GGX with roughness alphaA, plus mixB of a broader alphaB.
+struct Specular {
+  float f0 = 0.028f;
+  float alphaA = 0.3f;
+  float alphaB = 0.6f;
+  float mixB = 0.15f;
+
+  /// BRDF value times nothing (no cosine); wo, wi unit, above the surface.
+  float eval(const V3& n, const V3& wo, const V3& wi) const {
+    const float no = n.dot(wo);
+    const float ni = n.dot(wi);
+    if (no <= 0.0f || ni <= 0.0f) {
+      return 0.0f;
+    }
+    const V3 h = (wo + wi).normalized();
+    const float nh = std::max(0.0f, n.dot(h));
+    const float F = schlick(f0, std::max(0.0f, wi.dot(h)));
+    auto lobe = [&](float a) { return ggxD(nh, a) * ggxG1(no, a) * ggxG1(ni, a); };
+    const float d = (1.0f - mixB) * lobe(alphaA) + mixB * lobe(alphaB);
+    return d * F / (4.0f * no * ni);
+  }
+
+  float pdf(const V3& n, const V3& wo, const V3& wi) const {
+    if (n.dot(wi) <= 0.0f) {
+      return 0.0f;
+    }
+    const V3 h = (wo + wi).normalized();
+    const float nh = std::max(0.0f, n.dot(h));
+    const float oh = std::abs(wo.dot(h));
+    if (oh <= 0.0f) {
+      return 0.0f;
+    }
+    const float d = (1.0f - mixB) * ggxD(nh, alphaA) + mixB * ggxD(nh, alphaB);
+    return d * nh / (4.0f * oh);
+  }
+
+  V3 sample(const V3& n, const V3& wo, float u0, float u1, float u2) const {
+    const float alpha = u0 < mixB ? alphaB : alphaA;
+    const float a2 = alpha * alpha;
+    const float cos2 = (1.0f - u1) / (1.0f + (a2 - 1.0f) * u1);
+    const float cosT = std::sqrt(std::max(0.0f, cos2));
+    const float sinT = std::sqrt(std::max(0.0f, 1.0f - cos2));
+    const float phi = 2.0f * kPi * u2;
+    V3 t, b;
+    basis(n, t, b);
+    const V3 h = (sinT * std::cos(phi) * t + sinT * std::sin(phi) * b + cosT * n).normalized();
+    return (2.0f * wo.dot(h) * h - wo).normalized();
+  }
+};
+
+// --- Surfaces ---------------------------------------------------------------------------
+
+/// What a ray found: the point, its normals and everything shading needs.
+struct Shading {
+  V3 position;
+  V3 geometric;           ///< unit, facing the incoming ray
+  V3 normal;              ///< unit shading normal, same side as geometric
+  bool frontFace = true;  ///< the ray hit the outside of the surface
+  SurfaceMaterial material = SurfaceMaterial::Skin;
+  V3 albedo = V3::Constant(0.5f);
+  Specular specular;
+  bool subsurface = false;
+  LabelClass label = LabelClass::Background;
+  unsigned mesh = 0;
+};
+
+/// The Burley profile's radial density for one channel (unit albedo), per unit area.
+float burley(float r, float d) {
+  r = std::max(r, 1e-4f * d);
+  return (std::exp(-r / d) + std::exp(-r / (3.0f * d))) / (8.0f * kPi * d * r);
+}
+
+float sampleBurleyRadius(float d, float u) {
+  // Mixture: e^{-r/d} carries a quarter of the energy, e^{-r/3d} three quarters.
+  if (u < 0.25f) {
+    return -d * std::log(1.0f - u * 4.0f * 0.999f);
+  }
+  return -3.0f * d * std::log(1.0f - (u - 0.25f) / 0.75f * 0.999f);
+}
+
+EmbreeDevice& sharedDevice() {
+  static std::mutex mutex;
+  static std::unique_ptr<EmbreeDevice> device;
+  std::lock_guard lock(mutex);
+  if (!device) {
+    device = std::make_unique<EmbreeDevice>();
+  }
+  return *device;
+}
+
+float luminance(const V3& c) {
+  return 0.2126f * c.x() + 0.7152f * c.y() + 0.0722f * c.z();
+}
+
+}  // namespace
+
+struct FaceRenderer::Impl {
+  const FaceScene* scene = nullptr;
+  Environment environment;
+  std::unique_ptr<TriangleScene> all;
+  std::unique_ptr<TriangleScene> skin;  ///< skin meshes only: subsurface probes
+  std::vector<unsigned> skinToMesh;     ///< skin scene geomID -> mesh index
+  std::uint32_t detailSeed = 0;
+  float sceneRadius = 300.0f;
+
+  Shading shade(const Ray& ray, const RayHit& hit) const;
+  void skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
+                  float b2, Shading& s) const;
+  V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
+           V3* firstNormal) const;
+  bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
+  bool unoccluded(const V3& origin, const V3& direction, float tFar) const;
+};
+
+Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
+  const SurfaceMesh& mesh = scene->meshes[hit.geomID];
+  const std::array<int, 3>& tri = mesh.triangles[hit.primID];
+  const float b1 = hit.u;
+  const float b2 = hit.v;
+  const float b0 = 1.0f - b1 - b2;
+  const V3& p0 = mesh.positions[static_cast<std::size_t>(tri[0])];
+  const V3& p1 = mesh.positions[static_cast<std::size_t>(tri[1])];
+  const V3& p2 = mesh.positions[static_cast<std::size_t>(tri[2])];
+  Shading s;
+  s.mesh = hit.geomID;
+  s.material = mesh.material;
+  s.label = mesh.triangleClass[hit.primID];
+  s.position = b0 * p0 + b1 * p1 + b2 * p2;
+  V3 ng = (p1 - p0).cross(p2 - p0);
+  ng = ng.norm() > 0.0f ? V3(ng.normalized()) : V3(-ray.direction.normalized());
+  V3 n = (b0 * mesh.normals[static_cast<std::size_t>(tri[0])] +
+          b1 * mesh.normals[static_cast<std::size_t>(tri[1])] +
+          b2 * mesh.normals[static_cast<std::size_t>(tri[2])]);
+  n = n.norm() > 0.0f ? V3(n.normalized()) : ng;
+  if (n.dot(ng) < 0.0f) {
+    n = -n;
+  }
+  s.frontFace = ng.dot(ray.direction) < 0.0f;
+  if (!s.frontFace) {
+    ng = -ng;
+    n = -n;
+  }
+  s.geometric = ng;
+  s.normal = n;
+
+  switch (mesh.material) {
+    case SurfaceMaterial::Skin: {
+      s.subsurface = true;
+      skinDetail(mesh, tri, b0, b1, b2, s);
+      break;
+    }
+    case SurfaceMaterial::Sclera: {
+      float v = 0.5f;
+      float u = 0.0f;
+      if (!mesh.cornerUvs.empty()) {
+        const auto& uv = mesh.cornerUvs[hit.primID];
+        v = b0 * uv[0].y() + b1 * uv[1].y() + b2 * uv[2].y();
+        u = b0 * uv[0].x() + b1 * uv[1].x() + b2 * uv[2].x();
+      }
+      const V3& iris = scene->look.irisColor;
+      if (v <= 0.12f) {
+        s.albedo = V3::Constant(0.008f);
+      } else if (v <= 0.34f) {
+        // Radial fibres, a darker limbal ring and a lighter collarette.
+        const float t = (v - 0.12f) / 0.22f;
+        const float fibres = fbm(V3(u * 90.0f, t * 6.0f, 0.0f), detailSeed + 7u, 3);
+        const float ring = 1.0f - 0.55f * std::clamp((t - 0.8f) / 0.2f, 0.0f, 1.0f);
+        const float collarette = 1.0f + 0.5f * std::exp(-std::pow((t - 0.28f) / 0.1f, 2.0f));
+        s.albedo = (iris * (1.0f + 0.45f * fibres) * ring * collarette).cwiseMax(0.003f);
+      } else {
+        // Sclera: off-white, pinker towards the lids.
+        const float blush = std::clamp((v - 0.45f) / 0.4f, 0.0f, 1.0f);
+        const float veins = std::max(0.0f, fbm(V3(u * 40.0f, v * 25.0f, 3.0f), detailSeed + 9u, 4));
+        s.albedo = V3(0.72f, 0.68f, 0.63f)
+                       .cwiseProduct(V3(1.0f, 1.0f - 0.12f * blush - 0.4f * veins * blush,
+                                        1.0f - 0.15f * blush - 0.4f * veins * blush));
+      }
+      s.specular = {0.025f, 0.08f, 0.3f, 0.3f};
+      break;
+    }
+    case SurfaceMaterial::Caruncle:
+      s.albedo = scene->look.lipAlbedo.cwiseProduct(V3(1.1f, 1.0f, 1.0f));
+      s.specular = {0.03f, 0.08f, 0.3f, 0.3f};
+      break;
+    case SurfaceMaterial::Teeth:
+      s.albedo = V3(0.70f, 0.64f, 0.52f);
+      s.specular = {0.04f, 0.12f, 0.35f, 0.3f};
+      break;
+    case SurfaceMaterial::Tongue:
+      s.albedo = V3(0.45f, 0.13f, 0.12f);
+      s.specular = {0.03f, 0.15f, 0.4f, 0.3f};
+      break;
+    case SurfaceMaterial::MouthCavity:
+      s.albedo = V3(0.30f, 0.07f, 0.07f);
+      s.specular = {0.03f, 0.2f, 0.4f, 0.3f};
+      break;
+    case SurfaceMaterial::Cornea:
+    case SurfaceMaterial::TearFilm: break;
+  }
+  return s;
+}
+
+void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
+                                    float b0, float b1, float b2, Shading& s) const {
+  const FaceLook& look = scene->look;
+  auto attribute = [&](const std::vector<float>& values) {
+    if (values.empty()) {
+      return 0.0f;
+    }
+    return b0 * values[static_cast<std::size_t>(tri[0])] +
+           b1 * values[static_cast<std::size_t>(tri[1])] +
+           b2 * values[static_cast<std::size_t>(tri[2])];
+  };
+  const float lip = std::clamp((attribute(mesh.lipWeight) - 0.25f) * 2.0f, 0.0f, 1.0f);
+  const float brow = std::clamp((attribute(mesh.browWeight) - 0.2f) * 1.6f, 0.0f, 1.0f);
+  V3 rest = s.position;
+  if (!mesh.restPositions.empty()) {
+    rest = b0 * mesh.restPositions[static_cast<std::size_t>(tri[0])] +
+           b1 * mesh.restPositions[static_cast<std::size_t>(tri[1])] +
+           b2 * mesh.restPositions[static_cast<std::size_t>(tri[2])];
+  }
+  const std::uint32_t seed = detailSeed;
+
+  // Colour: blotches of blood and pigment, freckles, the vermilion, painted brows.
+  V3 albedo = look.skinAlbedo + lip * (look.lipAlbedo - look.skinAlbedo);
+  const float blotch = fbm(rest / 22.0f, seed + 1u, 4);
+  const float mottle = fbm(rest / 4.0f, seed + 2u, 3);
+  albedo = albedo.cwiseProduct(V3(1.0f + 0.06f * blotch, 1.0f - 0.05f * blotch + 0.05f * mottle,
+                                  1.0f - 0.05f * blotch + 0.05f * mottle));
+  if (look.freckles > 0.0f) {
+    const float spot = cellular(rest / 2.6f, seed + 3u);
+    const float chance = hashUnit(static_cast<int>(std::floor(rest.x() / 2.6f)),
+                                  static_cast<int>(std::floor(rest.y() / 2.6f)),
+                                  static_cast<int>(std::floor(rest.z() / 2.6f)), seed + 4u);
+    // Freckles gather on the nose and cheeks, where the sun falls.
+    const float region = std::exp(-std::pow((rest.y() + 15.0f) / 35.0f, 2.0f)) *
+                         std::clamp((rest.z() - 40.0f) / 30.0f, 0.0f, 1.0f);
+    if (chance < 0.45f * look.freckles * region && spot < 0.28f) {
+      const float t = (1.0f - spot / 0.28f) * (0.5f + 0.5f * chance / (0.45f * look.freckles));
+      albedo = albedo.cwiseProduct(V3(1.0f - 0.12f * t, 1.0f - 0.2f * t, 1.0f - 0.26f * t));
+    }
+  }
+  if (brow > 0.0f) {
+    // Hair-like streaks: noise stretched along the brow (x) and tilted upward outward.
+    const V3 q(rest.x() * 0.35f, (rest.y() - 0.25f * std::abs(rest.x())) * 3.0f, rest.z() * 3.0f);
+    const float strands = 0.5f + 0.5f * fbm(q, seed + 5u, 3);
+    const float cover = std::clamp(brow * (0.55f + 0.6f * strands), 0.0f, 0.92f);
+    albedo = albedo + cover * (look.browColor - albedo);
+  }
+  s.albedo = albedo.cwiseMax(0.002f).cwiseMin(0.95f);
+
+  // Relief: pores and fine creases as a bump on the shading normal.
+  auto height = [&](const V3& x) {
+    const float pores = std::min(1.0f, cellular(x / 0.55f, seed + 6u) * 1.6f);
+    const float grain = fbm(x / 1.6f, seed + 7u, 2);
+    return 0.035f * pores + 0.03f * grain;
+  };
+  V3 t, b;
+  basis(s.normal, t, b);
+  const float step = 0.08f;
+  const float h0 = height(rest);
+  const float ht = (height(rest + step * t) - h0) / step;
+  const float hb = (height(rest + step * b) - h0) / step;
+  const float bumpScale = 1.0f - 0.7f * lip;
+  s.normal = (s.normal - bumpScale * (ht * t + hb * b)).normalized();
+
+  // Sheen: oilier and smoother on the lips and the T-zone.
+  const float oil = 0.5f + 0.5f * fbm(rest / 30.0f, seed + 8u, 2);
+  s.specular.f0 = 0.028f;
+  s.specular.alphaA =
+      std::clamp(look.skinRoughness * (1.1f - 0.3f * oil) - 0.1f * lip, 0.12f, 0.6f);
+  s.specular.alphaB = 0.55f;
+  s.specular.mixB = 0.15f;
+}
+
+bool FaceRenderer::Impl::unoccluded(const V3& origin, const V3& direction, float tFar) const {
+  Ray shadow;
+  shadow.origin = origin;
+  shadow.direction = direction;
+  shadow.tNear = 0.0f;
+  shadow.tFar = tFar;
+  return !all->occluded(shadow);
+}
+
+bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit,
+                                        V3& weight) const {
+  const V3& d = scene->look.scatterRadius;
+  const float maxD = d.maxCoeff();
+  // Axis: the normal half the time, each tangent a quarter.
+  V3 t, b;
+  basis(entry.normal, t, b);
+  const V3 axes[3] = {entry.normal, t, b};
+  const float axisProbability[3] = {0.5f, 0.25f, 0.25f};
+  const float ua = rng.next();
+  const int axis = ua < 0.5f ? 0 : (ua < 0.75f ? 1 : 2);
+  const int channel = std::min(2, static_cast<int>(rng.next() * 3.0f));
+  const float r = sampleBurleyRadius(d[channel], rng.next());
+  const float rMax = 16.0f * maxD;
+  if (r >= rMax) {
+    return false;
+  }
+  const float phi = 2.0f * kPi * rng.next();
+  V3 e1, e2;
+  basis(axes[axis], e1, e2);
+  const float h = std::sqrt(rMax * rMax - r * r);
+  Ray probe;
+  probe.origin = entry.position + r * (std::cos(phi) * e1 + std::sin(phi) * e2) + h * axes[axis];
+  probe.direction = -axes[axis];
+  probe.tNear = 0.0f;
+  probe.tFar = 2.0f * h;
+  // Every crossing of the skin along the probe; one of them, uniformly, is the exit.
+  constexpr int kMaxHits = 8;
+  RayHit hits[kMaxHits];
+  int count = 0;
+  while (count < kMaxHits) {
+    const RayHit hit = skin->intersect(probe);
+    if (!hit.hit()) {
+      break;
+    }
+    hits[count++] = hit;
+    probe.tNear = hit.t + 1e-3f;
+  }
+  if (count == 0) {
+    return false;
+  }
+  const int pick = std::min(count - 1, static_cast<int>(rng.next() * static_cast<float>(count)));
+  RayHit chosen = hits[pick];
+  chosen.geomID = skinToMesh[chosen.geomID];
+  Ray at = probe;
+  exit = shade(at, chosen);
+  // Outward normal at the exit, whichever way the probe crossed it.
+  V3 n = exit.normal;
+  V3 ng = exit.geometric;
+  if (!exit.frontFace) {
+    n = -n;
+    ng = -ng;
+  }
+  exit.normal = n;
+  exit.geometric = ng;
+  exit.position = exit.position + 0.01f * ng;
+
+  // The density of reaching this point by all strategies (axes and channels).
+  const V3 delta = exit.position - entry.position;
+  float pdf = 0.0f;
+  for (int a = 0; a < 3; ++a) {
+    const float along = delta.dot(axes[a]);
+    const float planar = std::sqrt(std::max(0.0f, delta.squaredNorm() - along * along));
+    const float cosine = std::abs(n.dot(axes[a]));
+    for (int c = 0; c < 3; ++c) {
+      pdf += axisProbability[a] * (1.0f / 3.0f) * burley(planar, d[c]) * cosine;
+    }
+  }
+  pdf /= static_cast<float>(count);
+  if (pdf <= 0.0f) {
+    return false;
+  }
+  const float distance = delta.norm();
+  for (int c = 0; c < 3; ++c) {
+    weight[c] = entry.albedo[c] * burley(distance, d[c]) / pdf;
+  }
+  // Bright outliers from unlucky geometry: clamp, trading a little energy for no fireflies.
+  const float maxWeight = 4.0f;
+  if (weight.maxCoeff() > maxWeight) {
+    weight *= maxWeight / weight.maxCoeff();
+  }
+  return true;
+}
+
+V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
+                             V3* firstNormal) const {
+  V3 radiance = V3::Zero();
+  V3 throughput = V3::Ones();
+  Ray ray = primary;
+  bool specularChain = true;  // the camera, or only delta bounces since the last diffuse vertex
+  float lastPdf = 0.0f;       // solid-angle density of the last non-delta sampling decision
+  bool recordedFeatures = false;
+  const float eps = 0.02f;
+
+  for (int bounce = 0; bounce <= maxBounces; ++bounce) {
+    const RayHit hit = all->intersect(ray);
+    const V3 direction = ray.direction.normalized();
+    if (!hit.hit()) {
+      const V3 le = environment.radiance(direction);
+      if (specularChain) {
+        radiance += throughput.cwiseProduct(le);
+      } else {
+        const float lightPdf = environment.pdf(direction);
+        const float w = lastPdf * lastPdf / (lastPdf * lastPdf + lightPdf * lightPdf);
+        radiance += throughput.cwiseProduct(le) * w;
+      }
+      if (!recordedFeatures && firstAlbedo) {
+        *firstAlbedo = le.cwiseMin(1.0f);
+        *firstNormal = V3::Zero();
+      }
+      break;
+    }
+    Shading s = shade(ray, hit);
+    const V3 wo = -direction;
+
+    if (s.material == SurfaceMaterial::Cornea || s.material == SurfaceMaterial::TearFilm) {
+      // Delta interfaces: reflect or pass, by Fresnel.
+      const float cosI = std::clamp(wo.dot(s.normal), 0.0f, 1.0f);
+      V3 next;
+      if (s.material == SurfaceMaterial::Cornea) {
+        const float eta = s.frontFace ? 1.376f : 1.0f / 1.376f;
+        const float f = fresnelDielectric(cosI, eta);
+        if (rng.next() < f) {
+          next = 2.0f * cosI * s.normal - wo;
+        } else {
+          const float ratio = 1.0f / eta;
+          const float cosT = std::sqrt(std::max(0.0f, 1.0f - ratio * ratio * (1.0f - cosI * cosI)));
+          next = (-ratio * wo + (ratio * cosI - cosT) * s.normal).normalized();
+        }
+      } else {
+        const float f = schlick(0.02f, cosI);
+        next = rng.next() < f ? V3(2.0f * cosI * s.normal - wo) : direction;
+      }
+      const bool transmitted = next.dot(s.geometric) < 0.0f;
+      ray.origin = s.position + (transmitted ? -eps : eps) * s.geometric;
+      ray.direction = next;
+      ray.tNear = 0.0f;
+      ray.tFar = std::numeric_limits<float>::infinity();
+      continue;  // no throughput change: both events are chosen with their probabilities
+    }
+
+    if (!recordedFeatures && firstAlbedo) {
+      *firstAlbedo = s.albedo;
+      *firstNormal = s.normal;
+      recordedFeatures = true;
+    }
+
+    const float pSpecular = s.subsurface ? 0.35f : 0.3f;
+    const V3 origin = s.position + eps * s.geometric;
+
+    // Next-event estimation at the surface: the specular lobes, and the diffuse one for
+    // surfaces without subsurface scattering.
+    {
+      const Environment::Sample light = environment.sample(rng.next(), rng.next());
+      const float ni = s.normal.dot(light.direction);
+      if (light.pdf > 0.0f && ni > 0.0f && s.geometric.dot(light.direction) > 0.0f &&
+          unoccluded(origin, light.direction, std::numeric_limits<float>::infinity())) {
+        float f = s.specular.eval(s.normal, wo, light.direction);
+        float bsdfPdf = pSpecular * s.specular.pdf(s.normal, wo, light.direction);
+        V3 fColor = V3::Constant(f);
+        if (!s.subsurface) {
+          const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
+          fColor += s.albedo * (kd * kInvPi);
+          bsdfPdf += (1.0f - pSpecular) * ni * kInvPi;
+        }
+        const float w = light.pdf * light.pdf / (light.pdf * light.pdf + bsdfPdf * bsdfPdf);
+        radiance +=
+            throughput.cwiseProduct(fColor).cwiseProduct(light.radiance) * (ni * w / light.pdf);
+      }
+    }
+    if (bounce == maxBounces) {
+      break;
+    }
+
+    // Continue the path: the specular lobes, or the diffuse (beneath the surface for skin).
+    V3 nextDirection;
+    if (rng.next() < pSpecular) {
+      const float u0 = rng.next();
+      const float u1 = rng.next();
+      const float u2 = rng.next();
+      nextDirection = s.specular.sample(s.normal, wo, u0, u1, u2);
+      const float ni = s.normal.dot(nextDirection);
+      if (ni <= 0.0f || s.geometric.dot(nextDirection) <= 0.0f) {
+        break;
+      }
+      float pdf = pSpecular * s.specular.pdf(s.normal, wo, nextDirection);
+      V3 f = V3::Constant(s.specular.eval(s.normal, wo, nextDirection));
+      if (!s.subsurface) {
+        const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
+        f += s.albedo * (kd * kInvPi);
+        pdf += (1.0f - pSpecular) * ni * kInvPi;
+      }
+      if (pdf <= 0.0f) {
+        break;
+      }
+      throughput = throughput.cwiseProduct(f) * (ni / pdf);
+      lastPdf = pdf;
+      ray.origin = origin;
+    } else if (s.subsurface) {
+      Shading exit;
+      V3 weight;
+      if (!subsurfaceExit(s, rng, exit, weight)) {
+        // No exit found (a thin or open part of the mesh): leave where the light entered.
+        exit = s;
+        exit.position = origin;
+        weight = s.albedo;
+      }
+      const float transmission = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
+      throughput = throughput.cwiseProduct(weight) * (transmission / (1.0f - pSpecular));
+      // Light leaving at the exit: a normalised Lambertian (the albedo is in the weight).
+      const V3 exitOrigin = exit.position;
+      {
+        const Environment::Sample light = environment.sample(rng.next(), rng.next());
+        const float ni = exit.normal.dot(light.direction);
+        if (light.pdf > 0.0f && ni > 0.0f && exit.geometric.dot(light.direction) > -0.2f &&
+            unoccluded(exitOrigin, light.direction, std::numeric_limits<float>::infinity())) {
+          const float bsdfPdf = ni * kInvPi;
+          const float w = light.pdf * light.pdf / (light.pdf * light.pdf + bsdfPdf * bsdfPdf);
+          radiance += throughput.cwiseProduct(light.radiance) * (kInvPi * ni * w / light.pdf);
+        }
+      }
+      nextDirection = cosineSample(exit.normal, rng.next(), rng.next());
+      if (exit.geometric.dot(nextDirection) <= 0.0f) {
+        break;
+      }
+      lastPdf = exit.normal.dot(nextDirection) * kInvPi;
+      ray.origin = exitOrigin;
+    } else {
+      nextDirection = cosineSample(s.normal, rng.next(), rng.next());
+      const float ni = s.normal.dot(nextDirection);
+      if (ni <= 0.0f || s.geometric.dot(nextDirection) <= 0.0f) {
+        break;
+      }
+      const float pdf = pSpecular * s.specular.pdf(s.normal, wo, nextDirection) +
+                        (1.0f - pSpecular) * ni * kInvPi;
+      const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
+      const V3 f =
+          V3::Constant(s.specular.eval(s.normal, wo, nextDirection)) + s.albedo * (kd * kInvPi);
+      throughput = throughput.cwiseProduct(f) * (ni / pdf);
+      lastPdf = pdf;
+      ray.origin = origin;
+    }
+    specularChain = false;
+    ray.direction = nextDirection;
+    ray.tNear = 0.0f;
+    ray.tFar = std::numeric_limits<float>::infinity();
+
+    // Russian roulette after a few bounces.
+    if (bounce >= 3) {
+      const float q = std::min(0.95f, throughput.maxCoeff());
+      if (rng.next() >= q) {
+        break;
+      }
+      throughput /= q;
+    }
+  }
+  return radiance;
+}
+
+FaceRenderer::FaceRenderer(std::unique_ptr<Impl> impl)
+    : m_scene(impl->scene), m_environment(&impl->environment), m_impl(std::move(impl)) {}
+FaceRenderer::FaceRenderer(FaceRenderer&&) noexcept = default;
+FaceRenderer& FaceRenderer::operator=(FaceRenderer&&) noexcept = default;
+FaceRenderer::~FaceRenderer() = default;
+
+FaceRenderer FaceRenderer::create(const FaceScene& scene) {
+  auto impl = std::make_unique<Impl>();
+  impl->scene = &scene;
+  impl->environment = Environment::create(environmentMap(scene.environment),
+                                          scene.environmentRotation, scene.environmentIntensity);
+  EmbreeDevice& device = sharedDevice();
+  std::vector<TriangleMeshInput> inputs;
+  std::vector<TriangleMeshInput> skinInputs;
+  for (std::size_t m = 0; m < scene.meshes.size(); ++m) {
+    const SurfaceMesh& mesh = scene.meshes[m];
+    inputs.push_back({mesh.positions, mesh.triangles, mesh.occludes});
+    if (mesh.material == SurfaceMaterial::Skin) {
+      skinInputs.push_back({mesh.positions, mesh.triangles, true});
+      impl->skinToMesh.push_back(static_cast<unsigned>(m));
+    }
+  }
+  impl->all = std::make_unique<TriangleScene>(TriangleScene::create(device, inputs));
+  impl->skin = std::make_unique<TriangleScene>(TriangleScene::create(device, skinInputs));
+  impl->detailSeed =
+      static_cast<std::uint32_t>(scene.look.detailSeed ^ (scene.look.detailSeed >> 32));
+  return FaceRenderer(std::move(impl));
+}
+
+RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
+  if (settings.samplesPerPixel < 1 || settings.samplesPerPixel > 65536) {
+    throw Error("render: samples per pixel must be 1..65536, got " +
+                std::to_string(settings.samplesPerPixel));
+  }
+  if (settings.maxBounces < 1 || settings.maxBounces > 64) {
+    throw Error("render: bounces must be 1..64, got " + std::to_string(settings.maxBounces));
+  }
+  const Camera& camera = m_scene->camera;
+  const int width = camera.width;
+  const int height = camera.height;
+  RenderedImage out{Image(width, height, 3), Image(width, height, 3), Image(width, height, 3),
+                    Image(width, height, 1)};
+  const Eigen::Matrix3f cameraFromWorld = camera.worldFromCamera.linear().transpose();
+  std::atomic<int> rowsDone{0};
+  std::mutex progressMutex;
+  const Impl& impl = *m_impl;
+
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, height, 4), [&](const tbb::blocked_range<int>& rows) {
+        const ScopedFlushDenormals flush;
+        for (int y = rows.begin(); y < rows.end(); ++y) {
+          for (int x = 0; x < width; ++x) {
+            const std::uint64_t pixel =
+                static_cast<std::uint64_t>(y) * static_cast<std::uint64_t>(width) +
+                static_cast<std::uint64_t>(x);
+            const CounterRng pixelRng(settings.seed, pixel);
+            V3 sum = V3::Zero();
+            V3 albedoSum = V3::Zero();
+            V3 normalSum = V3::Zero();
+            double lumSum = 0.0;
+            double lumSquares = 0.0;
+            for (int s = 0; s < settings.samplesPerPixel; ++s) {
+              PathRng rng(pixelRng.bits(static_cast<std::uint64_t>(s)));
+              const float jx = rng.next();
+              const float jy = rng.next();
+              const Ray ray = camera.ray(static_cast<float>(x) + jx, static_cast<float>(y) + jy);
+              V3 albedo = V3::Zero();
+              V3 normal = V3::Zero();
+              V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal);
+              // A sample far brighter than a diffuse surface could be is a caustic firefly.
+              const float lum = luminance(value);
+              if (!std::isfinite(lum)) {
+                value = V3::Zero();
+              } else if (lum > 64.0f) {
+                value *= 64.0f / lum;
+              }
+              sum += value;
+              lumSum += luminance(value);
+              lumSquares += static_cast<double>(luminance(value)) * luminance(value);
+              albedoSum += albedo;
+              normalSum += normal;
+            }
+            const float inv = 1.0f / static_cast<float>(settings.samplesPerPixel);
+            const V3 normalCamera = cameraFromWorld * (normalSum * inv);
+            const double n = settings.samplesPerPixel;
+            const double mean = lumSum / n;
+            out.variance.at(x, y, 0) =
+                n > 1.0
+                    ? static_cast<float>(std::max(0.0, lumSquares / n - mean * mean) / (n - 1.0))
+                    : 1.0f;
+            for (int c = 0; c < 3; ++c) {
+              out.color.at(x, y, c) = sum[c] * inv;
+              out.albedo.at(x, y, c) = albedoSum[c] * inv;
+              out.normal.at(x, y, c) = normalCamera[c];
+            }
+          }
+        }
+        const int done =
+            rowsDone.fetch_add(static_cast<int>(rows.size())) + static_cast<int>(rows.size());
+        if (settings.progress) {
+          std::lock_guard lock(progressMutex);
+          settings.progress(static_cast<float>(done) / static_cast<float>(height));
+        }
+      });
+  return out;
+}
+
+LabelBuffers FaceRenderer::labels() const {
+  const Camera& camera = m_scene->camera;
+  LabelBuffers out;
+  out.width = camera.width;
+  out.height = camera.height;
+  out.classes.assign(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height), 0);
+  out.depth = Image(out.width, out.height, 1);
+  out.normals = Image(out.width, out.height, 3);
+  const Eigen::Matrix3f cameraFromWorld = camera.worldFromCamera.linear().transpose();
+  const Eigen::Vector3f forward = camera.worldFromCamera.linear().col(2);
+
+  // Soft classes present in the scene get coverage masks.
+  const LabelClass softClasses[] = {LabelClass::Hair, LabelClass::Beard, LabelClass::RightBrow,
+                                    LabelClass::LeftBrow, LabelClass::Glasses};
+  std::vector<LabelClass> present;
+  for (const LabelClass c : softClasses) {
+    const bool found =
+        std::any_of(m_scene->meshes.begin(), m_scene->meshes.end(), [&](const SurfaceMesh& m) {
+          return std::find(m.triangleClass.begin(), m.triangleClass.end(), c) !=
+                 m.triangleClass.end();
+        });
+    if (found) {
+      present.push_back(c);
+      out.softMasks.emplace(c, Image(out.width, out.height, 1));
+    }
+  }
+  const Impl& impl = *m_impl;
+
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, out.height, 8), [&](const tbb::blocked_range<int>& rows) {
+        const ScopedFlushDenormals flush;
+        for (int y = rows.begin(); y < rows.end(); ++y) {
+          for (int x = 0; x < out.width; ++x) {
+            const Ray ray = camera.ray(static_cast<float>(x) + 0.5f, static_cast<float>(y) + 0.5f);
+            const RayHit hit = impl.all->intersect(ray);
+            const std::size_t index =
+                static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) +
+                static_cast<std::size_t>(x);
+            if (hit.hit()) {
+              const Shading s = impl.shade(ray, hit);
+              out.classes[index] = static_cast<std::uint8_t>(s.label);
+              out.depth.at(x, y, 0) = (s.position - camera.position()).dot(forward);
+              V3 n = s.normal;
+              if (!s.frontFace) {
+                n = -n;  // the surface's outward side, not the side facing the camera
+              }
+              const V3 local = cameraFromWorld * n;
+              for (int c = 0; c < 3; ++c) {
+                out.normals.at(x, y, c) = local[c];
+              }
+            }
+            if (present.empty()) {
+              continue;
+            }
+            for (int sy = 0; sy < 4; ++sy) {
+              for (int sx = 0; sx < 4; ++sx) {
+                const Ray sub =
+                    camera.ray(static_cast<float>(x) + (static_cast<float>(sx) + 0.5f) * 0.25f,
+                               static_cast<float>(y) + (static_cast<float>(sy) + 0.5f) * 0.25f);
+                const RayHit h = impl.all->intersect(sub);
+                if (!h.hit()) {
+                  continue;
+                }
+                const LabelClass c = m_scene->meshes[h.geomID].triangleClass[h.primID];
+                if (const auto it = out.softMasks.find(c); it != out.softMasks.end()) {
+                  it->second.at(x, y, 0) += 1.0f / 16.0f;
+                }
+              }
+            }
+          }
+        }
+      });
+  return out;
+}
+
+bool FaceRenderer::visible(const Eigen::Vector3f& point, float tolerance) const {
+  const V3 origin = m_scene->camera.position();
+  const V3 toPoint = point - origin;
+  const float distance = toPoint.norm();
+  if (distance <= tolerance) {
+    return true;
+  }
+  if (m_scene->camera.project(point).z() <= 0.0f) {
+    return false;
+  }
+  Ray ray;
+  ray.origin = origin;
+  ray.direction = toPoint / distance;
+  ray.tNear = 0.0f;
+  ray.tFar = distance - tolerance;
+  if (!m_impl->all->occluded(ray)) {
+    return true;
+  }
+  // A point on a silhouette: the ray grazes the surface near the point, where the rendered
+  // (refined) surface may lie a little in front of the landmark's exact (limit) surface.
+  // Visible when every opaque hit before it is within reach of the point itself.
+  Ray probe = ray;
+  for (int step = 0; step < 8; ++step) {
+    const RayHit hit = m_impl->all->intersect(probe);
+    if (!hit.hit()) {
+      return true;
+    }
+    const V3 at = probe.origin + hit.t * probe.direction;
+    if (m_scene->meshes[hit.geomID].occludes && (at - point).norm() > 2.0f * tolerance) {
+      return false;
+    }
+    probe.tNear = hit.t + 1e-3f;
+  }
+  return true;
+}
+
+}  // namespace sf

@@ -1,0 +1,315 @@
+// Tests of the path tracer and its labels: camera projection against the pinhole formula,
+// environment importance sampling against uniform sampling, exact labels of an analytic
+// plane, visibility, thread-count independence, a small baseline image of the default
+// head, and the FaceSynthetics layout written by a batch run.
+
+#include "batch/batch_runner.h"
+#include "labels/landmark_projection.h"
+#include "math/counter_rng.h"
+#include "recipe/recipe_io.h"
+#include "render/camera.h"
+#include "render/environment.h"
+#include "render/face_scene.h"
+#include "render/image.h"
+#include "render/path_tracer.h"
+#include "scene/scene_context.h"
+#include "util/error.h"
+#include "util/files.h"
+
+// TBB before Qt: TBB declares functions named `emit`, which Qt defines as a macro.
+#include <oneapi/tbb/global_control.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using sf::Vec3f;
+
+namespace {
+
+constexpr float kPi = 3.14159265358979f;
+
+/// A square of side 2 * half in the plane z = 0, facing +z, of class `label`; the triangles
+/// split it along a diagonal.
+sf::SurfaceMesh square(float half, float z, sf::LabelClass label, sf::SurfaceMaterial material) {
+  sf::SurfaceMesh mesh;
+  mesh.name = "square";
+  mesh.material = material;
+  mesh.positions = {Vec3f(-half, -half, z), Vec3f(half, -half, z), Vec3f(half, half, z),
+                    Vec3f(-half, half, z)};
+  mesh.normals.assign(4, Vec3f::UnitZ());
+  mesh.triangles = {{0, 1, 2}, {0, 2, 3}};
+  mesh.triangleClass = {label, label};
+  return mesh;
+}
+
+/// A scene of one square seen straight on from +z, 500 mm away, under the overcast sky.
+sf::FaceScene planeScene(int size) {
+  sf::FaceScene scene;
+  scene.meshes.push_back(square(60.3f, 0.0f, sf::LabelClass::Nose, sf::SurfaceMaterial::Teeth));
+  scene.camera =
+      sf::Camera::lookAt(Vec3f(0, 0, 500), Vec3f::Zero(), Vec3f::UnitY(), 30.0f, size, size);
+  scene.environment = "overcast";
+  scene.landmarks.assign(70, Vec3f::Zero());
+  return scene;
+}
+
+fs::path sourceDir() {
+  return fs::path(SF_SOURCE_DIR);
+}
+
+}  // namespace
+
+class TestRender : public QObject {
+  Q_OBJECT
+
+private slots:
+  void cameraProjectsLikeThePinholeFormula() {
+    const sf::Camera camera = sf::Camera::lookAt(Vec3f(100, 50, 400), Vec3f(0, 10, 0),
+                                                 Vec3f::UnitY(), 35.0f, 640, 480, 7.0f);
+    const Eigen::Matrix3f k = camera.intrinsics();
+    QCOMPARE(k(0, 2), 320.0f);
+    QCOMPARE(k(1, 2), 240.0f);
+    QVERIFY(std::abs(k(0, 0) - 240.0f / std::tan(17.5f * kPi / 180.0f)) < 1e-3f);
+    const Eigen::Matrix4f cameraFromWorld = camera.worldFromCamera.inverse().matrix();
+    for (const Vec3f& p : {Vec3f(0, 10, 0), Vec3f(30, -20, 40), Vec3f(-50, 60, -10)}) {
+      const Eigen::Vector4f local = cameraFromWorld * p.homogeneous();
+      const Vec3f pixel = k * local.head<3>();
+      const Vec3f projected = camera.project(p);
+      QVERIFY((projected.head<2>() - pixel.head<2>() / pixel.z()).norm() < 1e-3f);
+      QVERIFY(std::abs(projected.z() - local.z()) < 1e-3f);
+      // The ray through the projection passes through the point.
+      const sf::Ray ray = camera.ray(projected.x(), projected.y());
+      const Vec3f toPoint = p - ray.origin;
+      QVERIFY((toPoint - toPoint.dot(ray.direction) * ray.direction).norm() < 1e-2f);
+    }
+    // The target is at the image centre; +y world is up the image (before roll).
+    const sf::Camera upright =
+        sf::Camera::lookAt(Vec3f(0, 0, 400), Vec3f::Zero(), Vec3f::UnitY(), 35.0f, 100, 100);
+    QVERIFY((upright.project(Vec3f::Zero()).head<2>() - Eigen::Vector2f(50, 50)).norm() < 1e-4f);
+    QVERIFY(upright.project(Vec3f(0, 10, 0)).y() < 50.0f);
+    QVERIFY(upright.project(Vec3f(10, 0, 0)).x() > 50.0f);
+  }
+
+  void environmentSamplingMatchesItsDensity_data() {
+    QTest::addColumn<QString>("id");
+    for (const sf::BuiltinEnvironment& e : sf::builtinEnvironments()) {
+      QTest::newRow(e.id.c_str()) << QString::fromStdString(e.id);
+    }
+  }
+
+  void environmentSamplingMatchesItsDensity() {
+    QFETCH(QString, id);
+    const sf::Environment env =
+        sf::Environment::create(sf::paintBuiltinEnvironment(id.toStdString(), 256), 40.0f, 1.0f);
+    const sf::CounterRng rng(7, 11);
+    const int n = 200000;
+    // Irradiance by uniform and by importance sampling agree; the density integrates to 1.
+    double integral = 0.0;
+    double uniformIrradiance = 0.0;
+    double sampledIrradiance = 0.0;
+    const Vec3f normal = Vec3f(0.3f, 0.5f, 0.8f).normalized();
+    for (int i = 0; i < n; ++i) {
+      const float z = 1.0f - 2.0f * rng.uniform(4 * static_cast<std::uint64_t>(i));
+      const float phi = 2.0f * kPi * rng.uniform(4 * static_cast<std::uint64_t>(i) + 1);
+      const float r = std::sqrt(std::max(0.0f, 1.0f - z * z));
+      const Vec3f d(r * std::cos(phi), r * std::sin(phi), z);
+      uniformIrradiance += std::max(0.0f, d.dot(normal)) * env.radiance(d).y() * 4.0 * kPi;
+      const sf::Environment::Sample s =
+          env.sample(rng.uniform(4 * static_cast<std::uint64_t>(i) + 2),
+                     rng.uniform(4 * static_cast<std::uint64_t>(i) + 3));
+      QVERIFY(s.pdf > 0.0f);
+      QVERIFY(std::abs(s.pdf - env.pdf(s.direction)) <= 1e-3f * s.pdf);
+      sampledIrradiance += std::max(0.0f, s.direction.dot(normal)) * s.radiance.y() / s.pdf;
+    }
+    // Quadrature over a grid finer than the map: solid angle 2 pi^2 sin(theta) du dv.
+    const int gw = 1024;
+    const int gh = 512;
+    for (int y = 0; y < gh; ++y) {
+      const float theta = kPi * (static_cast<float>(y) + 0.5f) / gh;
+      for (int x = 0; x < gw; ++x) {
+        const float phi = 2.0f * kPi * (static_cast<float>(x) + 0.5f) / gw;
+        const Vec3f d(std::sin(theta) * std::sin(phi), std::cos(theta),
+                      -std::sin(theta) * std::cos(phi));
+        integral += env.pdf(d) * 2.0 * kPi * kPi * std::sin(theta) / (gw * gh);
+      }
+    }
+    QVERIFY2(std::abs(integral - 1.0) < 0.01, qPrintable(QString::number(integral)));
+    // Lights small and bright (the sun) make uniform sampling noisy: a looser bound there.
+    const double tolerance = id == "sunny" || id == "sunset" || id == "night_street" ? 0.15 : 0.03;
+    const double a = uniformIrradiance / n;
+    const double b = sampledIrradiance / n;
+    QVERIFY2(std::abs(a - b) <= tolerance * std::max(a, b),
+             qPrintable(QString("uniform %1, importance %2").arg(a).arg(b)));
+  }
+
+  void labelsAreExactOnAPlane() {
+    const sf::FaceScene scene = planeScene(64);
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+    const sf::LabelBuffers labels = renderer.labels();
+    QCOMPARE(labels.width, 64);
+    const sf::Camera& camera = scene.camera;
+    int inside = 0;
+    for (int y = 0; y < 64; ++y) {
+      for (int x = 0; x < 64; ++x) {
+        // Where the pixel centre's ray meets the plane z = 0.
+        const sf::Ray ray = camera.ray(static_cast<float>(x) + 0.5f, static_cast<float>(y) + 0.5f);
+        const float t = -ray.origin.z() / ray.direction.z();
+        const Vec3f hit = ray.origin + t * ray.direction;
+        const bool expected = std::abs(hit.x()) < 60.3f && std::abs(hit.y()) < 60.3f;
+        const std::uint8_t label = labels.classes[static_cast<std::size_t>(y * 64 + x)];
+        QCOMPARE(label, expected ? std::uint8_t(2) : std::uint8_t(0));
+        inside += expected ? 1 : 0;
+        if (expected) {
+          const float depth = (hit - camera.position()).dot(camera.worldFromCamera.linear().col(2));
+          QVERIFY(std::abs(labels.depth.at(x, y, 0) - depth) < 1e-3f * depth);
+          QVERIFY(std::abs(labels.normals.at(x, y, 2) + 1.0f) < 1e-4f);  // facing the camera
+        } else {
+          QCOMPARE(labels.depth.at(x, y, 0), 0.0f);
+        }
+      }
+    }
+    QVERIFY(inside > 500 && inside < 64 * 64);
+  }
+
+  void landmarksProjectAndKnowWhenTheyAreHidden() {
+    sf::FaceScene scene = planeScene(64);
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+    const std::vector<Vec3f> points = {Vec3f(10, 20, 0), Vec3f(10, 20, 30), Vec3f(10, 20, -30),
+                                       Vec3f(100, 100, -30)};
+    const std::vector<sf::ProjectedPoint> projected = sf::projectPoints(renderer, points);
+    QVERIFY(projected[0].visible);   // on the plane
+    QVERIFY(projected[1].visible);   // in front of it
+    QVERIFY(!projected[2].visible);  // behind it
+    QVERIFY(projected[3].visible);   // behind the plane's plane, but beside the square
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      QVERIFY((projected[i].pixel - scene.camera.project(points[i]).head<2>()).norm() < 1e-5f);
+    }
+    // The landmark file round-trips, and bad lines are refused with their line number.
+    const std::string text = sf::formatLandmarks(projected);
+    const std::vector<Eigen::Vector2f> back = sf::parseLandmarks(text, "x.txt");
+    QCOMPARE(back.size(), points.size());
+    QVERIFY((back[1] - projected[1].pixel).norm() < 1e-3f);
+    try {
+      sf::parseLandmarks("1 2\n3 four\n", "bad.txt");
+      QFAIL("a bad line was accepted");
+    } catch (const sf::Error& error) {
+      QVERIFY2(std::string(error.what()).find("bad.txt:2") != std::string::npos, error.what());
+    }
+  }
+
+  void imagesDoNotDependOnTheThreadCount() {
+    const sf::FaceScene scene = planeScene(24);
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+    sf::RenderSettings settings;
+    settings.samplesPerPixel = 4;
+    settings.seed = 99;
+    sf::RenderedImage one;
+    {
+      const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+      one = renderer.render(settings);
+    }
+    const sf::RenderedImage many = renderer.render(settings);
+    QVERIFY(one.color == many.color);
+    QVERIFY(one.albedo == many.albedo);
+    settings.seed = 100;
+    QVERIFY(!(renderer.render(settings).color == one.color));
+  }
+
+  void aLitPlaneHasTheBrightnessOfItsAlbedo() {
+    // A white-furnace check of the integrator: a diffuse-glossy plate under a uniform sky
+    // of radiance 1 reflects about its albedo (plus the sheen), never more than 1.
+    sf::FaceScene scene = planeScene(16);
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+    sf::RenderSettings settings;
+    settings.samplesPerPixel = 64;
+    const sf::RenderedImage image = renderer.render(settings);
+    const float centre = image.color.at(8, 8, 1);
+    QVERIFY2(centre > 0.2f && centre < 1.0f, qPrintable(QString::number(centre)));
+  }
+
+  void defaultHeadMatchesItsBaseline() {
+    // A small render of the default recipe's first sample, compared with the image stored
+    // in tests/baselines: catches unintended changes to the face, materials or lights.
+    const sf::RecipeParse parse =
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json", {});
+    QVERIFY(parse.diagnostics.empty());
+    const sf::SceneContext context = sf::loadSceneContext(parse.recipe);
+    sf::RenderOverrides overrides;
+    overrides.resolution = 64;
+    overrides.samplesPerPixel = 16;
+    const sf::SampleRenderer renderer =
+        sf::SampleRenderer::create(parse.recipe, context, {}, overrides);
+    const sf::RenderedSample sample = renderer.render(0);
+    const fs::path baseline = sourceDir() / "tests/baselines/render_default_0.png";
+    if (qEnvironmentVariableIsSet("SF_UPDATE_BASELINES")) {
+      sf::writeImage(sample.image, baseline);
+      QSKIP("baseline written");
+    }
+    const sf::Image expected = sf::readImage(baseline);
+    QCOMPARE(expected.width, 64);
+    const std::vector<std::uint8_t> got = sf::toSrgb8(sample.image);
+    const std::vector<std::uint8_t> want = sf::toSrgb8(expected);
+    QCOMPARE(got.size(), want.size());
+    double total = 0.0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      total += std::abs(static_cast<int>(got[i]) - static_cast<int>(want[i]));
+    }
+    const double mean = total / static_cast<double>(got.size());
+    QVERIFY2(mean < 2.0, qPrintable(QString("mean difference %1 levels").arg(mean)));
+    // The face is there, in the middle, labelled.
+    QCOMPARE(sample.landmarks.size(), std::size_t(70));
+    QVERIFY(sample.labels.classes[static_cast<std::size_t>(32 * 64 + 32)] != 0);
+  }
+
+  void batchWritesTheFaceSyntheticsLayout() {
+    QTemporaryDir dir;
+    const fs::path out = fs::path(dir.path().toStdString()) / "set";
+    const sf::RecipeParse parse =
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json", {});
+    const sf::SceneContext context = sf::loadSceneContext(parse.recipe);
+    sf::RenderOverrides overrides;
+    overrides.resolution = 40;
+    overrides.samplesPerPixel = 2;
+    const sf::SampleRenderer renderer =
+        sf::SampleRenderer::create(parse.recipe, context, {}, overrides);
+    sf::BatchOptions options;
+    options.out = out;
+    options.count = 2;
+    const sf::BatchResult result = sf::runBatch(renderer, parse.recipe, options);
+    QCOMPARE(result.rendered, std::uint64_t(2));
+    for (const char* id : {"000000", "000001"}) {
+      const std::string base = (out / id).string();
+      int w = 0, h = 0, c = 0;
+      sf::readByteImage(base + ".png", w, h, c);
+      QCOMPARE(w, 40);
+      QCOMPARE(c, 3);
+      const std::vector<std::uint8_t> seg = sf::readByteImage(base + "_seg.png", w, h, c);
+      QCOMPARE(c, 1);
+      QCOMPARE(h, 40);
+      for (const std::uint8_t v : seg) {
+        QVERIFY(v <= 18 || v == 255);
+      }
+      const std::vector<Eigen::Vector2f> landmarks =
+          sf::parseLandmarks(sf::readFile(base + "_ldmks.txt"), base);
+      QCOMPARE(landmarks.size(), std::size_t(70));
+      QVERIFY(sf::sampleComplete(out, id[5] == '0' ? 0 : 1));
+    }
+    const nlohmann::json manifest = nlohmann::json::parse(sf::readFile(out / "manifest.json"));
+    QCOMPARE(manifest["summary"]["done"].get<int>(), 2);
+    QCOMPARE(manifest["samples"][1]["status"].get<std::string>(), std::string("done"));
+    QVERIFY(manifest["licenses"].contains("CC0-1.0"));
+    // A sample whose marker is gone is incomplete again; the manifest says pending.
+    fs::remove(out / "000001_meta.json");
+    QVERIFY(!sf::sampleComplete(out, 1));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRender)
+#include "test_render.moc"
