@@ -39,6 +39,11 @@ int runSysinfo(std::span<const std::string> arguments);
 int runModel(std::span<const std::string> arguments);
 int runRecipe(std::span<const std::string> arguments);
 int runRender(std::span<const std::string> arguments);
+int runFormats(std::span<const std::string> arguments);
+
+/// Loads the dataset writer plugins once per process (formats_command.cpp); problems are
+/// logged as warnings and the other plugins still load.
+void loadDatasetPlugins();
 int runSample(std::span<const std::string> arguments);
 int runStats(std::span<const std::string> arguments);
 int runValidate(std::span<const std::string> arguments);

@@ -71,7 +71,9 @@ int runRender(std::span<const std::string> arguments) {
       .option("--shard", "K/N", "render only shard K of N (0-based): indices start+K, +N, ...")
       .flag("--resume", "skip samples already complete in DIR")
       .option("--threads", "T", "worker threads (default: all cores)")
-      .option("--format", "NAME", "a dataset format (default facesynthetics); repeatable", true)
+      .option("--format", "NAME",
+              "a dataset format (default facesynthetics; list: synthface formats); repeatable",
+              true)
       .option("--spp", "S", "samples per pixel, overriding render.samples")
       .option("--resolution", "PX", "image width and height, overriding render.resolution")
       .flag("--no-denoise", "keep the path tracer's noise (overrides render.denoise)")
@@ -97,6 +99,7 @@ int runRender(std::span<const std::string> arguments) {
   if (parsed->has("--format")) {
     options.formats = parsed->values("--format");
   }
+  loadDatasetPlugins();
   for (const std::string& format : options.formats) {
     DatasetWriterRegistry::instance().create(format);  // unknown formats fail before rendering
   }

@@ -57,6 +57,11 @@ EmbreeDevice::EmbreeDevice() {
   rtcSetDeviceErrorFunction(m_device, &EmbreeDevice::onError, this);
 }
 
+EmbreeDevice& sharedEmbreeDevice() {
+  static EmbreeDevice device;
+  return device;
+}
+
 EmbreeDevice::~EmbreeDevice() {
   rtcReleaseDevice(m_device);
 }
@@ -86,8 +91,8 @@ void EmbreeDevice::onError(void* self, RTCError code, const char* message) {
   }
 }
 
-TriangleScene TriangleScene::create(EmbreeDevice& device,
-                                    std::span<const TriangleMeshInput> meshes) {
+TriangleScene TriangleScene::create(EmbreeDevice& device, std::span<const TriangleMeshInput> meshes,
+                                    std::span<const CurveInput> curves) {
   TriangleScene result(rtcNewScene(device.handle()));
   // Robust traversal: rays through shared edges and vertices never slip between triangles.
   rtcSetSceneFlags(result.m_scene, RTC_SCENE_FLAG_ROBUST);
@@ -133,6 +138,45 @@ TriangleScene TriangleScene::create(EmbreeDevice& device,
     }
     rtcCommitGeometry(geometry);
     rtcAttachGeometryByID(result.m_scene, geometry, static_cast<unsigned>(meshIndex));
+    rtcReleaseGeometry(geometry);
+    device.throwIfFailed();
+  }
+
+  for (std::size_t curveIndex = 0; curveIndex < curves.size(); ++curveIndex) {
+    const CurveInput& curve = curves[curveIndex];
+    if (curve.segmentStarts.empty()) {
+      continue;
+    }
+    const RTCGeometry geometry =
+        rtcNewGeometry(device.handle(), RTC_GEOMETRY_TYPE_ROUND_LINEAR_CURVE);
+    device.throwIfFailed();
+    auto* points = static_cast<float*>(rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_VERTEX, 0,
+                                                               RTC_FORMAT_FLOAT4, 4 * sizeof(float),
+                                                               curve.points.size()));
+    auto* starts = static_cast<unsigned*>(
+        rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT,
+                                sizeof(unsigned), curve.segmentStarts.size()));
+    if (!points || !starts) {
+      rtcReleaseGeometry(geometry);
+      device.throwIfFailed();
+      throw Error("Embree could not allocate " + std::to_string(curve.segmentStarts.size()) +
+                  " curve segments");
+    }
+    for (std::size_t i = 0; i < curve.points.size(); ++i) {
+      for (int c = 0; c < 4; ++c) {
+        points[4 * i + static_cast<std::size_t>(c)] = curve.points[i][c];
+      }
+    }
+    for (std::size_t i = 0; i < curve.segmentStarts.size(); ++i) {
+      SF_CHECK_MSG(curve.segmentStarts[i] + 1 < curve.points.size(), "segment out of range");
+      starts[i] = curve.segmentStarts[i];
+    }
+    if (!curve.occludes) {
+      rtcSetGeometryOccludedFilterFunction(geometry, &passThrough);
+    }
+    rtcCommitGeometry(geometry);
+    rtcAttachGeometryByID(result.m_scene, geometry,
+                          static_cast<unsigned>(meshes.size() + curveIndex));
     rtcReleaseGeometry(geometry);
     device.throwIfFailed();
   }

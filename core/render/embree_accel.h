@@ -38,11 +38,23 @@ private:
   std::string m_firstErrorMessage;
 };
 
+/// The process's Embree device, created on first use and shared by every scene.
+EmbreeDevice& sharedEmbreeDevice();
+
 /// A triangle mesh handed to TriangleScene::create(), viewed, not owned: the scene copies it.
 struct TriangleMeshInput {
   std::span<const Eigen::Vector3f> positions;
   std::span<const std::array<int, 3>> triangles;  ///< indices into positions
   bool occludes = true;  ///< false: occluded() passes through it (a cornea casts no shadow)
+};
+
+/// Strands of round linear segments (hair fibres) handed to TriangleScene::create(), viewed,
+/// not owned. Segment i runs from points[segmentStarts[i]] to points[segmentStarts[i] + 1];
+/// each point carries its radius in w.
+struct CurveInput {
+  std::span<const Eigen::Vector4f> points;
+  std::span<const unsigned> segmentStarts;
+  bool occludes = true;
 };
 
 /// A ray for TriangleScene queries. Hits count only for tNear <= t <= tFar, with t measured
@@ -55,7 +67,9 @@ struct Ray {
 };
 
 /// The closest hit of a ray: mesh `geomID` (its index in create()'s list), triangle `primID`,
-/// at distance t; the point is (1-u-v)*p0 + u*p1 + v*p2 of the triangle's corners.
+/// at distance t; the point is (1-u-v)*p0 + u*p1 + v*p2 of the triangle's corners. Curves
+/// follow the meshes: geomID meshes.size() + i is curve set i, primID its segment, u the
+/// position along the segment (0 at its start).
 struct RayHit {
   static constexpr unsigned kNone = ~0u;
 
@@ -68,14 +82,15 @@ struct RayHit {
   bool hit() const { return geomID != kNone; }
 };
 
-/// An immutable Embree scene of triangle meshes answering closest-hit and any-hit (shadow)
-/// queries. Queries are thread-safe and deterministic: a ray gets the same answer whichever
-/// thread traces it.
+/// An immutable Embree scene of triangle meshes and curves answering closest-hit and any-hit
+/// (shadow) queries. Queries are thread-safe and deterministic: a ray gets the same answer
+/// whichever thread traces it.
 class TriangleScene {
 public:
   /// Builds the acceleration structure; `device` must outlive the scene. Throws sf::Error
   /// if Embree fails (out of memory, for instance).
-  static TriangleScene create(EmbreeDevice& device, std::span<const TriangleMeshInput> meshes);
+  static TriangleScene create(EmbreeDevice& device, std::span<const TriangleMeshInput> meshes,
+                              std::span<const CurveInput> curves = {});
 
   ~TriangleScene();
   TriangleScene(TriangleScene&& other) noexcept;

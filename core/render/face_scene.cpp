@@ -1,7 +1,9 @@
 #include "render/face_scene.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/hair_groom.h"
 #include "math/counter_rng.h"
+#include "render/embree_accel.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -111,6 +113,10 @@ SurfaceMesh makeSurface(const FacePart& part, const PolyMesh& mesh, const PolyMe
       }
       out.triangles.push_back(tri);
       out.triangleClass.push_back(label);
+      out.triangleGrowth.push_back(
+          part.faceGrowth.empty()
+              ? std::uint8_t{0}
+              : part.faceGrowth[static_cast<std::size_t>(parents[static_cast<std::size_t>(f)])]);
       if (haveUvs) {
         out.cornerUvs.push_back(uv);
       }
@@ -345,7 +351,8 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
 
   // Lighting.
   std::string environment = textOr(resolved, "environment.map", "");
-  scene.environment = environment.empty() ? "studio_softbox" : builtinEnvironmentName(environment);
+  scene.environment =
+      environment.empty() ? "studio_softbox" : builtinAssetName(environment, "environment");
   scene.environmentRotation = numberOr(resolved, "environment.rotation", 0.0f);
   scene.environmentIntensity = numberOr(resolved, "environment.intensity", 1.0f);
 
@@ -368,6 +375,64 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   scene.look.skinRoughness = 0.3f + 0.1f * identityRng.uniform(1);
   scene.look.freckles = tone < 0.35f ? std::max(0.0f, identityRng.uniform(2) * 1.6f - 0.6f) : 0.0f;
   scene.look.detailSeed = identityRng.bits(3);
+
+  // Scalp hair: the groom drawn, grown on this head, coloured by its melanin.
+  const auto present = resolved.parameters.find("hair.present");
+  const bool hairPresent = present == resolved.parameters.end() ||
+                           !std::holds_alternative<bool>(present->second) ||
+                           std::get<bool>(present->second);
+  const std::string groomId = builtinAssetName(textOr(resolved, "hair.groom", ""), "hair");
+  if (hairPresent && !groomId.empty()) {
+    const GroomStyle* style = findGroom(groomId);
+    if (!style) {
+      throw Error("scene: no hair groom named '" + groomId + "'");
+    }
+    const auto skin = std::find_if(scene.meshes.begin(), scene.meshes.end(),
+                                   [](const SurfaceMesh& m) { return m.name == "skin"; });
+    if (skin != scene.meshes.end()) {
+      // The haircut's limits on this head, from its landmarks in head space.
+      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+      const Eigen::Vector3f brows =
+          headFromWorld * (0.5f * (scene.landmarks[19] + scene.landmarks[24]));
+      GroomFit fit;
+      fit.browY = brows.y();
+      fit.faceFrontZ = brows.z();
+      fit.faceHalfWidth =
+          0.5f *
+          ((headFromWorld * scene.landmarks[0]) - (headFromWorld * scene.landmarks[16])).norm();
+      fit.shoulderY = (headFromWorld * scene.landmarks[8]).y() - 70.0f;
+      // Strands keep out of the skin: along the line from the middle of the skull, a point
+      // before the skin is inside the head.
+      const TriangleMeshInput skinInput{skin->positions, skin->triangles, true};
+      const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
+      const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
+      fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
+        const Eigen::Vector3f toPoint = p - middle;
+        const float distance = toPoint.norm();
+        if (distance < 1e-3f) {
+          return p;
+        }
+        Ray ray;
+        ray.origin = middle;
+        ray.direction = toPoint / distance;
+        const RayHit hit = skinScene.intersect(ray);
+        if (!hit.hit() || hit.t + offset <= distance) {
+          return p;
+        }
+        return middle + ray.direction * (hit.t + offset);
+      };
+      HairStrands strands =
+          growHair(*style, *skin, scene.worldFromHead, fit,
+                   resolved.seed ^ (resolved.identityIndex * 0x9e3779b97f4a7c15ull));
+      const float melanin = numberOr(resolved, "hair.color.melanin", 0.5f);
+      const float redness = numberOr(resolved, "hair.color.redness", 0.1f);
+      strands.absorption = hairAbsorption(melanin, redness);
+      strands.albedo = hairAlbedo(melanin, redness);
+      if (!strands.segmentStarts.empty()) {
+        scene.hair.push_back(std::move(strands));
+      }
+    }
+  }
   return scene;
 }
 

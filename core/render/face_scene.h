@@ -40,7 +40,19 @@ struct SurfaceMesh {
   std::vector<std::array<int, 3>> triangles;
   std::vector<std::array<Eigen::Vector2f, 3>> cornerUvs;  ///< per triangle; may be empty
   std::vector<LabelClass> triangleClass;                  ///< per triangle
-  bool occludes = true;  ///< false: shadow rays pass (cornea, tear film)
+  std::vector<std::uint8_t> triangleGrowth;  ///< per triangle, GrowthRegion bits (skin)
+  bool occludes = true;                      ///< false: shadow rays pass (cornea, tear film)
+};
+
+/// Hair fibres as round linear segments, in world space (millimetres).
+struct HairStrands {
+  std::string groom;                             ///< the groom's id
+  std::vector<Eigen::Vector4f> points;           ///< x, y, z, radius
+  std::vector<unsigned> segmentStarts;           ///< segment i: points[s], points[s + 1]
+  Eigen::Vector3f absorption{0.4f, 0.7f, 1.3f};  ///< sigma_a per unit fibre radius, per channel
+  Eigen::Vector3f albedo{0.1f, 0.06f, 0.04f};    ///< an approximate colour, for the denoiser
+  LabelClass label = LabelClass::Hair;
+  std::size_t strandCount = 0;
 };
 
 /// The appearance a sample's parameters give the face.
@@ -60,6 +72,7 @@ struct FaceLook {
 /// (landmarks, head pose, gaze) in world space.
 struct FaceScene {
   std::vector<SurfaceMesh> meshes;
+  std::vector<HairStrands> hair;  ///< scalp hair (and, later, brows, lashes, beards)
   FaceLook look;
   Camera camera;
   std::string environment = "studio_softbox";  ///< built-in id or image file

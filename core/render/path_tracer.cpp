@@ -2,6 +2,7 @@
 
 #include "math/counter_rng.h"
 #include "render/embree_accel.h"
+#include "render/hair_bsdf.h"
 #include "util/error.h"
 #include "util/fp_mode.h"
 
@@ -250,16 +251,6 @@ float sampleBurleyRadius(float d, float u) {
   return -3.0f * d * std::log(1.0f - (u - 0.25f) / 0.75f * 0.999f);
 }
 
-EmbreeDevice& sharedDevice() {
-  static std::mutex mutex;
-  static std::unique_ptr<EmbreeDevice> device;
-  std::lock_guard lock(mutex);
-  if (!device) {
-    device = std::make_unique<EmbreeDevice>();
-  }
-  return *device;
-}
-
 float luminance(const V3& c) {
   return 0.2126f * c.x() + 0.7152f * c.y() + 0.0722f * c.z();
 }
@@ -275,6 +266,24 @@ struct FaceRenderer::Impl {
   std::uint32_t detailSeed = 0;
   float sceneRadius = 300.0f;
 
+  /// Where a ray met a hair fibre.
+  struct FibreHit {
+    V3 position;
+    V3 tangent;  ///< unit, along the fibre
+    V3 normal;   ///< unit, from the fibre's axis to the hit
+    float radius = 0.04f;
+    const HairStrands* strands = nullptr;
+  };
+  bool isHair(const RayHit& hit) const { return hit.geomID >= scene->meshes.size(); }
+  FibreHit fibre(const Ray& ray, const RayHit& hit) const;
+  LabelClass labelOf(const RayHit& hit) const {
+    return isHair(hit) ? scene->hair[hit.geomID - scene->meshes.size()].label
+                       : scene->meshes[hit.geomID].triangleClass[hit.primID];
+  }
+  bool occludes(const RayHit& hit) const {
+    return isHair(hit) || scene->meshes[hit.geomID].occludes;
+  }
+
   Shading shade(const Ray& ray, const RayHit& hit) const;
   void skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
                   float b2, Shading& s) const;
@@ -283,6 +292,27 @@ struct FaceRenderer::Impl {
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
   bool unoccluded(const V3& origin, const V3& direction, float tFar) const;
 };
+
+FaceRenderer::Impl::FibreHit FaceRenderer::Impl::fibre(const Ray& ray, const RayHit& hit) const {
+  const HairStrands& strands = scene->hair[hit.geomID - scene->meshes.size()];
+  const unsigned start = strands.segmentStarts[hit.primID];
+  const Eigen::Vector4f& a = strands.points[start];
+  const Eigen::Vector4f& b = strands.points[start + 1];
+  FibreHit f;
+  f.strands = &strands;
+  const V3 pa = a.head<3>();
+  const V3 pb = b.head<3>();
+  const V3 axis = pb - pa;
+  f.tangent = axis.norm() > 0.0f ? V3(axis.normalized()) : V3::UnitY();
+  const float u = std::clamp(hit.u, 0.0f, 1.0f);
+  const V3 centre = pa + u * axis;
+  f.radius = a.w() + u * (b.w() - a.w());
+  f.position = ray.origin + hit.t * ray.direction;
+  V3 out = f.position - centre;
+  out -= f.tangent * f.tangent.dot(out);
+  f.normal = out.norm() > 0.0f ? V3(out.normalized()) : V3(-ray.direction.normalized());
+  return f;
+}
 
 Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
   const SurfaceMesh& mesh = scene->meshes[hit.geomID];
@@ -566,6 +596,74 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
       }
       break;
     }
+    if (isHair(hit)) {
+      // A fibre: the Chiang et al. model in the fibre's frame.
+      const FibreHit f = fibre(ray, hit);
+      const V3 wo = -direction;
+      const V3 x = f.tangent;
+      V3 z = wo - x * x.dot(wo);
+      z = z.norm() > 1e-6f ? V3(z.normalized()) : f.normal;
+      const V3 y = z.cross(x);
+      const HairBsdf bsdf(f.normal.dot(y), f.strands->absorption);
+      auto toLocal = [&](const V3& w) { return V3(w.dot(x), w.dot(y), w.dot(z)); };
+      const V3 woLocal = toLocal(wo);
+      if (!recordedFeatures && firstAlbedo) {
+        // No normal: fibres are finer than a pixel, so the denoiser leaves them alone
+        // rather than smear strands into a cap.
+        *firstAlbedo = f.strands->albedo;
+        *firstNormal = V3::Zero();
+        recordedFeatures = true;
+      }
+      const float skip = 3.0f * f.radius;
+      {
+        const Environment::Sample light = environment.sample(rng.next(), rng.next());
+        if (light.pdf > 0.0f) {
+          Ray shadow;
+          shadow.origin = f.position;
+          shadow.direction = light.direction;
+          shadow.tNear = skip;
+          if (!all->occluded(shadow)) {
+            const V3 wiLocal = toLocal(light.direction);
+            const V3 value = bsdf.eval(woLocal, wiLocal);
+            const float bsdfPdf = bsdf.pdf(woLocal, wiLocal);
+            const float w = light.pdf * light.pdf / (light.pdf * light.pdf + bsdfPdf * bsdfPdf);
+            radiance +=
+                throughput.cwiseProduct(value).cwiseProduct(light.radiance) * (w / light.pdf);
+          }
+        }
+      }
+      if (bounce == maxBounces) {
+        break;
+      }
+      float pdf = 0.0f;
+      const float u0 = rng.next();
+      const float u1 = rng.next();
+      const float u2 = rng.next();
+      const float u3 = rng.next();
+      const V3 wiLocal = bsdf.sample(woLocal, u0, u1, u2, u3, pdf);
+      if (!(pdf > 0.0f)) {
+        break;
+      }
+      throughput = throughput.cwiseProduct(bsdf.eval(woLocal, wiLocal)) / pdf;
+      if (!std::isfinite(throughput.sum())) {
+        break;
+      }
+      lastPdf = pdf;
+      specularChain = false;
+      ray.origin = f.position;
+      ray.direction = (wiLocal.x() * x + wiLocal.y() * y + wiLocal.z() * z).normalized();
+      ray.tNear = skip;
+      ray.tFar = std::numeric_limits<float>::infinity();
+      if (bounce >= 3) {
+        const float q = std::min(0.95f, throughput.maxCoeff());
+        if (rng.next() >= q) {
+          break;
+        }
+        throughput /= q;
+      }
+      continue;
+    }
+
     Shading s = shade(ray, hit);
     const V3 wo = -direction;
 
@@ -724,7 +822,7 @@ FaceRenderer FaceRenderer::create(const FaceScene& scene) {
   impl->scene = &scene;
   impl->environment = Environment::create(environmentMap(scene.environment),
                                           scene.environmentRotation, scene.environmentIntensity);
-  EmbreeDevice& device = sharedDevice();
+  EmbreeDevice& device = sharedEmbreeDevice();
   std::vector<TriangleMeshInput> inputs;
   std::vector<TriangleMeshInput> skinInputs;
   for (std::size_t m = 0; m < scene.meshes.size(); ++m) {
@@ -735,7 +833,11 @@ FaceRenderer FaceRenderer::create(const FaceScene& scene) {
       impl->skinToMesh.push_back(static_cast<unsigned>(m));
     }
   }
-  impl->all = std::make_unique<TriangleScene>(TriangleScene::create(device, inputs));
+  std::vector<CurveInput> curves;
+  for (const HairStrands& strands : scene.hair) {
+    curves.push_back({strands.points, strands.segmentStarts, true});
+  }
+  impl->all = std::make_unique<TriangleScene>(TriangleScene::create(device, inputs, curves));
   impl->skin = std::make_unique<TriangleScene>(TriangleScene::create(device, skinInputs));
   impl->detailSeed =
       static_cast<std::uint32_t>(scene.look.detailSeed ^ (scene.look.detailSeed >> 32));
@@ -837,10 +939,13 @@ LabelBuffers FaceRenderer::labels() const {
   std::vector<LabelClass> present;
   for (const LabelClass c : softClasses) {
     const bool found =
-        std::any_of(m_scene->meshes.begin(), m_scene->meshes.end(), [&](const SurfaceMesh& m) {
-          return std::find(m.triangleClass.begin(), m.triangleClass.end(), c) !=
-                 m.triangleClass.end();
-        });
+        std::any_of(m_scene->meshes.begin(), m_scene->meshes.end(),
+                    [&](const SurfaceMesh& m) {
+                      return std::find(m.triangleClass.begin(), m.triangleClass.end(), c) !=
+                             m.triangleClass.end();
+                    }) ||
+        std::any_of(m_scene->hair.begin(), m_scene->hair.end(),
+                    [&](const HairStrands& h) { return h.label == c; });
     if (found) {
       present.push_back(c);
       out.softMasks.emplace(c, Image(out.width, out.height, 1));
@@ -859,13 +964,19 @@ LabelBuffers FaceRenderer::labels() const {
                 static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) +
                 static_cast<std::size_t>(x);
             if (hit.hit()) {
-              const Shading s = impl.shade(ray, hit);
-              out.classes[index] = static_cast<std::uint8_t>(s.label);
-              out.depth.at(x, y, 0) = (s.position - camera.position()).dot(forward);
-              V3 n = s.normal;
-              if (!s.frontFace) {
-                n = -n;  // the surface's outward side, not the side facing the camera
+              V3 position;
+              V3 n;
+              if (impl.isHair(hit)) {
+                const Impl::FibreHit f = impl.fibre(ray, hit);
+                position = f.position;
+                n = f.normal;
+              } else {
+                const Shading s = impl.shade(ray, hit);
+                position = s.position;
+                n = s.frontFace ? s.normal : V3(-s.normal);  // the outward side
               }
+              out.classes[index] = static_cast<std::uint8_t>(impl.labelOf(hit));
+              out.depth.at(x, y, 0) = (position - camera.position()).dot(forward);
               const V3 local = cameraFromWorld * n;
               for (int c = 0; c < 3; ++c) {
                 out.normals.at(x, y, c) = local[c];
@@ -883,7 +994,7 @@ LabelBuffers FaceRenderer::labels() const {
                 if (!h.hit()) {
                   continue;
                 }
-                const LabelClass c = m_scene->meshes[h.geomID].triangleClass[h.primID];
+                const LabelClass c = impl.labelOf(h);
                 if (const auto it = out.softMasks.find(c); it != out.softMasks.end()) {
                   it->second.at(x, y, 0) += 1.0f / 16.0f;
                 }
@@ -923,7 +1034,7 @@ bool FaceRenderer::visible(const Eigen::Vector3f& point, float tolerance) const 
       return true;
     }
     const V3 at = probe.origin + hit.t * probe.direction;
-    if (m_scene->meshes[hit.geomID].occludes && (at - point).norm() > 2.0f * tolerance) {
+    if (m_impl->occludes(hit) && (at - point).norm() > 2.0f * tolerance) {
       return false;
     }
     probe.tNear = hit.t + 1e-3f;

@@ -52,6 +52,14 @@ check "resume skipped finished samples" grep -q 'skipped [1-9]' <<<"$out"
 check "finished sample not redone" test "$(stat -c %Y.%N "$dir/killed/000000.png")" = "$stamp"
 check "resumed equals a single run" diff -r -x '.synthface.lock' "$dir/single" "$dir/killed"
 
+# A plugin format next to the built-in one: COCO annotations for the same samples.
+"$synthface" render "$recipe" --out "$dir/coco" --count 2 --format facesynthetics --format coco \
+  "${small[@]}" 2>/dev/null
+check "coco render exits 0" test $? -eq 0
+check "coco annotations written" test -s "$dir/coco/coco/annotations.json"
+check "coco lists both images" test "$(grep -o '"file_name"' "$dir/coco/coco/annotations.json" | wc -l)" -eq 2
+check "formats lists coco" grep -q '^coco ' <<<"$("$synthface" formats)"
+
 # Bad options are named.
 err=$("$synthface" render "$recipe" --out "$dir/x" --shard 2/2 2>&1); rc=$?
 check "bad shard refused" test $rc -ne 0

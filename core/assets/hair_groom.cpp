@@ -1,0 +1,398 @@
+#include "assets/hair_groom.h"
+
+#include "math/counter_rng.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sf {
+
+namespace {
+
+using V3 = Eigen::Vector3f;
+constexpr float kPi = 3.14159265358979f;
+
+/// The skull as an ellipsoid in head space: strands stay outside it.
+struct Skull {
+  V3 centre = V3::Zero();
+  V3 radii = V3::Constant(80.0f);
+
+  /// Moves p out to the ellipsoid grown by `offset` millimetres, if it is inside.
+  V3 pushOut(const V3& p, float offset) const {
+    const V3 grown = radii + V3::Constant(offset);
+    const V3 q = (p - centre).cwiseQuotient(grown);
+    const float n = q.norm();
+    if (n >= 1.0f || n < 1e-6f) {
+      return p;
+    }
+    return centre + grown.cwiseProduct(q / n);
+  }
+
+  /// The outward normal of the ellipsoid at the direction of p.
+  V3 normal(const V3& p) const {
+    return (p - centre).cwiseQuotient(radii.cwiseProduct(radii)).normalized();
+  }
+};
+
+}  // namespace
+
+std::span<const GroomStyle> builtinGrooms() {
+  // id, name, tags, length, jitter, density, lift, volume, gravity, curl radius, curl
+  // period, frizz, recession, part, fringe
+  static const std::vector<GroomStyle> grooms = {
+      {"buzz",
+       "Buzz cut",
+       {"short", "straight", "fitsUnderHeadwear"},
+       5,
+       0.2f,
+       1.6f,
+       0.15f,
+       1.0f,
+       0.0f,
+       0,
+       20,
+       0.08f,
+       0,
+       0,
+       0},
+      {"crew",
+       "Crew cut",
+       {"short", "straight", "fitsUnderHeadwear"},
+       16,
+       0.25f,
+       1.5f,
+       0.35f,
+       3.5f,
+       0.1f,
+       0,
+       20,
+       0.1f,
+       0,
+       0,
+       0.2f},
+      {"short_crop",
+       "Short crop",
+       {"short", "straight", "fitsUnderHeadwear"},
+       35,
+       0.25f,
+       1.4f,
+       0.25f,
+       6.0f,
+       0.3f,
+       0,
+       20,
+       0.08f,
+       0,
+       0.6f,
+       0.4f},
+      {"side_part",
+       "Side part",
+       {"short", "straight", "fitsUnderHeadwear"},
+       55,
+       0.2f,
+       1.4f,
+       0.2f,
+       7.0f,
+       0.4f,
+       0,
+       20,
+       0.05f,
+       0,
+       -1.0f,
+       0.0f},
+      {"balding",
+       "Balding, short",
+       {"short", "balding", "fitsUnderHeadwear"},
+       14,
+       0.3f,
+       1.2f,
+       0.3f,
+       3.0f,
+       0.1f,
+       0,
+       20,
+       0.1f,
+       0.75f,
+       0,
+       0},
+      {"receding",
+       "Receding hairline",
+       {"short", "balding", "fitsUnderHeadwear"},
+       30,
+       0.25f,
+       1.3f,
+       0.25f,
+       5.0f,
+       0.3f,
+       0,
+       20,
+       0.08f,
+       0.4f,
+       0,
+       0},
+      {"curly_short",
+       "Short curls",
+       {"short", "curly", "fitsUnderHeadwear"},
+       45,
+       0.3f,
+       1.3f,
+       0.7f,
+       14.0f,
+       0.1f,
+       3.0f,
+       9,
+       0.15f,
+       0,
+       0,
+       0.3f},
+      {"afro",
+       "Afro",
+       {"medium", "coily"},
+       70,
+       0.2f,
+       1.4f,
+       0.95f,
+       45.0f,
+       0.0f,
+       1.8f,
+       4,
+       0.25f,
+       0,
+       0,
+       0.3f},
+      {"bob",
+       "Bob",
+       {"medium", "straight"},
+       150,
+       0.15f,
+       1.4f,
+       0.15f,
+       9.0f,
+       0.9f,
+       0,
+       20,
+       0.04f,
+       0,
+       0.5f,
+       0.7f},
+      {"long_straight",
+       "Long, straight",
+       {"long", "straight"},
+       300,
+       0.15f,
+       1.4f,
+       0.15f,
+       9.0f,
+       1.0f,
+       0,
+       20,
+       0.04f,
+       0,
+       1.0f,
+       0.0f},
+      {"long_wavy",
+       "Long, wavy",
+       {"long", "wavy"},
+       280,
+       0.2f,
+       1.4f,
+       0.2f,
+       12.0f,
+       1.0f,
+       5.0f,
+       45,
+       0.08f,
+       0,
+       -0.8f,
+       0.0f},
+  };
+  return grooms;
+}
+
+const GroomStyle* findGroom(const std::string& id) {
+  for (const GroomStyle& g : builtinGrooms()) {
+    if (g.id == id) {
+      return &g;
+    }
+  }
+  return nullptr;
+}
+
+Eigen::Vector3f hairAbsorption(float melanin, float redness) {
+  // Eumelanin and pheomelanin absorption spectra (Chiang et al. 2016, from Donner and
+  // Jensen), at the red, green and blue primaries.
+  const float m = std::clamp(melanin, 0.0f, 1.0f);
+  const float eumelanin = 0.25f + 7.75f * m * m;
+  const float pheomelanin = std::clamp(redness, 0.0f, 1.0f) * (0.3f + 2.0f * (1.0f - m));
+  return eumelanin * V3(0.419f, 0.697f, 1.37f) + pheomelanin * V3(0.187f, 0.4f, 1.05f);
+}
+
+HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
+                     const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
+                     std::uint64_t seed) {
+  HairStrands out;
+  out.groom = style.id;
+  const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
+  const bool haveRest = skin.restPositions.size() == skin.positions.size();
+
+  // Scalp triangles, weighted by their template area.
+  std::vector<std::size_t> scalp;
+  std::vector<double> cdf;
+  double area = 0.0;
+  V3 low = V3::Constant(1e9f);
+  V3 high = V3::Constant(-1e9f);
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (t >= skin.triangleGrowth.size() || !(skin.triangleGrowth[t] & kGrowthScalp)) {
+      continue;
+    }
+    const auto& tri = skin.triangles[t];
+    const auto& source = haveRest ? skin.restPositions : skin.positions;
+    const V3& a = source[static_cast<std::size_t>(tri[0])];
+    const V3& b = source[static_cast<std::size_t>(tri[1])];
+    const V3& c = source[static_cast<std::size_t>(tri[2])];
+    area += 0.5 * static_cast<double>((b - a).cross(c - a).norm());
+    scalp.push_back(t);
+    cdf.push_back(area);
+    for (int k = 0; k < 3; ++k) {
+      const V3 local = headFromWorld *
+                       skin.positions[static_cast<std::size_t>(tri[static_cast<std::size_t>(k)])];
+      low = low.cwiseMin(local);
+      high = high.cwiseMax(local);
+    }
+  }
+  if (scalp.empty() || area <= 0.0) {
+    return out;
+  }
+  // The skull: as wide and deep as the scalp, its top at the scalp's top.
+  Skull skull;
+  skull.radii = V3(0.5f * (high.x() - low.x()), 0.0f, 0.5f * (high.z() - low.z()));
+  skull.radii.y() = 0.95f * skull.radii.x();
+  skull.centre =
+      V3(0.5f * (low.x() + high.x()), high.y() - skull.radii.y(), 0.5f * (low.z() + high.z()));
+  skull.radii *= 0.97f;  // a little inside the scalp, so roots sit on the skin
+  const V3 crown(skull.centre.x(), high.y(), skull.centre.z() - 0.3f * skull.radii.z());
+  const V3 down = (headFromWorld.linear() * V3(0.0f, -1.0f, 0.0f)).normalized();
+
+  const std::size_t count = static_cast<std::size_t>(std::min(200000.0, area * style.density));
+  const CounterRng rng(seed, streamOf("hair.groom." + style.id));
+  const int maxSegments = 48;
+  out.points.reserve(count * 8);
+  out.segmentStarts.reserve(count * 7);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t base = static_cast<std::uint64_t>(i) * 16;
+    // Root: a triangle by area, a point by uniform barycentrics.
+    const double pick = rng.uniform(base) * area;
+    const std::size_t k =
+        static_cast<std::size_t>(std::lower_bound(cdf.begin(), cdf.end(), pick) - cdf.begin());
+    const auto& tri = skin.triangles[scalp[std::min(k, scalp.size() - 1)]];
+    float b1 = rng.uniform(base + 1);
+    float b2 = rng.uniform(base + 2);
+    if (b1 + b2 > 1.0f) {
+      b1 = 1.0f - b1;
+      b2 = 1.0f - b2;
+    }
+    const float b0 = 1.0f - b1 - b2;
+    auto lerp3 = [&](const std::vector<V3>& values) {
+      return V3(b0 * values[static_cast<std::size_t>(tri[0])] +
+                b1 * values[static_cast<std::size_t>(tri[1])] +
+                b2 * values[static_cast<std::size_t>(tri[2])]);
+    };
+    const V3 root = headFromWorld * lerp3(skin.positions);
+    const V3 normal = (headFromWorld.linear() * lerp3(skin.normals)).normalized();
+
+    // Balding: the top front of the scalp thins out first.
+    if (style.recession > 0.0f) {
+      const float top = (root.y() - skull.centre.y()) / skull.radii.y();
+      const float front = (root.z() - skull.centre.z()) / skull.radii.z();
+      const float bald = std::clamp(0.8f * top + 0.5f * front, 0.0f, 1.5f);
+      if (bald > 1.45f - style.recession && rng.uniform(base + 3) < 0.97f) {
+        continue;
+      }
+    }
+
+    // Combing: away from the crown, to the side of a parting, forward for a fringe.
+    auto comb = [&](const V3& p) {
+      V3 flow = p - crown;
+      const float forehead = std::clamp((p.z() - skull.centre.z()) / skull.radii.z(), 0.0f, 1.0f);
+      if (style.partSide != 0.0f) {
+        const float side = std::copysign(1.0f, p.x() - style.partSide * 0.35f * skull.radii.x());
+        flow += side * V3(0.6f * skull.radii.x(), 0.0f, 0.0f) * (1.0f - forehead * 0.3f);
+      }
+      flow += (style.fringe - 0.5f) * forehead * V3(0.0f, 0.0f, 2.0f * skull.radii.z());
+      flow += 0.5f * skull.radii.y() * down;
+      const V3 n = skull.normal(p);
+      V3 tangent = flow - n * n.dot(flow);
+      return tangent.norm() > 1e-4f ? V3(tangent.normalized()) : down;
+    };
+
+    const float length =
+        style.length * std::max(0.2f, 1.0f + style.lengthJitter * rng.normal(base + 4));
+    const int segments = std::clamp(static_cast<int>(std::ceil(length / 4.0f)), 2, maxSegments);
+    const float step = length / static_cast<float>(segments);
+    const float layer = 0.3f + style.volume * std::pow(rng.uniform(base + 5), 0.7f);
+    const float phase = 2.0f * kPi * rng.uniform(base + 6);
+    const float curl = style.curlRadius * (0.7f + 0.6f * rng.uniform(base + 7));
+    V3 direction = (style.lift * normal + (1.0f - style.lift) * comb(root)).normalized();
+    V3 centre = root;
+    const unsigned first = static_cast<unsigned>(out.points.size());
+    const float rootRadius = 0.055f;
+    auto emit = [&](const V3& p, float along) {
+      const float taper = along > 0.7f ? 1.0f - 0.6f * (along - 0.7f) / 0.3f : 1.0f;
+      const V3 world = worldFromHead * p;
+      out.points.emplace_back(world.x(), world.y(), world.z(), rootRadius * taper);
+    };
+    emit(root, 0.0f);
+    int grown = 0;
+    for (int s = 1; s <= segments; ++s) {
+      const float travelled = step * static_cast<float>(s);
+      const float along = travelled / length;
+      // Bend toward the comb direction, then gravity once past the scalp's hold.
+      const float hold = std::clamp((travelled - 15.0f) / 60.0f, 0.0f, 1.0f);
+      V3 target = comb(centre) + style.gravity * hold * 2.0f * down;
+      const V3 jitter(rng.normal(base + 8 + static_cast<std::uint64_t>(s) * 3 % 7),
+                      rng.normal(base + 9 + static_cast<std::uint64_t>(s) * 5 % 7),
+                      rng.normal(base + 10 + static_cast<std::uint64_t>(s) * 7 % 5));
+      direction = (direction + 0.5f * target.normalized() + style.frizz * jitter).normalized();
+      centre = skull.pushOut(centre + step * direction, layer * std::min(1.0f, travelled / 8.0f));
+      V3 point = centre;
+      if (curl > 0.0f) {
+        // A helix about the path.
+        V3 e1 = direction.cross(V3::UnitY());
+        if (e1.norm() < 1e-3f) {
+          e1 = direction.cross(V3::UnitX());
+        }
+        e1.normalize();
+        const V3 e2 = direction.cross(e1);
+        const float angle = phase + 2.0f * kPi * travelled / style.curlPeriod;
+        const float grow = std::min(1.0f, travelled / (0.5f * style.curlPeriod + 1.0f));
+        point += grow * curl * (std::cos(angle) * e1 + std::sin(angle) * e2);
+      }
+      // The haircut: nothing hangs over the face below the brows, nothing below the
+      // shoulders.
+      const bool overFace = point.z() > fit.faceFrontZ - 45.0f &&
+                            std::abs(point.x()) < fit.faceHalfWidth + 4.0f &&
+                            point.y() < fit.browY + 4.0f;
+      if (overFace || point.y() < fit.shoulderY) {
+        break;
+      }
+      if (fit.pushOutOfHead) {
+        // The skin itself as the collider, where it bulges past the ellipsoid.
+        const float offset = 0.4f + layer * std::min(1.0f, travelled / 8.0f);
+        point = headFromWorld * fit.pushOutOfHead(worldFromHead * point, offset);
+      }
+      emit(point, along);
+      ++grown;
+    }
+    if (grown == 0) {
+      out.points.pop_back();
+      continue;
+    }
+    for (int s = 0; s < grown; ++s) {
+      out.segmentStarts.push_back(first + static_cast<unsigned>(s));
+    }
+    ++out.strandCount;
+  }
+  return out;
+}
+
+}  // namespace sf

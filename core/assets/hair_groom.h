@@ -1,0 +1,65 @@
+#pragma once
+
+#include "render/face_scene.h"
+
+#include <Eigen/Geometry>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sf {
+
+/// A procedural hair style: how long the strands are, how they are combed, how they fall and
+/// curl. Any style can be any natural colour (the colour comes from the sample's melanin).
+struct GroomStyle {
+  std::string id;                 ///< "short_crop", "bob", ...
+  std::string name;               ///< for people
+  std::vector<std::string> tags;  ///< "short", "long", "curly", "fitsUnderHeadwear"...
+  float length = 40.0f;           ///< mm, mean strand length
+  float lengthJitter = 0.2f;      ///< relative spread of lengths
+  float density = 1.0f;           ///< strands per mm^2 of scalp
+  float lift = 0.3f;              ///< 0 combed flat on the scalp, 1 standing out
+  float volume = 5.0f;            ///< mm: thickness of the hair layer over the scalp
+  float gravity = 0.5f;           ///< how strongly strands beyond the scalp fall
+  float curlRadius = 0.0f;        ///< mm
+  float curlPeriod = 20.0f;       ///< mm of strand per turn
+  float frizz = 0.05f;            ///< random bending per step
+  float recession = 0.0f;         ///< 0 a full hairline, 1 the crown bald
+  float partSide = 0.0f;          ///< -1 parted on the subject's right, 1 left, 0 combed back
+  float fringe = 0.0f;            ///< 0 combed back from the forehead, 1 falling forward over it
+};
+
+/// Where a groom must stop on a particular head, in head space (the head joint's frame,
+/// millimetres): the haircut keeps the face clear and rests on the shoulders.
+struct GroomFit {
+  float browY = 40.0f;          ///< fringes are cut at the brows
+  float faceFrontZ = 90.0f;     ///< the face's front (the brows' depth)
+  float faceHalfWidth = 70.0f;  ///< hair in front of the face, within this, is cut at the brows
+  float shoulderY = -120.0f;    ///< strands end at the shoulders
+  /// Moves a world-space point out of the head to at least `offset` mm above the skin;
+  /// empty: the skull ellipsoid alone keeps strands out.
+  std::function<Eigen::Vector3f(const Eigen::Vector3f& world, float offset)> pushOutOfHead;
+};
+
+/// The built-in grooms, in a stable order.
+std::span<const GroomStyle> builtinGrooms();
+/// The built-in groom `id`, or nullptr.
+const GroomStyle* findGroom(const std::string& id);
+
+/// Grows `style` on the scalp of the posed skin `skin` (triangles with the kGrowthScalp bit;
+/// roots are placed by the template's surface area, so the same groom has the same roots on
+/// every identity and follows the surface). Strands keep outside an ellipsoid fitted to the
+/// skull, fall with gravity in world space and curl about their path. Deterministic in
+/// `seed`.
+HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
+                     const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
+                     std::uint64_t seed);
+
+/// Absorption of a hair fibre per unit radius from its melanin (0 blond, 1 black) and the
+/// share of red pheomelanin, after Chiang et al. 2016.
+Eigen::Vector3f hairAbsorption(float melanin, float redness);
+
+}  // namespace sf
