@@ -33,16 +33,16 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/synthface-studio"
 fi
 
-# No display: the headless job. Until the batch renderer lands, it renders what the core
-# already makes: a contact sheet of random faces of the built-in head.
+# No display: the headless job. Renders the default recipe's first 16 samples as a
+# FaceSynthetics dataset (images, segmentation, landmarks and side files); run again, it
+# resumes where it stopped.
 out="$PWD/out/first-run"
 mkdir -p "$out"
-echo "setup: no display; checking this machine and writing the first results to $out"
+echo "setup: no display; rendering the default recipe into $out/dataset"
 "$bin/synthface" sysinfo | tee "$out/sysinfo.txt"
-"$bin/synthface" model info | tee "$out/model-info.txt"
-"$bin/synthface" model sheet --count 8 --per-row 2 --out "$out/faces.png"
+"$bin/synthface" render resources/recipes/default.json --out "$out/dataset" --count 16 --resume
 state="$PWD/build/$preset/xvfb-state"
 tests/xvfb.sh start "$state" >/dev/null
 trap 'tests/xvfb.sh stop "$state" >/dev/null' EXIT
 tests/xvfb.sh run "$state" "$bin/synthface-studio" --screenshot "$out/studio.png"
-echo "setup: done; results are in $out"
+echo "setup: done; the dataset is in $out/dataset (manifest.json lists every sample)"

@@ -395,4 +395,157 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
   return out;
 }
 
+namespace {
+
+/// Adds one strand grown from `root` along `direction`, bending by `bend` per step.
+void addStrand(HairStrands& out, const V3& root, V3 direction, const V3& bend, float length,
+               int segments, float radius, const Eigen::Isometry3f& worldFromHead) {
+  const unsigned first = static_cast<unsigned>(out.points.size());
+  V3 p = root;
+  const float step = length / static_cast<float>(segments);
+  for (int s = 0; s <= segments; ++s) {
+    const float along = static_cast<float>(s) / static_cast<float>(segments);
+    const V3 world = worldFromHead * p;
+    out.points.emplace_back(world.x(), world.y(), world.z(), radius * (1.0f - 0.65f * along));
+    direction = (direction + bend).normalized();
+    p += step * direction;
+  }
+  for (int s = 0; s < segments; ++s) {
+    out.segmentStarts.push_back(first + static_cast<unsigned>(s));
+  }
+  ++out.strandCount;
+}
+
+}  // namespace
+
+HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFromHead, int side,
+                     std::uint64_t seed) {
+  HairStrands out;
+  out.groom = side == 0 ? "brow_right" : "brow_left";
+  out.label = side == 0 ? LabelClass::RightBrow : LabelClass::LeftBrow;
+  out.mask = side == 0 ? "right_brow" : "left_brow";
+  if (skin.browWeight.size() != skin.positions.size()) {
+    return out;
+  }
+  const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
+  const CounterRng rng(seed, streamOf(out.groom));
+  const float outward = side == 0 ? -1.0f : 1.0f;  // toward this side's temple
+  // Brow extent along x, for the inner-to-outer position of a root.
+  float inner = 1e9f;
+  float outer = 0.0f;
+  for (std::size_t v = 0; v < skin.positions.size(); ++v) {
+    const V3 local = headFromWorld * skin.positions[v];
+    if (skin.browWeight[v] > 0.5f && local.x() * outward > 0.0f) {
+      inner = std::min(inner, std::abs(local.x()));
+      outer = std::max(outer, std::abs(local.x()));
+    }
+  }
+  std::uint64_t draw = 0;
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    const auto& tri = skin.triangles[t];
+    float weight = 0.0f;
+    for (int corner : tri) {
+      weight += skin.browWeight[static_cast<std::size_t>(corner)] / 3.0f;
+    }
+    const V3 a = headFromWorld * skin.positions[static_cast<std::size_t>(tri[0])];
+    if (weight < 0.15f || a.x() * outward <= 0.0f) {
+      continue;
+    }
+    const V3 b = headFromWorld * skin.positions[static_cast<std::size_t>(tri[1])];
+    const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
+    // About 4 hairs per square millimetre where the brow is full.
+    const float expected = 4.0f * weight * 0.5f * (b - a).cross(c - a).norm();
+    const int count = static_cast<int>(expected) +
+                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    const V3 normal = (b - a).cross(c - a).normalized();
+    for (int k = 0; k < count; ++k) {
+      float b1 = rng.uniform(draw++);
+      float b2 = rng.uniform(draw++);
+      if (b1 + b2 > 1.0f) {
+        b1 = 1.0f - b1;
+        b2 = 1.0f - b2;
+      }
+      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      const float along =
+          std::clamp((std::abs(root.x()) - inner) / std::max(outer - inner, 1.0f), 0.0f, 1.0f);
+      // Inner hairs rise, the rest sweep to the temple, all lying close to the skin.
+      V3 direction(outward * (0.3f + 0.7f * along), 1.0f - 0.8f * along, 0.0f);
+      direction += 0.25f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
+      draw += 2;
+      direction = (direction - normal * normal.dot(direction)).normalized();
+      direction = (direction + 0.25f * normal).normalized();
+      const float length = (7.0f - 2.5f * along) * (0.8f + 0.4f * rng.uniform(draw++));
+      addStrand(out, root + 0.05f * normal, direction, -0.12f * normal, length, 4, 0.035f,
+                worldFromHead);
+    }
+  }
+  return out;
+}
+
+std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
+                                    const std::array<Eigen::Vector3f, 2>& eyeCentres,
+                                    const Eigen::Isometry3f& worldFromHead, float length,
+                                    std::uint64_t seed) {
+  std::vector<HairStrands> out(2);
+  const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
+  const V3 up = V3::UnitY();
+  for (int side = 0; side < 2; ++side) {
+    out[static_cast<std::size_t>(side)].groom = side == 0 ? "lashes_right" : "lashes_left";
+    out[static_cast<std::size_t>(side)].label =
+        side == 0 ? LabelClass::RightEye : LabelClass::LeftEye;
+    out[static_cast<std::size_t>(side)].mask = "lashes";
+  }
+  const V3 centres[2] = {headFromWorld * eyeCentres[0], headFromWorld * eyeCentres[1]};
+  const CounterRng rng(seed, streamOf("lashes"));
+  std::uint64_t draw = 0;
+  // About 230 lashes an eye (150 upper, 80 lower), spread over the lid margins' area.
+  float area = 0.0f;
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (t < skin.triangleGrowth.size() && (skin.triangleGrowth[t] & kGrowthLashes)) {
+      const auto& tri = skin.triangles[t];
+      area += 0.5f * (skin.positions[static_cast<std::size_t>(tri[1])] -
+                      skin.positions[static_cast<std::size_t>(tri[0])])
+                         .cross(skin.positions[static_cast<std::size_t>(tri[2])] -
+                                skin.positions[static_cast<std::size_t>(tri[0])])
+                         .norm();
+    }
+  }
+  const float density = area > 0.0f ? 2.0f * 230.0f / area : 0.0f;
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (t >= skin.triangleGrowth.size() || !(skin.triangleGrowth[t] & kGrowthLashes)) {
+      continue;
+    }
+    const auto& tri = skin.triangles[t];
+    const V3 a = headFromWorld * skin.positions[static_cast<std::size_t>(tri[0])];
+    const V3 b = headFromWorld * skin.positions[static_cast<std::size_t>(tri[1])];
+    const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
+    const int side = a.x() < 0.0f ? 0 : 1;
+    const V3& eye = centres[side];
+    const float expected = density * 0.5f * (b - a).cross(c - a).norm();
+    const int count = static_cast<int>(expected) +
+                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    for (int k = 0; k < count; ++k) {
+      float b1 = rng.uniform(draw++);
+      float b2 = rng.uniform(draw++);
+      if (b1 + b2 > 1.0f) {
+        b1 = 1.0f - b1;
+        b2 = 1.0f - b2;
+      }
+      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      const bool upper = root.y() > eye.y();
+      // Out of the eye's surface, forward, and curling away from it.
+      V3 away = root - eye;
+      away.normalize();
+      const V3 vertical = upper ? up : V3(-up);
+      V3 direction = (away + 0.9f * V3::UnitZ() + 0.2f * vertical).normalized();
+      direction += 0.15f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
+      draw += 3;
+      const float l = length * (upper ? 9.0f : 5.5f) * (0.75f + 0.5f * rng.uniform(draw++));
+      addStrand(out[static_cast<std::size_t>(side)], root, direction.normalized(), 0.22f * vertical,
+                l, 5, upper ? 0.045f : 0.035f, worldFromHead);
+    }
+  }
+  return out;
+}
+
 }  // namespace sf

@@ -4,6 +4,7 @@
 
 #include <Eigen/Geometry>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -57,6 +58,20 @@ const GroomStyle* findGroom(const std::string& id);
 HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
                      const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
                      std::uint64_t seed);
+
+/// Grows the brow of one side (0 the subject's right, 1 the left) where the skin's
+/// browWeight is high: short hairs lying along the brow, toward the temple and, at the inner
+/// end, upward. Labelled RightBrow or LeftBrow, soft mask "right_brow" or "left_brow".
+HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFromHead, int side,
+                     std::uint64_t seed);
+
+/// Grows the lashes on the skin's kGrowthLashes triangles: upper lashes curving up and out
+/// from the lid margin, shorter lower ones down. `eyeCentres` are the eyeballs' centres in
+/// world space (right, left). One set per eye, labelled as that eye, soft mask "lashes".
+std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
+                                    const std::array<Eigen::Vector3f, 2>& eyeCentres,
+                                    const Eigen::Isometry3f& worldFromHead, float length,
+                                    std::uint64_t seed);
 
 /// Absorption of a hair fibre per unit radius from its melanin (0 blond, 1 black) and the
 /// share of red pheomelanin, after Chiang et al. 2016.

@@ -37,15 +37,6 @@ const char* className(LabelClass c) {
   return "UNKNOWN";
 }
 
-/// The soft-mask file name of a class: brows share one mask per side.
-std::string maskName(LabelClass c) {
-  std::string name = className(c);
-  for (char& ch : name) {
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
-  return name;
-}
-
 std::vector<std::uint8_t> toBytes(const Image& image) {
   std::vector<std::uint8_t> bytes(image.pixels.size());
   for (std::size_t i = 0; i < bytes.size(); ++i) {
@@ -67,9 +58,8 @@ public:
     // Side files first, the three FaceSynthetics files last.
     writeImage(sample.labels.depth, add(id + "_depth.exr"));
     writeImage(sample.labels.normals, add(id + "_normals.exr"));
-    for (const auto& [labelClass, mask] : sample.labels.softMasks) {
-      writeByteImage(toBytes(mask), mask.width, mask.height, 1,
-                     add(id + "_mask_" + maskName(labelClass) + ".png"));
+    for (const auto& [name, mask] : sample.labels.softMasks) {
+      writeByteImage(toBytes(mask), mask.width, mask.height, 1, add(id + "_mask_" + name + ".png"));
     }
     std::string visible;
     for (const ProjectedPoint& p : sample.landmarks) {

@@ -433,6 +433,32 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       }
     }
   }
+
+  // Brows and lashes: strands on every face, coloured like the brows.
+  const auto skin = std::find_if(scene.meshes.begin(), scene.meshes.end(),
+                                 [](const SurfaceMesh& m) { return m.name == "skin"; });
+  if (skin != scene.meshes.end()) {
+    const std::uint64_t personal = resolved.seed ^ (resolved.identityIndex * 0xbf58476d1ce4e5b9ull);
+    const float melanin = numberOr(resolved, "brows.color.melanin", 0.6f);
+    const float redness = numberOr(resolved, "brows.color.redness", 0.1f);
+    std::vector<HairStrands> extra;
+    for (int side = 0; side < 2; ++side) {
+      extra.push_back(growBrow(*skin, scene.worldFromHead, side, personal));
+    }
+    for (HairStrands& lashes : growLashes(*skin, scene.eyeCentres, scene.worldFromHead,
+                                          numberOr(resolved, "lashes.length", 1.0f), personal)) {
+      extra.push_back(std::move(lashes));
+    }
+    for (HairStrands& strands : extra) {
+      // Lashes are darker than the brows.
+      const float m = strands.mask == "lashes" ? std::min(1.0f, melanin + 0.3f) : melanin;
+      strands.absorption = hairAbsorption(m, redness);
+      strands.albedo = hairAlbedo(m, redness);
+      if (!strands.segmentStarts.empty()) {
+        scene.hair.push_back(std::move(strands));
+      }
+    }
+  }
   return scene;
 }
 

@@ -52,6 +52,7 @@ struct HairStrands {
   Eigen::Vector3f absorption{0.4f, 0.7f, 1.3f};  ///< sigma_a per unit fibre radius, per channel
   Eigen::Vector3f albedo{0.1f, 0.06f, 0.04f};    ///< an approximate colour, for the denoiser
   LabelClass label = LabelClass::Hair;
+  std::string mask = "hair";  ///< the soft mask it is drawn into: hair, right_brow, lashes...
   std::size_t strandCount = 0;
 };
 

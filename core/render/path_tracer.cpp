@@ -446,7 +446,8 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
     // Hair-like streaks: noise stretched along the brow (x) and tilted upward outward.
     const V3 q(rest.x() * 0.35f, (rest.y() - 0.25f * std::abs(rest.x())) * 3.0f, rest.z() * 3.0f);
     const float strands = 0.5f + 0.5f * fbm(q, seed + 5u, 3);
-    const float cover = std::clamp(brow * (0.55f + 0.6f * strands), 0.0f, 0.92f);
+    // A shadow of colour under the strand brows, as skin shows through real ones.
+    const float cover = std::clamp(brow * (0.2f + 0.3f * strands), 0.0f, 0.45f);
     albedo = albedo + cover * (look.browColor - albedo);
   }
   s.albedo = albedo.cwiseMax(0.002f).cwiseMin(0.95f);
@@ -933,24 +934,29 @@ LabelBuffers FaceRenderer::labels() const {
   const Eigen::Matrix3f cameraFromWorld = camera.worldFromCamera.linear().transpose();
   const Eigen::Vector3f forward = camera.worldFromCamera.linear().col(2);
 
-  // Soft classes present in the scene get coverage masks.
-  const LabelClass softClasses[] = {LabelClass::Hair, LabelClass::Beard, LabelClass::RightBrow,
-                                    LabelClass::LeftBrow, LabelClass::Glasses};
-  std::vector<LabelClass> present;
-  for (const LabelClass c : softClasses) {
-    const bool found =
-        std::any_of(m_scene->meshes.begin(), m_scene->meshes.end(),
-                    [&](const SurfaceMesh& m) {
-                      return std::find(m.triangleClass.begin(), m.triangleClass.end(), c) !=
-                             m.triangleClass.end();
-                    }) ||
-        std::any_of(m_scene->hair.begin(), m_scene->hair.end(),
-                    [&](const HairStrands& h) { return h.label == c; });
-    if (found) {
-      present.push_back(c);
-      out.softMasks.emplace(c, Image(out.width, out.height, 1));
+  // Soft masks: for the strand sets by their mask name, and for surfaces of the soft
+  // classes (painted brows) by the class's name.
+  auto surfaceMask = [](LabelClass c) -> const char* {
+    switch (c) {
+      case LabelClass::Hair: return "hair";
+      case LabelClass::Beard: return "beard";
+      case LabelClass::RightBrow: return "right_brow";
+      case LabelClass::LeftBrow: return "left_brow";
+      case LabelClass::Glasses: return "glasses";
+      default: return nullptr;
+    }
+  };
+  for (const SurfaceMesh& mesh : m_scene->meshes) {
+    for (const LabelClass c : mesh.triangleClass) {
+      if (const char* name = surfaceMask(c)) {
+        out.softMasks.try_emplace(name, Image(out.width, out.height, 1));
+      }
     }
   }
+  for (const HairStrands& strands : m_scene->hair) {
+    out.softMasks.try_emplace(strands.mask, Image(out.width, out.height, 1));
+  }
+  const bool anyMasks = !out.softMasks.empty();
   const Impl& impl = *m_impl;
 
   tbb::parallel_for(
@@ -975,14 +981,36 @@ LabelBuffers FaceRenderer::labels() const {
                 position = s.position;
                 n = s.frontFace ? s.normal : V3(-s.normal);  // the outward side
               }
-              out.classes[index] = static_cast<std::uint8_t>(impl.labelOf(hit));
+              LabelClass label = impl.labelOf(hit);
+              if (impl.isHair(hit) &&
+                  (label == LabelClass::RightBrow || label == LabelClass::LeftBrow)) {
+                // labels.md: brow hair outside the face's silhouette is IGNORE. Look past
+                // the strands for the surface behind.
+                Ray behind = ray;
+                bool surface = false;
+                for (int step = 0; step < 16; ++step) {
+                  const RayHit next = impl.all->intersect(behind);
+                  if (!next.hit()) {
+                    break;
+                  }
+                  if (!impl.isHair(next)) {
+                    surface = true;
+                    break;
+                  }
+                  behind.tNear = next.t + 0.01f;
+                }
+                if (!surface) {
+                  label = LabelClass::Ignore;
+                }
+              }
+              out.classes[index] = static_cast<std::uint8_t>(label);
               out.depth.at(x, y, 0) = (position - camera.position()).dot(forward);
               const V3 local = cameraFromWorld * n;
               for (int c = 0; c < 3; ++c) {
                 out.normals.at(x, y, c) = local[c];
               }
             }
-            if (present.empty()) {
+            if (!anyMasks) {
               continue;
             }
             for (int sy = 0; sy < 4; ++sy) {
@@ -994,8 +1022,13 @@ LabelBuffers FaceRenderer::labels() const {
                 if (!h.hit()) {
                   continue;
                 }
-                const LabelClass c = impl.labelOf(h);
-                if (const auto it = out.softMasks.find(c); it != out.softMasks.end()) {
+                const char* name =
+                    impl.isHair(h) ? m_scene->hair[h.geomID - m_scene->meshes.size()].mask.c_str()
+                                   : surfaceMask(impl.labelOf(h));
+                if (!name) {
+                  continue;
+                }
+                if (const auto it = out.softMasks.find(name); it != out.softMasks.end()) {
                   it->second.at(x, y, 0) += 1.0f / 16.0f;
                 }
               }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace sf {
@@ -36,9 +37,9 @@ struct LabelBuffers {
   std::vector<std::uint8_t> classes;  ///< per pixel, a LabelClass value (0 background)
   Image depth;    ///< 1 channel: camera-space z in millimetres; 0 where nothing was hit
   Image normals;  ///< 3 channels: camera-space unit normals (x right, y down, z forward)
-  /// Fractional coverage over 4x4 sub-pixel samples of the soft classes (hair, beard, brows,
-  /// lashes, glasses) present in the scene, by class.
-  std::map<LabelClass, Image> softMasks;
+  /// Fractional coverage over 4x4 sub-pixel samples of what the scene has of hair, beard,
+  /// brows, lashes and glasses, by name: "hair", "right_brow", "left_brow", "lashes"...
+  std::map<std::string, Image> softMasks;
 };
 
 /// A physically based path tracer for one FaceScene on Embree: environment lighting with

@@ -297,8 +297,17 @@ private slots:
     for (std::uint64_t index : {0u, 1u}) {
       const sf::FaceScene scene =
           sf::FaceScene::create(model, geometry, compiler.compile(index), 32, 32);
-      QCOMPARE(scene.hair.size(), std::size_t(1));
+      // The scalp groom first, then both brows and both eyes' lashes.
+      QCOMPARE(scene.hair.size(), std::size_t(5));
+      QCOMPARE(scene.hair[0].groom, groom.toStdString());
       QVERIFY(scene.hair[0].strandCount > 10000);
+      for (std::size_t set = 1; set < 5; ++set) {
+        const sf::HairStrands& extra = scene.hair[set];
+        const bool lashes = extra.mask == "lashes";
+        QVERIFY2(extra.strandCount > (lashes ? 100u : 300u) && extra.strandCount < 3000u,
+                 qPrintable(QString::fromStdString(extra.groom) + ": " +
+                            QString::number(extra.strandCount)));
+      }
       const sf::SurfaceMesh& skin = scene.meshes[0];
       QCOMPARE(skin.name, std::string("skin"));
       static sf::EmbreeDevice device;
