@@ -107,6 +107,12 @@ RenderedSample SampleRenderer::render(std::uint64_t index) const {
   const float metered = meterExposure(color, rendered.albedo, out.labels.classes, faceClasses);
   const float exposure = metered * scene.environmentIntensity;
   out.image = developImage(color, exposure);
+  if (flagOr(out.scene, "render.linearExr", false)) {
+    out.linear = color;
+    for (float& v : out.linear.pixels) {
+      v *= exposure;
+    }
+  }
 
   out.landmarks = projectPoints(renderer, scene.landmarks);
   out.denseLandmarks = projectPoints(renderer, scene.denseLandmarks);

@@ -29,6 +29,7 @@ struct RenderedSample {
   std::string id;  ///< "000123": zero-padded to 6 digits (more for indices >= 10^6)
   ResolvedScene scene;
   Image image;          ///< developed: linear values in [0, 1], written as 8-bit sRGB
+  Image linear;         ///< exposed but not tone-mapped, when render.linearExr; else empty
   LabelBuffers labels;  ///< classes, depth, normals, soft masks
   std::vector<ProjectedPoint> landmarks;       ///< the 70 of labels.md
   std::vector<ProjectedPoint> denseLandmarks;  ///< the model's dense landmarks

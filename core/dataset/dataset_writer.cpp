@@ -75,6 +75,9 @@ public:
     }
     writeFileAtomically(add(id + "_ldmks_dense.txt"), dense);
 
+    if (!sample.linear.empty()) {
+      writeImage(sample.linear, add(id + "_linear.exr"));
+    }
     writeImage(sample.image, add(id + ".png"));
     writeByteImage(sample.labels.classes, sample.labels.width, sample.labels.height, 1,
                    add(id + "_seg.png"));

@@ -143,6 +143,9 @@ std::vector<ParameterInfo> makeTable() {
              "camera position above (+) or below (-) the eyes"),
       number("camera.roll", truncatedNormal(0, 3, -15, 15), -180, 180, degrees,
              "camera rotation about its viewing axis"),
+      number("camera.fStop", 0.0, 0.0, 64.0, "",
+             "aperture as an f-number for depth of field, focused between the eyes; 0 a "
+             "pinhole (everything sharp)"),
 
       // Environment lighting.
       string("environment.map", assetChoice("environment"), "the environment map (asset id)"),
@@ -204,6 +207,8 @@ std::vector<ParameterInfo> makeTable() {
       integer("render.resolution", 512, 16, 16384, "px", "width and height of the image"),
       integer("render.samples", 64, 1, 65536, "", "path-traced samples per pixel"),
       boolean("render.denoise", true, "denoise the rendered image"),
+      boolean("render.linearExr", false,
+              "also write the exposed image in linear light as {id}_linear.exr (32-bit float)"),
   };
 }
 

@@ -81,6 +81,46 @@ Ray Camera::ray(float x, float y) const {
   return ray;
 }
 
+Ray Camera::lensRay(float x, float y, float u1, float u2) const {
+  Ray pinhole = ray(x, y);
+  if (apertureRadius <= 0.0f) {
+    return pinhole;
+  }
+  // The point in focus along the pinhole ray, then a ray to it from a point of the lens
+  // (a disk, concentric mapping).
+  const Eigen::Vector3f axis = worldFromCamera.linear().col(2);
+  const float t = focusDistance / pinhole.direction.dot(axis);
+  const Eigen::Vector3f focus = pinhole.origin + t * pinhole.direction;
+  const float a = 2.0f * u1 - 1.0f;
+  const float b = 2.0f * u2 - 1.0f;
+  float r = 0.0f;
+  float theta = 0.0f;
+  if (a != 0.0f || b != 0.0f) {
+    if (std::abs(a) > std::abs(b)) {
+      r = a;
+      theta = (kPi / 4.0f) * (b / a);
+    } else {
+      r = b;
+      theta = (kPi / 2.0f) - (kPi / 4.0f) * (a / b);
+    }
+  }
+  const Eigen::Vector3f lens =
+      worldFromCamera.linear() * Eigen::Vector3f(apertureRadius * r * std::cos(theta),
+                                                 apertureRadius * r * std::sin(theta), 0.0f);
+  Ray out;
+  out.origin = pinhole.origin + lens;
+  out.direction = (focus - out.origin).normalized();
+  return out;
+}
+
+float Camera::fullFrameFocalLength() const {
+  return 12.0f / std::tan(0.5f * verticalFovDegrees * kPi / 180.0f);
+}
+
+float Camera::apertureRadiusForFStop(float fStop) const {
+  return fStop > 0.0f ? 0.5f * fullFrameFocalLength() / fStop : 0.0f;
+}
+
 Eigen::Vector3f Camera::project(const Eigen::Vector3f& world) const {
   const Eigen::Vector3f local = worldFromCamera.inverse() * world;
   const float f = focalPixels();

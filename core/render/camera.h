@@ -19,6 +19,8 @@ struct Camera {
   float verticalFovDegrees = 35.0f;
   int width = 512;
   int height = 512;
+  float apertureRadius = 0.0f;  ///< lens radius in scene units; 0 a pinhole
+  float focusDistance = 1.0f;   ///< distance along the view axis that is in focus
 
   /// A camera at `position` looking at `target`, rolled so that `up` points up the image, then
   /// turned by `rollDegrees` about the viewing axis (positive: the image turns clockwise).
@@ -31,6 +33,13 @@ struct Camera {
   float focalPixels() const;
   /// The camera ray through image point (x, y) in pixels, its direction of unit length.
   Ray ray(float x, float y) const;
+  /// A thin-lens ray through (x, y) from the lens point picked by (u1, u2) in [0, 1)^2:
+  /// points at focusDistance stay sharp. With no aperture, ray(x, y).
+  Ray lensRay(float x, float y, float u1, float u2) const;
+  /// The focal length in millimetres of a 35 mm full-frame camera (24 mm high) with this
+  /// field of view, and the lens radius an f-number gives at that focal length, in mm.
+  float fullFrameFocalLength() const;
+  float apertureRadiusForFStop(float fStop) const;
   /// A world point in pixels (x, y) and its depth z along the viewing axis (millimetres in
   /// a face scene); z <= 0 means behind the camera.
   Eigen::Vector3f project(const Eigen::Vector3f& world) const;

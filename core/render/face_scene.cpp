@@ -348,6 +348,12 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                                std::cos(pitch) * std::cos(yaw));
   scene.camera = Camera::lookAt(target + distance * offset, target, Eigen::Vector3f::UnitY(), fov,
                                 width, height, numberOr(resolved, "camera.roll", 0.0f));
+  // Depth of field: a full-frame camera's lens at this f-number, focused between the eyes.
+  // The scene is at real scale, so the blur is that of a photograph of a real head.
+  scene.camera.apertureRadius =
+      scene.camera.apertureRadiusForFStop(numberOr(resolved, "camera.fStop", 0.0f));
+  scene.camera.focusDistance =
+      (eyes - scene.camera.position()).dot(scene.camera.worldFromCamera.linear().col(2));
 
   // Lighting.
   std::string environment = textOr(resolved, "environment.map", "");

@@ -881,7 +881,10 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
               PathRng rng(pixelRng.bits(static_cast<std::uint64_t>(s)));
               const float jx = rng.next();
               const float jy = rng.next();
-              const Ray ray = camera.ray(static_cast<float>(x) + jx, static_cast<float>(y) + jy);
+              const float lu = rng.next();
+              const float lv = rng.next();
+              const Ray ray =
+                  camera.lensRay(static_cast<float>(x) + jx, static_cast<float>(y) + jy, lu, lv);
               V3 albedo = V3::Zero();
               V3 normal = V3::Zero();
               V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal);

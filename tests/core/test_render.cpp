@@ -101,6 +101,29 @@ private slots:
     QVERIFY(upright.project(Vec3f(10, 0, 0)).x() > 50.0f);
   }
 
+  void thinLensKeepsTheFocusPlaneSharp() {
+    sf::Camera camera =
+        sf::Camera::lookAt(Vec3f(0, 0, 500), Vec3f::Zero(), Vec3f::UnitY(), 35.0f, 64, 64);
+    camera.apertureRadius = camera.apertureRadiusForFStop(2.0f);
+    camera.focusDistance = 500.0f;
+    QVERIFY(std::abs(camera.fullFrameFocalLength() - 12.0f / std::tan(17.5f * kPi / 180.0f)) <
+            1e-3f);
+    QVERIFY(camera.apertureRadius > 5.0f);  // f/2 at 38 mm: a 19 mm wide aperture
+    // Every lens point's ray through pixel (20.5, 40.5) meets the pinhole ray at the focus
+    // plane, and the rays spread elsewhere.
+    const sf::Ray pinhole = camera.ray(20.5f, 40.5f);
+    const Vec3f focus = pinhole.origin + (500.0f / -pinhole.direction.z()) * pinhole.direction;
+    for (const auto& [u, v] : {std::pair{0.1f, 0.2f}, {0.9f, 0.5f}, {0.4f, 0.95f}}) {
+      const sf::Ray ray = camera.lensRay(20.5f, 40.5f, u, v);
+      QVERIFY((ray.origin - pinhole.origin).norm() <= camera.apertureRadius + 1e-3f);
+      const Vec3f at =
+          ray.origin + ((focus.z() - ray.origin.z()) / ray.direction.z()) * ray.direction;
+      QVERIFY((at - focus).norm() < 1e-2f);
+    }
+    camera.apertureRadius = 0.0f;
+    QVERIFY((camera.lensRay(3.0f, 4.0f, 0.7f, 0.2f).origin - camera.position()).norm() < 1e-6f);
+  }
+
   void environmentSamplingMatchesItsDensity_data() {
     QTest::addColumn<QString>("id");
     for (const sf::BuiltinEnvironment& e : sf::builtinEnvironments()) {
