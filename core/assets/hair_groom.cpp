@@ -325,8 +325,18 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
       return tangent.norm() > 1e-4f ? V3(tangent.normalized()) : down;
     };
 
+    // Short cuts are tapered: shorter over the ears and at the nape, as clippers leave them,
+    // so temple hair does not hang down the cheeks.
+    float taper = 1.0f;
+    if (style.length < 80.0f) {
+      const float side = std::clamp(
+          (std::abs(root.x() - skull.centre.x()) / skull.radii.x() - 0.5f) / 0.3f, 0.0f, 1.0f);
+      const float low =
+          std::clamp((skull.centre.y() - root.y()) / (0.5f * skull.radii.y()) + 0.3f, 0.0f, 1.0f);
+      taper = 1.0f - 0.75f * std::max(side, low);
+    }
     const float length =
-        style.length * std::max(0.2f, 1.0f + style.lengthJitter * rng.normal(base + 4));
+        style.length * taper * std::max(0.2f, 1.0f + style.lengthJitter * rng.normal(base + 4));
     const int segments = std::clamp(static_cast<int>(std::ceil(length / 4.0f)), 2, maxSegments);
     const float step = length / static_cast<float>(segments);
     const float layer = 0.3f + style.volume * std::pow(rng.uniform(base + 5), 0.7f);
@@ -372,7 +382,10 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
       const bool overFace = point.z() > fit.faceFrontZ - 45.0f &&
                             std::abs(point.x()) < fit.faceHalfWidth + 4.0f &&
                             point.y() < fit.browY + 4.0f;
-      if (overFace || point.y() < fit.shoulderY) {
+      // Short cuts end in sideburns at the ears' tops, not strands down the cheeks.
+      const bool belowSideburn =
+          style.length < 80.0f && point.y() < fit.browY - 22.0f && point.z() > skull.centre.z();
+      if (overFace || belowSideburn || point.y() < fit.shoulderY) {
         break;
       }
       if (fit.pushOutOfHead) {
