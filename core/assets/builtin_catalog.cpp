@@ -15,6 +15,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     for (const GroomStyle& groom : builtinGrooms()) {
       assets.push_back({"builtin/hair/" + groom.id, "hair", groom.tags});
     }
+    for (const BeardStyle& beard : builtinBeards()) {
+      assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags});
+    }
     return std::make_shared<MemoryAssetCatalog>(std::move(assets));
   }();
   return catalog;

@@ -561,4 +561,132 @@ std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
   return out;
 }
 
+std::span<const BeardStyle> builtinBeards() {
+  const std::uint8_t all = kGrowthBeard | kGrowthMoustache;
+  // id, name, tags, length, density, regions, max |x|, lift, curl radius
+  static const std::vector<BeardStyle> beards = {
+      {"stubble", "Stubble", {"short"}, 1.5f, 4.0f, all, 0.0f, 0.6f, 0.0f},
+      {"short_boxed", "Short boxed beard", {"short"}, 6.0f, 3.5f, all, 0.0f, 0.35f, 0.0f},
+      {"full", "Full beard", {"medium"}, 20.0f, 2.2f, all, 0.0f, 0.3f, 0.0f},
+      {"long", "Long beard", {"long"}, 45.0f, 2.2f, all, 0.0f, 0.25f, 0.0f},
+      {"curly_full", "Full curly beard", {"medium", "curly"}, 16.0f, 3.0f, all, 0.0f, 0.45f, 1.5f},
+      {"goatee", "Goatee", {"short"}, 12.0f, 3.5f, all, 24.0f, 0.3f, 0.0f},
+      {"circle", "Circle beard", {"short"}, 8.0f, 3.5f, all, 32.0f, 0.3f, 0.0f},
+      {"soul_patch", "Soul patch", {"short"}, 8.0f, 3.5f, kGrowthBeard, 9.0f, 0.3f, 0.0f},
+      {"moustache", "Moustache", {"moustache"}, 9.0f, 4.0f, kGrowthMoustache, 0.0f, 0.35f, 0.0f},
+      {"chevron",
+       "Chevron moustache",
+       {"moustache"},
+       13.0f,
+       4.5f,
+       kGrowthMoustache,
+       0.0f,
+       0.2f,
+       0.0f},
+  };
+  return beards;
+}
+
+const BeardStyle* findBeard(const std::string& id) {
+  for (const BeardStyle& b : builtinBeards()) {
+    if (b.id == id) {
+      return &b;
+    }
+  }
+  return nullptr;
+}
+
+HairStrands growBeard(const BeardStyle& style, const SurfaceMesh& skin,
+                      const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
+                      std::uint64_t seed) {
+  HairStrands out;
+  out.groom = style.id;
+  out.label = LabelClass::Beard;
+  out.mask = "beard";
+  const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
+  const V3 down = (headFromWorld.linear() * V3(0.0f, -1.0f, 0.0f)).normalized();
+  const CounterRng rng(seed, streamOf("beard." + style.id));
+  std::uint64_t draw = 0;
+  const int segments = std::clamp(static_cast<int>(std::ceil(style.length / 2.0f)), 1, 20);
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (t >= skin.triangleGrowth.size() || !(skin.triangleGrowth[t] & style.regions)) {
+      continue;
+    }
+    const auto& tri = skin.triangles[t];
+    const V3 a = headFromWorld * skin.positions[static_cast<std::size_t>(tri[0])];
+    const V3 b = headFromWorld * skin.positions[static_cast<std::size_t>(tri[1])];
+    const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
+    if (style.maxAbsX > 0.0f && std::abs((a.x() + b.x() + c.x()) / 3.0f) > style.maxAbsX) {
+      continue;
+    }
+    const bool moustache = (skin.triangleGrowth[t] & kGrowthMoustache) != 0;
+    const float expected = style.density * 0.5f * (b - a).cross(c - a).norm();
+    const int count = static_cast<int>(expected) +
+                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    const V3 normal = (b - a).cross(c - a).normalized();
+    for (int k = 0; k < count; ++k) {
+      float b1 = rng.uniform(draw++);
+      float b2 = rng.uniform(draw++);
+      if (b1 + b2 > 1.0f) {
+        b1 = 1.0f - b1;
+        b2 = 1.0f - b2;
+      }
+      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      // Down along the skin; a moustache also sweeps outward from the midline.
+      V3 flow =
+          down + (moustache ? V3(0.8f * std::copysign(1.0f, root.x()), 0.0f, 0.0f) : V3::Zero());
+      flow += 0.3f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
+      draw += 3;
+      flow -= normal * normal.dot(flow);
+      if (flow.norm() < 0.3f) {
+        // Under the jaw the skin faces down: hang, rather than follow a random tangent.
+        flow = down + 0.5f * normal;
+      }
+      V3 direction = (flow.normalized() * (1.0f - style.lift) + normal * style.lift).normalized();
+      const float length = style.length * (0.7f + 0.6f * rng.uniform(draw++));
+      const float step = length / static_cast<float>(segments);
+      const float layer = 0.3f + 0.25f * length * rng.uniform(draw++);
+      const float phase = 2.0f * kPi * rng.uniform(draw++);
+      const unsigned first = static_cast<unsigned>(out.points.size());
+      const V3 rootWorld = worldFromHead * root;
+      out.points.emplace_back(rootWorld.x(), rootWorld.y(), rootWorld.z(), 0.045f);
+      V3 centre = root;
+      int grown = 0;
+      for (int s = 1; s <= segments; ++s) {
+        const float travelled = step * static_cast<float>(s);
+        direction = (direction + 0.25f * flow.normalized() + 0.1f * down).normalized();
+        centre += step * direction;
+        V3 point = centre;
+        if (style.curlRadius > 0.0f) {
+          const float angle = phase + 2.0f * kPi * travelled / 5.0f;
+          point += style.curlRadius * std::min(1.0f, travelled / 3.0f) *
+                   V3(std::cos(angle), 0.0f, std::sin(angle));
+        }
+        // Nothing over the mouth.
+        if (std::abs(point.x()) < fit.mouthHalfWidth && point.z() > fit.mouthFrontZ - 14.0f &&
+            std::abs(point.y() - fit.mouthY) < 4.0f) {
+          break;
+        }
+        if (fit.pushOutOfHead) {
+          const float offset = 0.3f + layer * std::min(1.0f, travelled / 4.0f);
+          point = headFromWorld * fit.pushOutOfHead(worldFromHead * point, offset);
+        }
+        const V3 world = worldFromHead * point;
+        const float along = travelled / length;
+        out.points.emplace_back(world.x(), world.y(), world.z(), 0.045f * (1.0f - 0.6f * along));
+        ++grown;
+      }
+      if (grown == 0) {
+        out.points.pop_back();
+        continue;
+      }
+      for (int s = 0; s < grown; ++s) {
+        out.segmentStarts.push_back(first + static_cast<unsigned>(s));
+      }
+      ++out.strandCount;
+    }
+  }
+  return out;
+}
+
 }  // namespace sf

@@ -40,6 +40,9 @@ struct GroomFit {
   float faceFrontZ = 90.0f;     ///< the face's front (the brows' depth)
   float faceHalfWidth = 70.0f;  ///< hair in front of the face, within this, is cut at the brows
   float shoulderY = -120.0f;    ///< strands end at the shoulders
+  float mouthY = -50.0f;        ///< the mouth's slit: moustaches stop at it
+  float mouthHalfWidth = 25.0f;
+  float mouthFrontZ = 95.0f;
   /// Moves a world-space point out of the head to at least `offset` mm above the skin;
   /// empty: the skull ellipsoid alone keeps strands out.
   std::function<Eigen::Vector3f(const Eigen::Vector3f& world, float offset)> pushOutOfHead;
@@ -58,6 +61,30 @@ const GroomStyle* findGroom(const std::string& id);
 HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
                      const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
                      std::uint64_t seed);
+
+/// A procedural beard or moustache: where on the face it grows and how long.
+struct BeardStyle {
+  std::string id;
+  std::string name;
+  std::vector<std::string> tags;
+  float length = 10.0f;      ///< mm
+  float density = 3.0f;      ///< hairs per mm^2
+  std::uint8_t regions = 0;  ///< GrowthRegion bits: kGrowthBeard, kGrowthMoustache
+  float maxAbsX = 0.0f;      ///< only within this distance of the midline (0: anywhere)
+  float lift = 0.3f;         ///< 0 flat on the skin, 1 standing out
+  float curlRadius = 0.0f;   ///< mm
+};
+
+/// The built-in beards and moustaches, in a stable order.
+std::span<const BeardStyle> builtinBeards();
+const BeardStyle* findBeard(const std::string& id);
+
+/// Grows `style` on the skin's beard and moustache regions: hairs lying downward along the
+/// skin (outward for a moustache), kept out of the skin and off the mouth. Labelled Beard,
+/// soft mask "beard".
+HairStrands growBeard(const BeardStyle& style, const SurfaceMesh& skin,
+                      const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
+                      std::uint64_t seed);
 
 /// Grows the brow of one side (0 the subject's right, 1 the left) where the skin's
 /// browWeight is high: short hairs lying along the brow, toward the temple and, at the inner

@@ -382,88 +382,99 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   scene.look.freckles = tone < 0.35f ? std::max(0.0f, identityRng.uniform(2) * 1.6f - 0.6f) : 0.0f;
   scene.look.detailSeed = identityRng.bits(3);
 
+  // Hair of every kind grows on the skin.
+  const auto skin = std::find_if(scene.meshes.begin(), scene.meshes.end(),
+                                 [](const SurfaceMesh& m) { return m.name == "skin"; });
+  if (skin == scene.meshes.end()) {
+    return scene;
+  }
+  auto flagOr = [&](const std::string& path, bool fallback) {
+    const auto it = resolved.parameters.find(path);
+    return it == resolved.parameters.end() || !std::holds_alternative<bool>(it->second)
+               ? fallback
+               : std::get<bool>(it->second);
+  };
+  // The haircut's limits on this head, from its landmarks in head space.
+  const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+  const Eigen::Vector3f brows =
+      headFromWorld * (0.5f * (scene.landmarks[19] + scene.landmarks[24]));
+  GroomFit fit;
+  fit.browY = brows.y();
+  fit.faceFrontZ = brows.z();
+  fit.faceHalfWidth =
+      0.5f * ((headFromWorld * scene.landmarks[0]) - (headFromWorld * scene.landmarks[16])).norm();
+  fit.shoulderY = (headFromWorld * scene.landmarks[8]).y() - 70.0f;
+  const Eigen::Vector3f mouth =
+      headFromWorld * (0.5f * (scene.landmarks[62] + scene.landmarks[66]));
+  fit.mouthY = mouth.y();
+  fit.mouthFrontZ = mouth.z();
+  fit.mouthHalfWidth =
+      0.5f *
+          ((headFromWorld * scene.landmarks[48]) - (headFromWorld * scene.landmarks[54])).norm() +
+      2.0f;
+  // Strands keep out of the skin: along the line from the middle of the skull, a point
+  // before the skin is inside the head.
+  const TriangleMeshInput skinInput{skin->positions, skin->triangles, true};
+  const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
+  const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
+  fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
+    const Eigen::Vector3f toPoint = p - middle;
+    const float distance = toPoint.norm();
+    if (distance < 1e-3f) {
+      return p;
+    }
+    Ray ray;
+    ray.origin = middle;
+    ray.direction = toPoint / distance;
+    const RayHit hit = skinScene.intersect(ray);
+    if (!hit.hit() || hit.t + offset <= distance) {
+      return p;
+    }
+    return middle + ray.direction * (hit.t + offset);
+  };
+  auto colour = [&](HairStrands& strands, const std::string& prefix, float darker) {
+    const float melanin =
+        std::min(1.0f, numberOr(resolved, prefix + ".color.melanin", 0.5f) + darker);
+    const float redness = numberOr(resolved, prefix + ".color.redness", 0.1f);
+    strands.absorption = hairAbsorption(melanin, redness);
+    strands.albedo = hairAlbedo(melanin, redness);
+    if (!strands.segmentStarts.empty()) {
+      scene.hair.push_back(std::move(strands));
+    }
+  };
+  const std::uint64_t personal = resolved.seed ^ (resolved.identityIndex * 0x9e3779b97f4a7c15ull);
+
   // Scalp hair: the groom drawn, grown on this head, coloured by its melanin.
-  const auto present = resolved.parameters.find("hair.present");
-  const bool hairPresent = present == resolved.parameters.end() ||
-                           !std::holds_alternative<bool>(present->second) ||
-                           std::get<bool>(present->second);
   const std::string groomId = builtinAssetName(textOr(resolved, "hair.groom", ""), "hair");
-  if (hairPresent && !groomId.empty()) {
+  if (flagOr("hair.present", true) && !groomId.empty()) {
     const GroomStyle* style = findGroom(groomId);
     if (!style) {
       throw Error("scene: no hair groom named '" + groomId + "'");
     }
-    const auto skin = std::find_if(scene.meshes.begin(), scene.meshes.end(),
-                                   [](const SurfaceMesh& m) { return m.name == "skin"; });
-    if (skin != scene.meshes.end()) {
-      // The haircut's limits on this head, from its landmarks in head space.
-      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
-      const Eigen::Vector3f brows =
-          headFromWorld * (0.5f * (scene.landmarks[19] + scene.landmarks[24]));
-      GroomFit fit;
-      fit.browY = brows.y();
-      fit.faceFrontZ = brows.z();
-      fit.faceHalfWidth =
-          0.5f *
-          ((headFromWorld * scene.landmarks[0]) - (headFromWorld * scene.landmarks[16])).norm();
-      fit.shoulderY = (headFromWorld * scene.landmarks[8]).y() - 70.0f;
-      // Strands keep out of the skin: along the line from the middle of the skull, a point
-      // before the skin is inside the head.
-      const TriangleMeshInput skinInput{skin->positions, skin->triangles, true};
-      const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
-      const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
-      fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
-        const Eigen::Vector3f toPoint = p - middle;
-        const float distance = toPoint.norm();
-        if (distance < 1e-3f) {
-          return p;
-        }
-        Ray ray;
-        ray.origin = middle;
-        ray.direction = toPoint / distance;
-        const RayHit hit = skinScene.intersect(ray);
-        if (!hit.hit() || hit.t + offset <= distance) {
-          return p;
-        }
-        return middle + ray.direction * (hit.t + offset);
-      };
-      HairStrands strands =
-          growHair(*style, *skin, scene.worldFromHead, fit,
-                   resolved.seed ^ (resolved.identityIndex * 0x9e3779b97f4a7c15ull));
-      const float melanin = numberOr(resolved, "hair.color.melanin", 0.5f);
-      const float redness = numberOr(resolved, "hair.color.redness", 0.1f);
-      strands.absorption = hairAbsorption(melanin, redness);
-      strands.albedo = hairAlbedo(melanin, redness);
-      if (!strands.segmentStarts.empty()) {
-        scene.hair.push_back(std::move(strands));
-      }
-    }
+    HairStrands strands = growHair(*style, *skin, scene.worldFromHead, fit, personal);
+    colour(strands, "hair", 0.0f);
   }
 
-  // Brows and lashes: strands on every face, coloured like the brows.
-  const auto skin = std::find_if(scene.meshes.begin(), scene.meshes.end(),
-                                 [](const SurfaceMesh& m) { return m.name == "skin"; });
-  if (skin != scene.meshes.end()) {
-    const std::uint64_t personal = resolved.seed ^ (resolved.identityIndex * 0xbf58476d1ce4e5b9ull);
-    const float melanin = numberOr(resolved, "brows.color.melanin", 0.6f);
-    const float redness = numberOr(resolved, "brows.color.redness", 0.1f);
-    std::vector<HairStrands> extra;
-    for (int side = 0; side < 2; ++side) {
-      extra.push_back(growBrow(*skin, scene.worldFromHead, side, personal));
+  // Brows and lashes on every face, coloured like the brows; lashes darker.
+  const std::uint64_t facial = resolved.seed ^ (resolved.identityIndex * 0xbf58476d1ce4e5b9ull);
+  for (int side = 0; side < 2; ++side) {
+    HairStrands brow = growBrow(*skin, scene.worldFromHead, side, facial);
+    colour(brow, "brows", 0.0f);
+  }
+  for (HairStrands& lashes : growLashes(*skin, scene.eyeCentres, scene.worldFromHead,
+                                        numberOr(resolved, "lashes.length", 1.0f), facial)) {
+    colour(lashes, "brows", 0.3f);
+  }
+
+  // A beard or moustache, when the sample has one.
+  const std::string beardId = builtinAssetName(textOr(resolved, "beard.groom", ""), "beard");
+  if (flagOr("beard.present", false) && !beardId.empty()) {
+    const BeardStyle* style = findBeard(beardId);
+    if (!style) {
+      throw Error("scene: no beard named '" + beardId + "'");
     }
-    for (HairStrands& lashes : growLashes(*skin, scene.eyeCentres, scene.worldFromHead,
-                                          numberOr(resolved, "lashes.length", 1.0f), personal)) {
-      extra.push_back(std::move(lashes));
-    }
-    for (HairStrands& strands : extra) {
-      // Lashes are darker than the brows.
-      const float m = strands.mask == "lashes" ? std::min(1.0f, melanin + 0.3f) : melanin;
-      strands.absorption = hairAbsorption(m, redness);
-      strands.albedo = hairAlbedo(m, redness);
-      if (!strands.segmentStarts.empty()) {
-        scene.hair.push_back(std::move(strands));
-      }
-    }
+    HairStrands beard = growBeard(*style, *skin, scene.worldFromHead, fit, facial);
+    colour(beard, "beard", 0.0f);
   }
   return scene;
 }

@@ -368,6 +368,35 @@ private slots:
         qPrintable(QString("%1 of %2 strand points inside the head").arg(inside).arg(checked)));
   }
 
+  void beardsGrowOnTheLowerFace() {
+    // Every built-in beard grows, labelled BEARD, on the lower face.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
+    for (const sf::BeardStyle& beard : sf::builtinBeards()) {
+      const sf::RecipeParse parse = sf::readRecipe(
+          sourceDir() / "resources/recipes/default.json",
+          {"beard.present=true", "beard.groom=builtin/beard/" + beard.id, "hair.present=false"});
+      QVERIFY(parse.diagnostics.empty());
+      const sf::SceneCompiler compiler =
+          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+      const auto it = std::find_if(scene.hair.begin(), scene.hair.end(),
+                                   [](const sf::HairStrands& h) { return h.mask == "beard"; });
+      QVERIFY2(it != scene.hair.end(), beard.id.c_str());
+      QCOMPARE(it->label, sf::LabelClass::Beard);
+      QVERIFY2(it->strandCount > 150, qPrintable(QString::fromStdString(beard.id) + ": " +
+                                                 QString::number(it->strandCount)));
+      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+      // The cheek line of a beard stays well below the eyes.
+      const float eyes =
+          (headFromWorld * (0.5f * (scene.landmarks[36] + scene.landmarks[45]))).y() - 20.0f;
+      for (const Eigen::Vector4f& p : it->points) {
+        QVERIFY2((headFromWorld * Vec3f(p.head<3>())).y() < eyes, beard.id.c_str());
+      }
+    }
+  }
+
   void batchWritesTheFaceSyntheticsLayout() {
     QTemporaryDir dir;
     const fs::path out = fs::path(dir.path().toStdString()) / "set";
