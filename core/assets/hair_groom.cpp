@@ -34,6 +34,29 @@ struct Skull {
   }
 };
 
+/// Uniform barycentrics (b1, b2) of a triangle from two uniform numbers, folding the unit
+/// square's upper half back onto the triangle.
+Eigen::Vector2f triangleBarycentrics(float u1, float u2) {
+  return u1 + u2 > 1.0f ? Eigen::Vector2f(1.0f - u1, 1.0f - u2) : Eigen::Vector2f(u1, u2);
+}
+
+/// A whole number of hairs with mean `expected`: its floor, plus one with the remainder's
+/// probability (u uniform).
+int stochasticCount(float expected, float u) {
+  return static_cast<int>(expected) + (u < expected - std::floor(expected) ? 1 : 0);
+}
+
+/// The style with this id in a built-in list, or nullptr.
+template <typename Style>
+const Style* findById(std::span<const Style> styles, const std::string& id) {
+  for (const Style& style : styles) {
+    if (style.id == id) {
+      return &style;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::span<const GroomStyle> builtinGrooms() {
@@ -210,12 +233,7 @@ std::span<const GroomStyle> builtinGrooms() {
 }
 
 const GroomStyle* findGroom(const std::string& id) {
-  for (const GroomStyle& g : builtinGrooms()) {
-    if (g.id == id) {
-      return &g;
-    }
-  }
-  return nullptr;
+  return findById(builtinGrooms(), id);
 }
 
 Eigen::Vector3f hairAbsorption(float melanin, float redness) {
@@ -285,12 +303,9 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
     const std::size_t k =
         static_cast<std::size_t>(std::lower_bound(cdf.begin(), cdf.end(), pick) - cdf.begin());
     const auto& tri = skin.triangles[scalp[std::min(k, scalp.size() - 1)]];
-    float b1 = rng.uniform(base + 1);
-    float b2 = rng.uniform(base + 2);
-    if (b1 + b2 > 1.0f) {
-      b1 = 1.0f - b1;
-      b2 = 1.0f - b2;
-    }
+    const Eigen::Vector2f bary = triangleBarycentrics(rng.uniform(base + 1), rng.uniform(base + 2));
+    const float b1 = bary.x();
+    const float b2 = bary.y();
     const float b0 = 1.0f - b1 - b2;
     auto lerp3 = [&](const std::vector<V3>& values) {
       return V3(b0 * values[static_cast<std::size_t>(tri[0])] +
@@ -468,17 +483,12 @@ HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFrom
     const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
     // About 4 hairs per square millimetre where the brow is full.
     const float expected = 4.0f * weight * 0.5f * (b - a).cross(c - a).norm();
-    const int count = static_cast<int>(expected) +
-                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    const int count = stochasticCount(expected, rng.uniform(draw++));
     const V3 normal = (b - a).cross(c - a).normalized();
     for (int k = 0; k < count; ++k) {
-      float b1 = rng.uniform(draw++);
-      float b2 = rng.uniform(draw++);
-      if (b1 + b2 > 1.0f) {
-        b1 = 1.0f - b1;
-        b2 = 1.0f - b2;
-      }
-      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      const float u1 = rng.uniform(draw++);
+      const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
+      const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       const float along =
           std::clamp((std::abs(root.x()) - inner) / std::max(outer - inner, 1.0f), 0.0f, 1.0f);
       // Inner hairs rise, the rest sweep to the temple, all lying close to the skin.
@@ -535,16 +545,11 @@ std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
     const int side = a.x() < 0.0f ? 0 : 1;
     const V3& eye = centres[side];
     const float expected = density * 0.5f * (b - a).cross(c - a).norm();
-    const int count = static_cast<int>(expected) +
-                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    const int count = stochasticCount(expected, rng.uniform(draw++));
     for (int k = 0; k < count; ++k) {
-      float b1 = rng.uniform(draw++);
-      float b2 = rng.uniform(draw++);
-      if (b1 + b2 > 1.0f) {
-        b1 = 1.0f - b1;
-        b2 = 1.0f - b2;
-      }
-      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      const float u1 = rng.uniform(draw++);
+      const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
+      const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       const bool upper = root.y() > eye.y();
       // Out of the eye's surface, forward, and curling away from it.
       V3 away = root - eye;
@@ -588,12 +593,7 @@ std::span<const BeardStyle> builtinBeards() {
 }
 
 const BeardStyle* findBeard(const std::string& id) {
-  for (const BeardStyle& b : builtinBeards()) {
-    if (b.id == id) {
-      return &b;
-    }
-  }
-  return nullptr;
+  return findById(builtinBeards(), id);
 }
 
 HairStrands growBeard(const BeardStyle& style, const SurfaceMesh& skin,
@@ -621,17 +621,12 @@ HairStrands growBeard(const BeardStyle& style, const SurfaceMesh& skin,
     }
     const bool moustache = (skin.triangleGrowth[t] & kGrowthMoustache) != 0;
     const float expected = style.density * 0.5f * (b - a).cross(c - a).norm();
-    const int count = static_cast<int>(expected) +
-                      (rng.uniform(draw++) < expected - std::floor(expected) ? 1 : 0);
+    const int count = stochasticCount(expected, rng.uniform(draw++));
     const V3 normal = (b - a).cross(c - a).normalized();
     for (int k = 0; k < count; ++k) {
-      float b1 = rng.uniform(draw++);
-      float b2 = rng.uniform(draw++);
-      if (b1 + b2 > 1.0f) {
-        b1 = 1.0f - b1;
-        b2 = 1.0f - b2;
-      }
-      const V3 root = a + b1 * (b - a) + b2 * (c - a);
+      const float u1 = rng.uniform(draw++);
+      const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
+      const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       // Down along the skin; a moustache also sweeps outward from the midline.
       V3 flow =
           down + (moustache ? V3(0.8f * std::copysign(1.0f, root.x()), 0.0f, 0.0f) : V3::Zero());

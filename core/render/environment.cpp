@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 
 namespace sf {
 
@@ -19,7 +20,7 @@ float luminance(const float* rgb) {
 }
 
 /// The index i with cdf[i] <= u < cdf[i + 1], for a non-decreasing cdf from 0 to 1.
-int findInterval(const std::vector<float>& cdf, float u) {
+int findInterval(std::span<const float> cdf, float u) {
   const auto it = std::upper_bound(cdf.begin(), cdf.end(), u);
   const int i = static_cast<int>(it - cdf.begin()) - 1;
   return std::clamp(i, 0, static_cast<int>(cdf.size()) - 2);
@@ -138,9 +139,10 @@ Environment::Sample Environment::sample(float u1, float u2) const {
   const float rowLow = m_rowCdf[static_cast<std::size_t>(y)];
   const float rowHigh = m_rowCdf[static_cast<std::size_t>(y + 1)];
   const float dy = rowHigh > rowLow ? (u1 - rowLow) / (rowHigh - rowLow) : 0.5f;
-  const std::vector<float>::const_iterator begin =
-      m_columnCdf.begin() + static_cast<std::ptrdiff_t>(y) * (w + 1);
-  const std::vector<float> row(begin, begin + w + 1);
+  // The row's column CDF, in place: sampling allocates nothing.
+  const std::span<const float> row(
+      m_columnCdf.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(w + 1),
+      static_cast<std::size_t>(w + 1));
   const int x = findInterval(row, u2);
   const float columnLow = row[static_cast<std::size_t>(x)];
   const float columnHigh = row[static_cast<std::size_t>(x + 1)];

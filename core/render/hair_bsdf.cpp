@@ -164,6 +164,21 @@ HairBsdf::Lobes HairBsdf::lobes(const V3& wo) const {
   return l;
 }
 
+void HairBsdf::tilt(int p, float& sinTheta, float& cosTheta) const {
+  const float s = sinTheta;
+  const float c = cosTheta;
+  if (p == 0) {
+    sinTheta = s * m_cos2kAlpha[1] - c * m_sin2kAlpha[1];
+    cosTheta = c * m_cos2kAlpha[1] + s * m_sin2kAlpha[1];
+  } else if (p == 1) {
+    sinTheta = s * m_cos2kAlpha[0] + c * m_sin2kAlpha[0];
+    cosTheta = c * m_cos2kAlpha[0] - s * m_sin2kAlpha[0];
+  } else if (p == 2) {
+    sinTheta = s * m_cos2kAlpha[2] + c * m_sin2kAlpha[2];
+    cosTheta = c * m_cos2kAlpha[2] - s * m_sin2kAlpha[2];
+  }
+}
+
 V3 HairBsdf::eval(const V3& wo, const V3& wi) const {
   const Lobes l = lobes(wo);
   const float sinThetaI = wi.x();
@@ -172,19 +187,9 @@ V3 HairBsdf::eval(const V3& wo, const V3& wi) const {
   const float dPhi = phiI - l.phiO;
   V3 sum = V3::Zero();
   for (int p = 0; p < 3; ++p) {
-    // The scales tilt each lobe's longitudinal direction.
-    float sinThetaOp = 0.0f;
-    float cosThetaOp = 0.0f;
-    if (p == 0) {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[1] - l.cosThetaO * m_sin2kAlpha[1];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[1] + l.sinThetaO * m_sin2kAlpha[1];
-    } else if (p == 1) {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[0] + l.cosThetaO * m_sin2kAlpha[0];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[0] - l.sinThetaO * m_sin2kAlpha[0];
-    } else {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[2] + l.cosThetaO * m_sin2kAlpha[2];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[2] - l.sinThetaO * m_sin2kAlpha[2];
-    }
+    float sinThetaOp = l.sinThetaO;
+    float cosThetaOp = l.cosThetaO;
+    tilt(p, sinThetaOp, cosThetaOp);
     cosThetaOp = std::abs(cosThetaOp);
     sum += longitudinal(cosThetaI, cosThetaOp, sinThetaI, sinThetaOp, m_v[p]) *
            l.attenuation[static_cast<std::size_t>(p)] * azimuthal(dPhi, p, m_s, m_gammaO, l.gammaT);
@@ -211,18 +216,9 @@ float HairBsdf::pdf(const V3& wo, const V3& wi) const {
   const float dPhi = phiI - l.phiO;
   float density = 0.0f;
   for (int p = 0; p < 3; ++p) {
-    float sinThetaOp = 0.0f;
-    float cosThetaOp = 0.0f;
-    if (p == 0) {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[1] - l.cosThetaO * m_sin2kAlpha[1];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[1] + l.sinThetaO * m_sin2kAlpha[1];
-    } else if (p == 1) {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[0] + l.cosThetaO * m_sin2kAlpha[0];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[0] - l.sinThetaO * m_sin2kAlpha[0];
-    } else {
-      sinThetaOp = l.sinThetaO * m_cos2kAlpha[2] + l.cosThetaO * m_sin2kAlpha[2];
-      cosThetaOp = l.cosThetaO * m_cos2kAlpha[2] - l.sinThetaO * m_sin2kAlpha[2];
-    }
+    float sinThetaOp = l.sinThetaO;
+    float cosThetaOp = l.cosThetaO;
+    tilt(p, sinThetaOp, cosThetaOp);
     cosThetaOp = std::abs(cosThetaOp);
     density += longitudinal(cosThetaI, cosThetaOp, sinThetaI, sinThetaOp, m_v[p]) *
                (weights[p] / total) * azimuthal(dPhi, p, m_s, m_gammaO, l.gammaT);
@@ -251,16 +247,7 @@ V3 HairBsdf::sample(const V3& wo, float u0, float u1, float u2, float u3, float&
   }
   float sinThetaOp = l.sinThetaO;
   float cosThetaOp = l.cosThetaO;
-  if (p == 0) {
-    sinThetaOp = l.sinThetaO * m_cos2kAlpha[1] - l.cosThetaO * m_sin2kAlpha[1];
-    cosThetaOp = l.cosThetaO * m_cos2kAlpha[1] + l.sinThetaO * m_sin2kAlpha[1];
-  } else if (p == 1) {
-    sinThetaOp = l.sinThetaO * m_cos2kAlpha[0] + l.cosThetaO * m_sin2kAlpha[0];
-    cosThetaOp = l.cosThetaO * m_cos2kAlpha[0] - l.sinThetaO * m_sin2kAlpha[0];
-  } else if (p == 2) {
-    sinThetaOp = l.sinThetaO * m_cos2kAlpha[2] + l.cosThetaO * m_sin2kAlpha[2];
-    cosThetaOp = l.cosThetaO * m_cos2kAlpha[2] - l.sinThetaO * m_sin2kAlpha[2];
-  }
+  tilt(p, sinThetaOp, cosThetaOp);
   // Longitudinal: sample d'Eon's function.
   const float v = m_v[p];
   const float u = std::max(u1, 1e-5f);

@@ -30,6 +30,10 @@ public:
 private:
   struct Lobes;
   Lobes lobes(const Eigen::Vector3f& wo) const;
+  /// Turns the outgoing longitudinal angle (its sine and cosine) by the cuticle scales' tilt
+  /// as lobe p sees it: -2 alpha for R, alpha for TT, 4 alpha for TRT; the residual lobe 3
+  /// is left alone.
+  void tilt(int p, float& sinTheta, float& cosTheta) const;
   float m_h;
   float m_gammaO;
   float m_eta;
