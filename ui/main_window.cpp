@@ -1,11 +1,18 @@
 #include "main_window.h"
 
+#include "batch_dock.h"
+#include "distributions_dock.h"
+#include "document/recipe_document.h"
 #include "face_dock.h"
+#include "preview_dock.h"
+#include "render_service.h"
+#include "samples_dock.h"
 #include "viewport/face_entity.h"
 #include "viewport/viewport_widget.h"
 
 #include "face/face_geometry.h"
 #include "face/model_store.h"
+#include "scene/scene_compiler.h"
 #include "system_info.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -13,39 +20,105 @@
 #include <QApplication>
 #include <QBuffer>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QKeySequence>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
+#include <QUndoStack>
 #include <QWindow>
 
+#include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <utility>
 
 namespace sf::ui {
 
-/// A model made ready for the viewport: loaded, subdivided once and posed at rest. On the
-/// heap so that the geometry's model stays where it is.
+/// A model made ready for the viewport: loaded, subdivided once and posed at rest, with the
+/// scene context of the recipe it was loaded for. On the heap so that the geometry's model
+/// stays where it is.
 struct LoadedFace {
   FaceModel model;
   std::optional<FaceGeometry> geometry;
   PosedFace posed;
+  std::optional<SceneContext> context;
 };
 
+namespace {
+
+constexpr int kMaxRecentFiles = 8;
+constexpr int kAutosaveMilliseconds = 30000;
+
+/// The file a recipe's model names, from the recipe's folder; "default" for the built-in.
+std::string modelPathOf(const Recipe& recipe, const QString& baseDir) {
+  const std::filesystem::path given(recipe.model);
+  if (recipe.model == "default" || given.is_absolute()) {
+    return recipe.model;
+  }
+  return (std::filesystem::path(baseDir.toStdString()) / given).string();
+}
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  setWindowTitle(QStringLiteral("SynthFace Studio"));
+  m_document = new RecipeDocument(this);
+  m_service = new RenderService(this);
   m_viewport = new ViewportWidget(this);
   setCentralWidget(m_viewport);
   m_face = new FaceEntity(m_viewport->contentRoot());
+
   m_faceDock = new FaceDock(this);
   m_faceDock->setEnabled(false);  // until the model has loaded
   addDockWidget(Qt::RightDockWidgetArea, m_faceDock);
+  m_distributionsDock = new DistributionsDock(m_document, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_distributionsDock);
+  tabifyDockWidget(m_faceDock, m_distributionsDock);
+  m_faceDock->raise();
+  m_previewDock = new PreviewDock(m_service, this);
+  addDockWidget(Qt::LeftDockWidgetArea, m_previewDock);
+  m_samplesDock = new SamplesDock(m_document, m_service, this);
+  addDockWidget(Qt::BottomDockWidgetArea, m_samplesDock);
+  m_batchDock = new BatchDock(m_document, this);
+  addDockWidget(Qt::LeftDockWidgetArea, m_batchDock);
+  tabifyDockWidget(m_previewDock, m_batchDock);
+  m_previewDock->raise();
+  resizeDocks({m_previewDock, m_faceDock}, {400, 330}, Qt::Horizontal);
+  resizeDocks({m_samplesDock}, {230}, Qt::Vertical);
+
+  m_rendererUpdate = new QTimer(this);
+  m_rendererUpdate->setSingleShot(true);
+  m_rendererUpdate->setInterval(300);
+  connect(m_rendererUpdate, &QTimer::timeout, this, &MainWindow::pushRecipeToRenderers);
+  m_facePreview = new QTimer(this);
+  m_facePreview->setSingleShot(true);
+  m_facePreview->setInterval(250);
+  connect(m_facePreview, &QTimer::timeout, this, [this] {
+    const FaceState& state = m_faceDock->faceState();
+    m_previewDock->showSample(m_currentSample,
+                              state == m_sampleFace ? std::nullopt : std::optional(state));
+  });
+  m_autosave = new QTimer(this);
+  m_autosave->setInterval(kAutosaveMilliseconds);
+  connect(m_autosave, &QTimer::timeout, m_document, &RecipeDocument::autosave);
+  m_autosave->start();
+
   connect(m_faceDock, &FaceDock::faceStateChanged, this, &MainWindow::showFaceState);
+  connect(m_samplesDock, &SamplesDock::sampleActivated, this,
+          [this](quint64 index) { showSample(index); });
+  connect(m_document, &RecipeDocument::changed, this, &MainWindow::recipeChanged);
+  connect(m_document, &RecipeDocument::fileStateChanged, this, &MainWindow::updateTitle);
   createMenus();
+  updateTitle();
   statusBar()->showMessage(tr("Left drag: orbit   Middle or Shift+left drag: pan   Wheel: zoom"));
-  loadDefaultFace();
+  loadFace();
+  m_service->setRecipe(m_document->recipe(), m_document->baseDir());
+  m_samplesDock->refresh();
 
   QSettings settings;
   if (!restoreGeometry(settings.value("mainWindow/geometry").toByteArray())) {
@@ -61,16 +134,27 @@ MainWindow::~MainWindow() {
   }
 }
 
-void MainWindow::loadDefaultFace() {
-  statusBar()->showMessage(tr("Loading the built-in head (the first run builds it)..."));
-  m_loader = std::thread([this] {
+void MainWindow::loadFace() {
+  const std::string modelPath = modelPathOf(m_document->recipe(), m_document->baseDir());
+  if (m_loader.joinable()) {
+    m_loader.join();
+  }
+  m_loadedModelKey = modelPath;
+  m_faceLoadFinished = false;
+  m_faceDock->setEnabled(false);
+  statusBar()->showMessage(modelPath == "default"
+                               ? tr("Loading the built-in head (the first run builds it)...")
+                               : tr("Loading %1...").arg(QString::fromStdString(modelPath)));
+  m_loader = std::thread([this, modelPath, recipe = m_document->recipe(),
+                          baseDir = m_document->baseDir().toStdString()] {
     auto loaded = std::make_shared<LoadedFace>();
     QString error;
     try {
-      loaded->model = loadFaceModel("default");
+      loaded->model = loadFaceModel(modelPath);
       // Level 1 keeps the viewport responsive on software OpenGL; renders use level 2.
       loaded->geometry.emplace(FaceGeometry::create(loaded->model, 1));
       loaded->posed = loaded->geometry->pose(FaceState{});
+      loaded->context = loadSceneContext(recipe, baseDir);
     } catch (const std::exception& e) {
       error = QString::fromStdString(e.what());
       loaded.reset();
@@ -85,6 +169,8 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
   m_faceLoadFinished = true;
   if (loaded) {
     m_loaded = std::move(loaded);
+    m_context = m_loaded->context;
+    m_distributionsDock->setContext(*m_context);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
     m_faceDock->setModel(m_loaded->model);
     m_faceDock->setEnabled(true);
@@ -93,12 +179,31 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
                                  .arg(m_loaded->model.identity.size())
                                  .arg(m_loaded->model.expressions.size())
                                  .arg(m_face->triangleCount()));
+    showSample(m_currentSample);
   } else {
-    statusBar()->showMessage(tr("Could not load the built-in head: %1").arg(error));
+    reportError(tr("Could not load the face model"), error);
   }
   emit faceLoaded(error);
   for (const auto& next : std::exchange(m_afterFaceLoad, {})) {
     next();
+  }
+}
+
+void MainWindow::showSample(std::uint64_t index) {
+  m_currentSample = index;
+  if (!m_loaded || !m_context) {
+    return;  // shown once the model has loaded
+  }
+  try {
+    const ResolvedScene scene =
+        SceneCompiler::create(m_document->recipe(), *m_context).compile(index);
+    m_sampleFace = scene.faceState(m_loaded->model);
+    m_sampleFace.identity.resize(m_loaded->model.identity.size(), 0.0f);
+    m_sampleFace.expression.resize(m_loaded->model.expressions.size(), 0.0f);
+    m_faceDock->setFaceState(m_sampleFace);
+    statusBar()->showMessage(tr("Sample %1").arg(RenderService::caption(scene)));
+  } catch (const std::exception& error) {
+    reportError(tr("Could not compile sample %1").arg(index), QString::fromStdString(error.what()));
   }
 }
 
@@ -112,12 +217,202 @@ void MainWindow::showFaceState(const FaceState& state) {
   } catch (const Error& error) {
     statusBar()->showMessage(QString::fromStdString(error.what()));
   }
+  // The path-traced preview follows, once the sliders rest.
+  m_facePreview->start();
+}
+
+void MainWindow::recipeChanged(const QStringList& paths) {
+  const bool all = paths.contains(QStringLiteral("*"));
+  if (all || paths.contains(QStringLiteral("model")) || paths.contains(QStringLiteral("library"))) {
+    if (modelPathOf(m_document->recipe(), m_document->baseDir()) != m_loadedModelKey ||
+        paths.contains(QStringLiteral("library"))) {
+      loadFace();
+    }
+  }
+  // Cosmetic settings change no image.
+  if (!all && std::all_of(paths.begin(), paths.end(), [](const QString& path) {
+        return path == QStringLiteral("name") || path == QStringLiteral("description") ||
+               path == QStringLiteral("samples") || path == QStringLiteral("outputs");
+      })) {
+    return;
+  }
+  m_rendererUpdate->start();
+}
+
+void MainWindow::pushRecipeToRenderers() {
+  m_service->setRecipe(m_document->recipe(), m_document->baseDir());
+  m_samplesDock->refresh();
+  showSample(m_currentSample);
+}
+
+void MainWindow::updateTitle() {
+  setWindowTitle(tr("%1[*] - SynthFace Studio").arg(m_document->displayName()));
+  setWindowModified(m_document->isModified());
+}
+
+void MainWindow::reportError(const QString& title, const QString& message) {
+  m_lastError = message;
+  statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0));
+  // Window-modal but not blocking: the studio keeps running behind it.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, title, QMessageBox::Ok, this);
+  box->setInformativeText(message);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+bool MainWindow::maybeSave() {
+  if (!m_document->isModified()) {
+    return true;
+  }
+  const auto answer = QMessageBox::warning(
+      this, tr("Unsaved changes"),
+      tr("%1 has unsaved changes. Save them?").arg(m_document->displayName()),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Save) {
+    return saveRecipe();
+  }
+  return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newRecipe() {
+  if (maybeSave()) {
+    m_document->newRecipe();
+  }
+}
+
+void MainWindow::openRecipeDialog() {
+  if (!maybeSave()) {
+    return;
+  }
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Recipe"),
+                                                    QSettings().value("lastFolder").toString(),
+                                                    tr("Recipes (*.json);;All files (*)"));
+  if (!path.isEmpty()) {
+    openRecipe(path);
+  }
+}
+
+bool MainWindow::openRecipe(const QString& path) {
+  const QString error = m_document->open(path);
+  if (!error.isEmpty()) {
+    reportError(tr("Could not open %1").arg(QFileInfo(path).fileName()), error);
+    return false;
+  }
+  m_lastError.clear();
+  addRecentFile(m_document->filePath());
+  statusBar()->showMessage(tr("Opened %1").arg(m_document->filePath()), 5000);
+  return true;
+}
+
+bool MainWindow::saveRecipe() {
+  if (m_document->filePath().isEmpty()) {
+    return saveRecipeAs();
+  }
+  const QString error = m_document->save();
+  if (!error.isEmpty()) {
+    reportError(tr("Could not save"), error);
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 5000);
+  return true;
+}
+
+bool MainWindow::saveRecipeAs() {
+  QString path = QFileDialog::getSaveFileName(
+      this, tr("Save Recipe As"),
+      m_document->filePath().isEmpty()
+          ? QSettings().value("lastFolder").toString() + QStringLiteral("/") +
+                QString::fromStdString(m_document->recipe().name) + QStringLiteral(".json")
+          : m_document->filePath(),
+      tr("Recipes (*.json)"));
+  if (path.isEmpty()) {
+    return false;
+  }
+  if (QFileInfo(path).suffix().isEmpty()) {
+    path += QStringLiteral(".json");
+  }
+  const QString error = m_document->save(path);
+  if (!error.isEmpty()) {
+    reportError(tr("Could not save"), error);
+    return false;
+  }
+  addRecentFile(m_document->filePath());
+  return true;
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value("recentFiles").toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMaxRecentFiles) {
+    recent.removeLast();
+  }
+  settings.setValue("recentFiles", recent);
+  settings.setValue("lastFolder", QFileInfo(path).absolutePath());
+  updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+  m_recentMenu->clear();
+  const QStringList recent = QSettings().value("recentFiles").toStringList();
+  for (int i = 0; i < recent.size(); ++i) {
+    QAction* action = m_recentMenu->addAction(
+        QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(recent[i]).fileName()));
+    action->setToolTip(recent[i]);
+    connect(action, &QAction::triggered, this, [this, path = recent[i]] {
+      if (maybeSave()) {
+        openRecipe(path);
+      }
+    });
+  }
+  m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::offerRecovery() {
+  const QStringList autosaves = RecipeDocument::pendingAutosaves();
+  if (autosaves.isEmpty()) {
+    return;
+  }
+  // The newest: the session that crashed last.
+  const QString autosave = autosaves.first();
+  const QString source = RecipeDocument::autosaveSource(autosave);
+  const auto answer = QMessageBox::question(
+      this, tr("Recover unsaved changes"),
+      tr("SynthFace Studio did not close cleanly. Recover the unsaved changes to %1, "
+         "autosaved %2?")
+          .arg(source.isEmpty() ? tr("an untitled recipe") : source)
+          .arg(QFileInfo(autosave).lastModified().toString(Qt::TextDate)));
+  if (answer == QMessageBox::Yes) {
+    const QString error = m_document->recover(autosave);
+    if (!error.isEmpty()) {
+      reportError(tr("Could not recover"), error);
+    }
+  } else {
+    QFile::remove(autosave);
+  }
 }
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New Recipe"), QKeySequence::New, this, &MainWindow::newRecipe);
+  file->addAction(tr("&Open Recipe..."), QKeySequence::Open, this, &MainWindow::openRecipeDialog);
+  m_recentMenu = file->addMenu(tr("Open &Recent"));
+  updateRecentMenu();
+  file->addSeparator();
+  file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::saveRecipe);
+  file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveRecipeAs);
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   const struct {
@@ -137,7 +432,9 @@ void MainWindow::createMenus() {
   }
 
   view->addSeparator();
-  view->addAction(m_faceDock->toggleViewAction());
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+    view->addAction(dock->toggleViewAction());
+  }
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About SynthFace Studio"), this, &MainWindow::showAbout);
@@ -183,6 +480,22 @@ void MainWindow::saveScreenshot(const QString& path,
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!maybeSave()) {
+    event->ignore();
+    return;
+  }
+  if (m_batchDock->isRunning()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Batch running"),
+        tr("A batch render is running. Stop it after the current image and quit? Run it "
+           "again with Resume to finish it."));
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+    m_batchDock->cancelAndWait();
+  }
+  m_document->discardAutosave();
   QSettings settings;
   settings.setValue("mainWindow/geometry", saveGeometry());
   settings.setValue("mainWindow/state", saveState());

@@ -1,24 +1,38 @@
 #pragma once
 
 #include "face/face_state.h"
+#include "scene/scene_context.h"
 
 #include <QMainWindow>
 #include <QString>
+#include <QStringList>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
+class QMenu;
+class QTimer;
+
 namespace sf::ui {
 
+class BatchDock;
+class DistributionsDock;
 class FaceDock;
 class FaceEntity;
+class PreviewDock;
+class RecipeDocument;
+class RenderService;
+class SamplesDock;
 class ViewportWidget;
 struct LoadedFace;
 
-/// SynthFace Studio's main window: the 3D viewport in the centre, menus that follow
-/// desktop conventions, window geometry remembered between runs.
+/// SynthFace Studio's main window: the 3D viewport in the centre, the docks around it,
+/// the recipe document it edits (File and Edit menus, undo, autosave), window geometry
+/// and recent files remembered between runs.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
@@ -26,12 +40,34 @@ public:
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
+  RecipeDocument* document() const { return m_document; }
+  RenderService* renderService() const { return m_service; }
   ViewportWidget* viewport() const { return m_viewport; }
   /// The face in the viewport (empty until the model has loaded).
   FaceEntity* faceEntity() const { return m_face; }
   FaceDock* faceDock() const { return m_faceDock; }
+  SamplesDock* samplesDock() const { return m_samplesDock; }
+  BatchDock* batchDock() const { return m_batchDock; }
+  DistributionsDock* distributionsDock() const { return m_distributionsDock; }
+  PreviewDock* previewDock() const { return m_previewDock; }
   /// True once loading the face model has finished, whether it worked or not.
   bool faceLoadFinished() const { return m_faceLoadFinished; }
+  /// The sample the viewport and the preview show.
+  std::uint64_t currentSample() const { return m_currentSample; }
+
+  /// Opens a recipe file; a broken one is reported (message box and status bar) and the
+  /// document is left as it was. Returns true when it opened.
+  bool openRecipe(const QString& path);
+  /// Saves to the document's file, or asks for one. Returns true when saved.
+  bool saveRecipe();
+  bool saveRecipeAs();
+  /// The last error reported to the user (for tests), empty when none.
+  const QString& lastError() const { return m_lastError; }
+  /// Offers to recover autosaves of sessions that did not end cleanly.
+  void offerRecovery();
+  /// Makes sample `index` the current one: its face in the viewport and the Face dock,
+  /// its path-traced render in the preview.
+  void showSample(std::uint64_t index);
 
   /// Waits until the viewport has drawn, then saves the whole window as a PNG (written
   /// atomically). Calls `done` with an empty string on success, or the error.
@@ -47,20 +83,46 @@ protected:
 private:
   void createMenus();
   void showAbout();
-  /// Loads and poses the built-in head off the GUI thread (its first generation takes
-  /// seconds), then shows it.
-  void loadDefaultFace();
+  /// Loads and poses the recipe's model off the GUI thread (the built-in head's first
+  /// generation takes seconds), then shows it.
+  void loadFace();
   void showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QString& error);
   /// Poses the loaded model in `state` and shows it.
   void showFaceState(const FaceState& state);
+  /// The recipe changed: preview and thumbnails follow (debounced).
+  void recipeChanged(const QStringList& paths);
+  void pushRecipeToRenderers();
+  void updateTitle();
+  /// Asks whether to save unsaved changes; false when the user cancels.
+  bool maybeSave();
+  void newRecipe();
+  void openRecipeDialog();
+  void addRecentFile(const QString& path);
+  void updateRecentMenu();
+  void reportError(const QString& title, const QString& message);
 
+  RecipeDocument* m_document = nullptr;
+  RenderService* m_service = nullptr;
   ViewportWidget* m_viewport = nullptr;
   FaceEntity* m_face = nullptr;
   FaceDock* m_faceDock = nullptr;
+  SamplesDock* m_samplesDock = nullptr;
+  PreviewDock* m_previewDock = nullptr;
+  BatchDock* m_batchDock = nullptr;
+  DistributionsDock* m_distributionsDock = nullptr;
+  QMenu* m_recentMenu = nullptr;
+  QTimer* m_rendererUpdate = nullptr;
+  QTimer* m_autosave = nullptr;
+  QTimer* m_facePreview = nullptr;
   std::shared_ptr<LoadedFace> m_loaded;
+  std::optional<SceneContext> m_context;
+  std::string m_loadedModelKey;  ///< the model and folder m_loaded came from
   std::thread m_loader;
   bool m_faceLoadFinished = false;
   std::vector<std::function<void()>> m_afterFaceLoad;
+  std::uint64_t m_currentSample = 0;
+  FaceState m_sampleFace;  ///< the current sample's face as the recipe draws it
+  QString m_lastError;
 };
 
 }  // namespace sf::ui

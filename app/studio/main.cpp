@@ -2,6 +2,8 @@
 
 #include "main_window.h"
 
+#include "dataset/dataset_writer.h"
+#include "dataset/plugin_loader.h"
 #include "system_info.h"
 
 #include <QApplication>
@@ -10,6 +12,26 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// Loads the dataset writer plugins the CLI loads, so the Batch dock offers the same
+/// formats; a plugin that fails is reported and skipped.
+void loadDatasetPlugins() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exeDir = fs::canonical("/proc/self/exe", ec).parent_path();
+  const std::vector<fs::path> dirs = {SF_PLUGIN_BUILD_DIR, exeDir / ".." / SF_PLUGIN_INSTALL_DIR};
+  for (const std::string& problem :
+       sf::loadWriterPlugins(sf::DatasetWriterRegistry::instance(), dirs)) {
+    std::fprintf(stderr, "synthface-studio: %s\n", problem.c_str());
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Qt 6.4's RHI backend returns Qt3D render captures upside down; the OpenGL backend
@@ -33,8 +55,12 @@ int main(int argc, char** argv) {
   parser.addOption(screenshot);
   parser.process(app);
 
+  loadDatasetPlugins();
   sf::ui::MainWindow window;
   window.show();
+  if (!parser.isSet(screenshot)) {
+    window.offerRecovery();
+  }
 
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);

@@ -7,6 +7,7 @@
 #include "util/error.h"
 
 #include <cstdio>
+#include <utility>
 
 namespace sf {
 
@@ -69,6 +70,15 @@ SampleRenderer SampleRenderer::create(const Recipe& recipe, const SceneContext& 
   return renderer;
 }
 
+SampleRenderer SampleRenderer::rebind(const Recipe& recipe, const SceneContext& context,
+                                      RenderOverrides overrides) const {
+  SampleRenderer renderer = *this;
+  renderer.m_compiler =
+      std::make_shared<const SceneCompiler>(SceneCompiler::create(recipe, context));
+  renderer.m_overrides = overrides;
+  return renderer;
+}
+
 int SampleRenderer::resolution() const {
   if (m_overrides.resolution) {
     return *m_overrides.resolution;
@@ -77,10 +87,15 @@ int SampleRenderer::resolution() const {
 }
 
 RenderedSample SampleRenderer::render(std::uint64_t index) const {
+  return renderScene(m_compiler->compile(index));
+}
+
+RenderedSample SampleRenderer::renderScene(ResolvedScene resolved) const {
+  const std::uint64_t index = resolved.index;
   RenderedSample out;
   out.index = index;
   out.id = sampleId(index);
-  out.scene = m_compiler->compile(index);
+  out.scene = std::move(resolved);
   const int resolution =
       m_overrides.resolution.value_or(integerOr(out.scene, "render.resolution", 512));
   const int spp = m_overrides.samplesPerPixel.value_or(integerOr(out.scene, "render.samples", 64));

@@ -52,8 +52,17 @@ public:
                                const std::filesystem::path& baseDir = {},
                                RenderOverrides overrides = {});
 
+  /// A renderer of another recipe (or other overrides) that shares this one's model and
+  /// geometry: for a recipe edited without changing its model, it skips loading and
+  /// subdividing the model again.
+  SampleRenderer rebind(const Recipe& recipe, const SceneContext& context,
+                        RenderOverrides overrides = {}) const;
   /// Renders sample `index`. Throws sf::Error when the sample cannot be rendered.
   RenderedSample render(std::uint64_t index) const;
+  /// Renders a scene given whole: compile()'s scene of a sample, perhaps with its face
+  /// edited (the studio's preview of a face posed by hand). render(i) is
+  /// renderScene(compiler().compile(i)).
+  RenderedSample renderScene(ResolvedScene resolved) const;
 
   const FaceModel& model() const { return *m_model; }
   const SceneCompiler& compiler() const { return *m_compiler; }

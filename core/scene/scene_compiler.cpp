@@ -258,6 +258,13 @@ ResolvedScene SceneCompiler::compile(std::uint64_t index) const {
   return scene;
 }
 
+Value SceneCompiler::drawValue(std::uint64_t index, const std::string& path) const {
+  if (index >= DrawContext::kIndexLimit) {
+    throw Error("sample index " + std::to_string(index) + " is too large (the limit is 2^58)");
+  }
+  return SceneSampler(*this, index).valueOf(path);
+}
+
 ResolvedScene compileScene(const Recipe& recipe, std::uint64_t index, const SceneContext& context) {
   return SceneCompiler::create(recipe, context).compile(index);
 }

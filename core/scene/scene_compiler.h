@@ -38,6 +38,11 @@ public:
   /// The scene of sample `index` (< 2^58; throws sf::Error beyond).
   ResolvedScene compile(std::uint64_t index) const;
 
+  /// The value parameter `path` takes in sample `index` (what compile() records for it, or
+  /// uses for an identity mode or blendshape path): the distribution editors' histograms
+  /// draw one path this way without compiling whole scenes. Throws sf::Error for a path
+  /// the recipe's table and model do not have.
+  Value drawValue(std::uint64_t index, const std::string& path) const;
   /// Every parameter path whose values may change when the distribution of `path`
   /// changes: those that name it in a linked draw or a condition, transitively.
   std::set<std::string> dependentsOf(const std::string& path) const;

@@ -31,8 +31,8 @@ void writeText(const QString& path, const QByteArray& text) {
 }
 
 /// QCOMPARE for JSON values, printing both when they differ.
-#define COMPARE_JSON(actual, expected)                                                  \
-  QVERIFY2((actual) == (expected),                                                     \
+#define COMPARE_JSON(actual, expected) \
+  QVERIFY2((actual) == (expected),     \
            qPrintable(QString::fromStdString((actual).dump() + " != " + (expected).dump())))
 
 QByteArray readText(const QString& path) {
@@ -58,18 +58,25 @@ private slots:
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("path");
     QTest::addColumn<json>("value");
-    QTest::newRow("constant") << "parameter" << "camera.fov" << json(35.0);
+    QTest::newRow("constant") << "parameter"
+                              << "camera.fov" << json(35.0);
     QTest::newRow("distribution")
-        << "parameter" << "camera.yaw"
+        << "parameter"
+        << "camera.yaw"
         << json{{"type", "truncatedNormal"}, {"mean", 0}, {"sigma", 20}, {"min", -60}, {"max", 60}};
-    QTest::newRow("categorical")
-        << "parameter" << "expression.preset"
-        << json{{"type", "categorical"}, {"values", {"smile", "frown"}}, {"weights", {3, 1}}};
-    QTest::newRow("identity mode pattern")
-        << "parameter" << "identity.scale.nose" << json(1.5);
-    QTest::newRow("seed") << "setting" << "seed" << json(42);
-    QTest::newRow("samples") << "setting" << "samples" << json(250);
-    QTest::newRow("name") << "setting" << "name" << json("portraits");
+    QTest::newRow("categorical") << "parameter"
+                                 << "expression.preset"
+                                 << json{{"type", "categorical"},
+                                         {"values", {"smile", "frown"}},
+                                         {"weights", {3, 1}}};
+    QTest::newRow("identity mode pattern") << "parameter"
+                                           << "identity.scale.nose" << json(1.5);
+    QTest::newRow("seed") << "setting"
+                          << "seed" << json(42);
+    QTest::newRow("samples") << "setting"
+                             << "samples" << json(250);
+    QTest::newRow("name") << "setting"
+                          << "name" << json("portraits");
   }
   void commandRoundTrip() {
     QFETCH(QString, kind);
@@ -78,9 +85,8 @@ private slots:
     RecipeDocument document;
     QSignalSpy changed(&document, &RecipeDocument::changed);
     const Recipe before = document.recipe();
-    const QString error = kind == "parameter"
-                              ? document.setParameter(path.toStdString(), value)
-                              : document.setSetting(path.toStdString(), value);
+    const QString error = kind == "parameter" ? document.setParameter(path.toStdString(), value)
+                                              : document.setSetting(path.toStdString(), value);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const Recipe after = document.recipe();
     QVERIFY(after != before);
@@ -113,14 +119,20 @@ private slots:
     QTest::addColumn<json>("value");
     QTest::addColumn<QString>("message");
     QTest::newRow("negative sigma")
-        << "parameter" << "camera.yaw" << json{{"type", "normal"}, {"mean", 0}, {"sigma", -3}}
+        << "parameter"
+        << "camera.yaw" << json{{"type", "normal"}, {"mean", 0}, {"sigma", -3}}
         << "/camera/yaw/sigma";
-    QTest::newRow("unknown type")
-        << "parameter" << "camera.yaw" << json{{"type", "gaussian"}} << "/camera/yaw/type";
-    QTest::newRow("out of range constant") << "parameter" << "camera.fov" << json(500) << "fov";
-    QTest::newRow("unknown path") << "parameter" << "camera.yw" << json(1) << "camera.yw";
-    QTest::newRow("negative samples") << "setting" << "samples" << json(-4) << "/samples";
-    QTest::newRow("unknown setting") << "setting" << "colour" << json(1) << "colour";
+    QTest::newRow("unknown type") << "parameter"
+                                  << "camera.yaw" << json{{"type", "gaussian"}}
+                                  << "/camera/yaw/type";
+    QTest::newRow("out of range constant") << "parameter"
+                                           << "camera.fov" << json(500) << "fov";
+    QTest::newRow("unknown path") << "parameter"
+                                  << "camera.yw" << json(1) << "camera.yw";
+    QTest::newRow("negative samples") << "setting"
+                                      << "samples" << json(-4) << "/samples";
+    QTest::newRow("unknown setting") << "setting"
+                                     << "colour" << json(1) << "colour";
   }
   void badEditsAreRefused() {
     QFETCH(QString, kind);
@@ -130,9 +142,8 @@ private slots:
     RecipeDocument document;
     QSignalSpy changed(&document, &RecipeDocument::changed);
     const Recipe before = document.recipe();
-    const QString error = kind == "parameter"
-                              ? document.setParameter(path.toStdString(), value)
-                              : document.setSetting(path.toStdString(), value);
+    const QString error = kind == "parameter" ? document.setParameter(path.toStdString(), value)
+                                              : document.setSetting(path.toStdString(), value);
     QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(message), qPrintable(error));
     QCOMPARE(document.recipe(), before);

@@ -17,9 +17,13 @@ ChangeRecipeCommand::ChangeRecipeCommand(RecipeDocument* document, const QString
       m_mergeId(mergeId),
       m_mergeKey(std::move(mergeKey)) {}
 
-void ChangeRecipeCommand::undo() { m_document->applyRecipe(m_before, m_paths); }
+void ChangeRecipeCommand::undo() {
+  m_document->applyRecipe(m_before, m_paths);
+}
 
-void ChangeRecipeCommand::redo() { m_document->applyRecipe(m_after, m_paths); }
+void ChangeRecipeCommand::redo() {
+  m_document->applyRecipe(m_after, m_paths);
+}
 
 bool ChangeRecipeCommand::mergeWith(const QUndoCommand* other) {
   const auto* next = static_cast<const ChangeRecipeCommand*>(other);

@@ -15,8 +15,8 @@
 #include <QUndoStack>
 
 #include <algorithm>
-#include <optional>
 #include <array>
+#include <optional>
 #include <utility>
 
 namespace sf::ui {
@@ -24,9 +24,9 @@ namespace sf::ui {
 namespace {
 
 /// The settings a recipe holds at its top, by JSON key.
-constexpr std::array<const char*, 9> kSettingKeys = {
-    "name", "description", "seed", "samples", "identities", "model", "library", "outputs",
-    "splits"};
+constexpr std::array<const char*, 9> kSettingKeys = {"name",    "description", "seed",
+                                                     "samples", "identities",  "model",
+                                                     "library", "outputs",     "splits"};
 
 /// The value as a file would hold it: through text, so that 42 is read as an unsigned
 /// number, as the parser expects of counts and seeds.
@@ -97,7 +97,9 @@ QString RecipeDocument::baseDir() const {
   return m_filePath.isEmpty() ? QDir::currentPath() : QFileInfo(m_filePath).absolutePath();
 }
 
-bool RecipeDocument::isModified() const { return !m_undo->isClean(); }
+bool RecipeDocument::isModified() const {
+  return !m_undo->isClean();
+}
 
 QString RecipeDocument::displayName() const {
   return m_filePath.isEmpty() ? tr("Untitled") : QFileInfo(m_filePath).fileName();
@@ -152,8 +154,7 @@ QString RecipeDocument::setSetting(const std::string& key, const nlohmann::json&
 }
 
 QString RecipeDocument::replaceRecipe(const Recipe& recipe, const QString& text) {
-  return pushEdit(text, recipe, changedPaths(m_recipe, recipe), ChangeRecipeCommand::kNoMerge,
-                  {});
+  return pushEdit(text, recipe, changedPaths(m_recipe, recipe), ChangeRecipeCommand::kNoMerge, {});
 }
 
 void RecipeDocument::applyRecipe(const Recipe& after, const QStringList& paths) {
@@ -235,8 +236,7 @@ void RecipeDocument::autosave() {
 
 QStringList RecipeDocument::pendingAutosaves() {
   const QFileInfoList files =
-      QDir(autosaveFolder())
-          .entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Time);
+      QDir(autosaveFolder()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Time);
   QStringList paths;
   for (const QFileInfo& file : files) {
     paths.append(file.absoluteFilePath());
@@ -253,7 +253,8 @@ std::optional<std::pair<nlohmann::json, QString>> readAutosave(const QString& pa
     return std::nullopt;
   }
   const nlohmann::json json = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
-  if (!json.is_object() || !json.contains("recipe") || !json.value("autosaveOf", nlohmann::json()).is_string()) {
+  if (!json.is_object() || !json.contains("recipe") ||
+      !json.value("autosaveOf", nlohmann::json()).is_string()) {
     return std::nullopt;
   }
   return std::make_pair(json["recipe"],
@@ -295,6 +296,8 @@ QString RecipeDocument::recover(const QString& autosave) {
   return QString();
 }
 
-void RecipeDocument::discardAutosave() { QFile::remove(autosavePath()); }
+void RecipeDocument::discardAutosave() {
+  QFile::remove(autosavePath());
+}
 
 }  // namespace sf::ui

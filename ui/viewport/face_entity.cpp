@@ -33,8 +33,9 @@ std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
   };
   switch (part.material) {
     case PartMaterial::Skin:
-      groups = {{QColor(205, 158, 136), 30.0f, {}},
-                {QColor(190, 110, 105), 30.0f, {}},
+      // A broad, faint sheen: skin is not plastic.
+      groups = {{QColor(200, 150, 128), 10.0f, {}},
+                {QColor(180, 100, 95), 16.0f, {}},
                 {QColor(110, 40, 40), 8.0f, {}}};
       groupOf = [&](int f) {
         const LabelClass c = classOf(f);

@@ -56,9 +56,9 @@ ViewportWidget::ViewportWidget(QWidget* parent) : QWidget(parent) {
   grid->setLines(groundGrid(500.0f, 50.0f, -300.0f));
 
   // A studio three-point rig: warm key from the upper left, cool fill, rim from behind.
-  addLight(m_root, QVector3D(0.6f, -0.5f, -0.6f), QColor(255, 244, 230), 0.9f);
-  addLight(m_root, QVector3D(-0.7f, -0.2f, -0.5f), QColor(205, 220, 255), 0.35f);
-  addLight(m_root, QVector3D(0.0f, -0.3f, 1.0f), QColor(255, 255, 255), 0.5f);
+  addLight(m_root, QVector3D(0.6f, -0.5f, -0.6f), QColor(255, 244, 230), 0.72f);
+  addLight(m_root, QVector3D(-0.7f, -0.2f, -0.5f), QColor(205, 220, 255), 0.28f);
+  addLight(m_root, QVector3D(0.0f, -0.3f, 1.0f), QColor(255, 255, 255), 0.4f);
 
   m_camera = m_window->camera();
   m_camera->lens()->setPerspectiveProjection(m_orbit.fieldOfViewDegrees, 16.0f / 9.0f, 10.0f,

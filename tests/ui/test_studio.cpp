@@ -1,0 +1,309 @@
+// The studio as a user drives it, under Xvfb: the contact sheet of samples, opening a
+// sample into the viewport and the path-traced preview, recipe edits with undo, and files
+// that are broken or saved. With SF_SCREENSHOT_DIR set, saves screenshots of the docks in
+// use there.
+
+#include "batch_dock.h"
+#include "distributions_dock.h"
+#include "document/recipe_document.h"
+#include "face_dock.h"
+#include "main_window.h"
+#include "preview_dock.h"
+#include "render_service.h"
+#include "histogram_widget.h"
+#include "samples_dock.h"
+
+#include "batch/batch_runner.h"
+#include "batch/sample_renderer.h"
+#include "recipe/recipe_io.h"
+#include "render/image.h"
+#include "scene/scene_compiler.h"
+#include "scene/scene_context.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <cmath>
+
+using sf::ui::MainWindow;
+
+namespace {
+
+constexpr int kRenderTimeout = 300000;
+
+/// Saves the window when SF_SCREENSHOT_DIR is set.
+void screenshot(MainWindow& window, const QString& name) {
+  const QString dir = qEnvironmentVariable("SF_SCREENSHOT_DIR");
+  if (dir.isEmpty()) {
+    return;
+  }
+  QString error = "pending";
+  window.saveScreenshot(dir + "/" + name, [&](const QString& result) { error = result; });
+  QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 60000);
+  QCOMPARE(error, QString());
+}
+
+void closeMessageBoxes(QWidget& window) {
+  for (QMessageBox* box : window.findChildren<QMessageBox*>()) {
+    box->close();
+  }
+}
+
+/// A window at its usual size with its model loaded, on a page of 6 small samples.
+void prepare(MainWindow& window) {
+  window.resize(1280, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+  window.samplesDock()->countField()->setCurrentIndex(0);  // 6 samples
+  window.previewDock()->sizeField()->setCurrentIndex(0);   // 256 px
+  window.previewDock()->samplesField()->setValue(4);
+}
+
+}  // namespace
+
+class TestStudio : public QObject {
+  Q_OBJECT
+
+private slots:
+  void init() {
+    // A clean autosave folder and settings per test.
+    QVERIFY(m_state.isValid());
+    qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
+  }
+
+  // The sheet fills with distinct samples; clicking one poses its face in the viewport and
+  // the Face dock and renders it in the preview, exactly as the batch renders it.
+  void samplesOpenIntoPreview() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::SamplesDock& samples = *window.samplesDock();
+    QTRY_VERIFY_WITH_TIMEOUT(samples.readyCount() == 6, kRenderTimeout);
+    QCOMPARE(samples.sheet()->count(), 6);
+    const QImage first = samples.sheet()->item(0)->icon().pixmap(150).toImage();
+    const QImage second = samples.sheet()->item(1)->icon().pixmap(150).toImage();
+    QVERIFY(!first.isNull());
+    QVERIFY(first != second);
+    QVERIFY(samples.sheet()->item(2)->text().startsWith("#000002"));
+
+    // Click the fourth thumbnail.
+    QListWidget* sheet = samples.sheet();
+    const QRect rect = sheet->visualItemRect(sheet->item(3));
+    QTest::mouseClick(sheet->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(window.currentSample(), std::uint64_t{3});
+
+    // The Face dock holds the sample's face as the recipe draws it.
+    const sf::Recipe& recipe = window.document()->recipe();
+    const sf::SceneContext context = sf::loadSceneContext(recipe);
+    const sf::ResolvedScene scene = sf::compileScene(recipe, 3, context);
+    const sf::SampleRenderer renderer =
+        sf::SampleRenderer::create(recipe, context, {}, {256, 4, std::nullopt});
+    sf::FaceState expected = scene.faceState(renderer.model());
+    expected.identity.resize(renderer.model().identity.size(), 0.0f);
+    expected.expression.resize(renderer.model().expressions.size(), 0.0f);
+    QVERIFY(window.faceDock()->faceState().identity == expected.identity);
+    QVERIFY(window.faceDock()->faceState().expression == expected.expression);
+
+    // The preview's last pass is the batch renderer's image of that sample, bit for bit.
+    sf::ui::PreviewDock& preview = *window.previewDock();
+    QTRY_VERIFY_WITH_TIMEOUT(preview.frame().final && preview.frame().index == 3, kRenderTimeout);
+    const sf::RenderedSample rendered = renderer.render(3);
+    const std::vector<std::uint8_t> bytes = sf::toSrgb8(rendered.image);
+    const QImage shown = preview.frame().image;
+    QCOMPARE(shown.size(), QSize(256, 256));
+    bool identical = true;
+    for (int y = 0; y < 256 && identical; ++y) {
+      for (int x = 0; x < 256; ++x) {
+        const QColor c = shown.pixelColor(x, y);
+        const std::size_t i = (std::size_t(y) * 256 + std::size_t(x)) * 3;
+        if (c.red() != bytes[i] || c.green() != bytes[i + 1] || c.blue() != bytes[i + 2]) {
+          identical = false;
+          break;
+        }
+      }
+    }
+    QVERIFY2(identical, "the preview differs from the batch render of the same sample");
+    QCOMPARE(preview.frame().landmarks.size(), 70);
+
+    // Overlays change what is shown, not the frame.
+    const QImage plain = preview.composed();
+    preview.landmarksToggle()->setChecked(true);
+    preview.segmentationToggle()->setChecked(true);
+    QVERIFY(preview.composed() != plain);
+    QCOMPARE(preview.frame().image, shown);
+    screenshot(window, "studio_samples_preview.png");
+    preview.landmarksToggle()->setChecked(false);
+    preview.segmentationToggle()->setChecked(false);
+  }
+
+  // Editing the face by hand re-renders the preview with that face.
+  void editedFaceIsPreviewed() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::PreviewDock& preview = *window.previewDock();
+    QTRY_VERIFY_WITH_TIMEOUT(preview.frame().final, kRenderTimeout);
+    const QImage before = preview.frame().image;
+    QSignalSpy frames(&preview, &sf::ui::PreviewDock::frameShown);
+    QSlider* jaw = window.faceDock()->slider("jawOpen");
+    QVERIFY(jaw != nullptr);
+    jaw->setValue(90);
+    QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty() && preview.frame().final, kRenderTimeout);
+    QVERIFY(preview.frame().image != before);
+  }
+
+  // A recipe edit re-renders the sheet; undo from the Edit menu puts it back; the title
+  // marks unsaved changes.
+  void editsRerenderAndUndo() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::SamplesDock& samples = *window.samplesDock();
+    QVERIFY(!window.isWindowModified());
+
+    // Results of the recipe before an edit are never shown after it: the first thumbnail
+    // to arrive is of the new recipe.
+    QVERIFY(window.document()->setParameter("camera.yaw", 40).isEmpty());
+    QVERIFY(window.isWindowModified());
+    QTRY_VERIFY_WITH_TIMEOUT(samples.readyCount() >= 1, kRenderTimeout);
+    for (int i = 0; i < samples.sheet()->count(); ++i) {
+      const QString text = samples.sheet()->item(i)->text();
+      QVERIFY2(text.contains("yaw 40") || text == QString("#%1").arg(i), qPrintable(text));
+    }
+
+    // The seed field is an edit like any other.
+    samples.seedField()->setFocus();
+    samples.seedField()->selectAll();
+    QTest::keyClicks(samples.seedField(), "77");
+    QTest::keyClick(samples.seedField(), Qt::Key_Return);
+    QCOMPARE(window.document()->recipe().seed, std::uint64_t{77});
+
+    QAction* undo = nullptr;
+    for (QAction* action : window.menuBar()->actions()) {
+      if (action->menu() != nullptr && action->text() == "&Edit") {
+        undo = action->menu()->actions().value(0);
+      }
+    }
+    QVERIFY(undo != nullptr);
+    undo->trigger();
+    QCOMPARE(window.document()->recipe().seed, std::uint64_t{1});
+    undo->trigger();
+    QVERIFY(!window.document()->recipe().parameters.contains("camera.yaw"));
+    QVERIFY(!window.isWindowModified());
+    const auto noneAt40 = [&] {
+      for (int i = 0; i < samples.sheet()->count(); ++i) {
+        if (samples.sheet()->item(i)->text().contains("yaw 40")) {
+          return false;
+        }
+      }
+      return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(samples.readyCount() >= 1 && noneAt40(), kRenderTimeout);
+  }
+
+  // The Distributions and Batch docks in the window: a histogram of the selected
+  // parameter, and a small batch run to completion from the Batch tab.
+  void distributionsAndBatchDocks() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::DistributionsDock& distributions = *window.distributionsDock();
+    distributions.show();
+    distributions.raise();
+    QVERIFY(window.document()
+                ->setParameter("camera.yaw", nlohmann::json{{"type", "truncatedNormal"},
+                                                            {"mean", 0},
+                                                            {"sigma", 25},
+                                                            {"min", -70},
+                                                            {"max", 70}})
+                .isEmpty());
+    distributions.selectPath("camera.yaw");
+    QTRY_VERIFY_WITH_TIMEOUT(distributions.histogram()->drawCount() == 10000 &&
+                                 !distributions.histogram()->isBusy(),
+                             60000);
+    QVERIFY(std::abs(distributions.histogram()->standardDeviation() - 25.0) < 2.5);
+
+    QTemporaryDir out;
+    QVERIFY(window.document()->setParameter("render.resolution", 96).isEmpty());
+    QVERIFY(window.document()->setParameter("render.samples", 4).isEmpty());
+    sf::ui::BatchDock& batch = *window.batchDock();
+    batch.show();
+    batch.raise();
+    batch.countSpinBox()->setValue(2);
+    batch.setOutputFolder(out.filePath("dataset"));
+    QSignalSpy finished(&batch, &sf::ui::BatchDock::finished);
+    QTest::mouseClick(batch.startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRenderTimeout);
+    QVERIFY(sf::sampleComplete(out.filePath("dataset").toStdString(), 0));
+    QVERIFY(sf::sampleComplete(out.filePath("dataset").toStdString(), 1));
+    QVERIFY(!batch.lastImageLabel()->pixmap().isNull());
+    screenshot(window, "studio_distributions_batch.png");
+  }
+
+  // A broken recipe: a message naming the file and field, the document and the file as
+  // they were, the studio still working.
+  void brokenRecipeIsReported() {
+    MainWindow window;
+    prepare(window);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("broken.json");
+    const QByteArray text = R"({"schemaVersion": 2, "camera": {"yaw": {"type": "normal",
+        "mean": 0, "sigma": -2}}})";
+    {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(text);
+    }
+    QVERIFY(window.document()->setParameter("head.yaw", 5).isEmpty());
+    const sf::Recipe before = window.document()->recipe();
+    QVERIFY(!window.openRecipe(path));
+    QVERIFY2(window.lastError().contains("broken.json"), qPrintable(window.lastError()));
+    QVERIFY2(window.lastError().contains("/camera/yaw/sigma"), qPrintable(window.lastError()));
+    QCOMPARE(window.document()->recipe(), before);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), text);
+    closeMessageBoxes(window);
+
+    // A good file opens, and saves back to itself.
+    const QString good = dir.filePath("good.json");
+    sf::Recipe recipe;
+    recipe.name = "good";
+    recipe.parameters["camera.fov"] = 28;
+    sf::saveRecipe(recipe, good.toStdString());
+    QVERIFY(window.openRecipe(good));
+    QCOMPARE(window.document()->recipe(), recipe);
+    QVERIFY(window.windowTitle().startsWith("good.json"));
+    QVERIFY(window.document()->setParameter("camera.fov", 30).isEmpty());
+    QVERIFY(window.saveRecipe());
+    QVERIFY(sf::loadRecipe(good.toStdString()).parameters.at("camera.fov") == nlohmann::json(30));
+    // The model may still be reloading: let it finish before the window goes.
+    QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+  }
+
+private:
+  QTemporaryDir m_state;
+};
+
+int main(int argc, char** argv) {
+  qputenv("QT3D_RENDERER", "opengl");
+  QApplication app(argc, argv);
+  QStandardPaths::setTestModeEnabled(true);  // keep settings out of the user's
+  TestStudio test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_studio.moc"
