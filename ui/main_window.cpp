@@ -8,6 +8,7 @@
 #include "render_service.h"
 #include "samples_dock.h"
 #include "viewport/face_entity.h"
+#include "viewport/face_overlay.h"
 #include "viewport/viewport_widget.h"
 
 #include "face/face_geometry.h"
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_viewport = new ViewportWidget(this);
   setCentralWidget(m_viewport);
   m_face = new FaceEntity(m_viewport->contentRoot());
+  m_overlay = new FaceOverlay(m_viewport->contentRoot());
 
   m_faceDock = new FaceDock(this);
   m_faceDock->setEnabled(false);  // until the model has loaded
@@ -172,6 +174,7 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
     m_context = m_loaded->context;
     m_distributionsDock->setContext(*m_context);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+    m_overlay->update(m_loaded->model, m_loaded->posed);
     m_faceDock->setModel(m_loaded->model);
     m_faceDock->setEnabled(true);
     statusBar()->showMessage(tr("%1: %2 identity modes, %3 expressions, %4 triangles in view")
@@ -214,6 +217,7 @@ void MainWindow::showFaceState(const FaceState& state) {
   try {
     m_loaded->geometry->pose(state, m_loaded->posed);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+    m_overlay->update(m_loaded->model, m_loaded->posed);
   } catch (const Error& error) {
     statusBar()->showMessage(QString::fromStdString(error.what()));
   }
@@ -243,6 +247,29 @@ void MainWindow::pushRecipeToRenderers() {
   m_service->setRecipe(m_document->recipe(), m_document->baseDir());
   m_samplesDock->refresh();
   showSample(m_currentSample);
+}
+
+QAction* MainWindow::overlayAction(const QString& name) const {
+  const auto it = m_overlayActions.find(name);
+  return it == m_overlayActions.end() ? nullptr : it->second;
+}
+
+void MainWindow::applyOverlays() {
+  QSettings settings;
+  for (const auto& [name, action] : m_overlayActions) {
+    settings.setValue(QStringLiteral("overlays/") + name, action->isChecked());
+  }
+  OverlayOptions options;
+  options.landmarks = overlayAction("landmarks")->isChecked();
+  options.indices = overlayAction("indices")->isChecked();
+  options.denseLandmarks = overlayAction("dense")->isChecked();
+  options.wireframe = overlayAction("wireframe")->isChecked();
+  m_overlay->setOptions(options);
+  m_face->setSegmentationShading(overlayAction("segmentation")->isChecked());
+  if (m_loaded) {
+    m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+    m_overlay->update(m_loaded->model, m_loaded->posed);
+  }
 }
 
 void MainWindow::updateTitle() {
@@ -430,6 +457,30 @@ void MainWindow::createMenus() {
     action->setShortcut(entry.key);
     connect(action, &QAction::triggered, this, [this, v = entry.view] { m_viewport->setView(v); });
   }
+
+  QMenu* overlays = view->addMenu(tr("&Overlays"));
+  const struct {
+    const char* name;
+    QString label;
+    QKeySequence key;
+  } overlayEntries[] = {
+      {"landmarks", tr("&Landmarks (70)"), QKeySequence(Qt::Key_L)},
+      {"indices", tr("Landmark &Indices"), QKeySequence(Qt::SHIFT | Qt::Key_L)},
+      {"dense", tr("&Dense Landmarks"), QKeySequence(Qt::Key_D)},
+      {"segmentation", tr("&Segmentation Colours"), QKeySequence(Qt::Key_S)},
+      {"wireframe", tr("&Wireframe"), QKeySequence(Qt::Key_W)},
+  };
+  QSettings settings;
+  for (const auto& entry : overlayEntries) {
+    QAction* action = overlays->addAction(entry.label);
+    action->setCheckable(true);
+    action->setShortcut(entry.key);
+    action->setChecked(
+        settings.value(QStringLiteral("overlays/") + QLatin1String(entry.name)).toBool());
+    connect(action, &QAction::toggled, this, &MainWindow::applyOverlays);
+    m_overlayActions[QString::fromLatin1(entry.name)] = action;
+  }
+  applyOverlays();
 
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) {

@@ -9,11 +9,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
+class QAction;
 class QMenu;
 class QTimer;
 
@@ -23,6 +25,7 @@ class BatchDock;
 class DistributionsDock;
 class FaceDock;
 class FaceEntity;
+class FaceOverlay;
 class PreviewDock;
 class RecipeDocument;
 class RenderService;
@@ -45,6 +48,11 @@ public:
   ViewportWidget* viewport() const { return m_viewport; }
   /// The face in the viewport (empty until the model has loaded).
   FaceEntity* faceEntity() const { return m_face; }
+  /// Landmarks, indices, dense landmarks and wireframe over the face.
+  FaceOverlay* faceOverlay() const { return m_overlay; }
+  /// The View > Overlays actions, by name: "landmarks", "indices", "dense", "segmentation",
+  /// "wireframe" (for tests; triggering one toggles it).
+  QAction* overlayAction(const QString& name) const;
   FaceDock* faceDock() const { return m_faceDock; }
   SamplesDock* samplesDock() const { return m_samplesDock; }
   BatchDock* batchDock() const { return m_batchDock; }
@@ -93,6 +101,8 @@ private:
   void recipeChanged(const QStringList& paths);
   void pushRecipeToRenderers();
   void updateTitle();
+  /// Applies the Overlays menu's choices to the viewport and remembers them.
+  void applyOverlays();
   /// Asks whether to save unsaved changes; false when the user cancels.
   bool maybeSave();
   void newRecipe();
@@ -105,6 +115,8 @@ private:
   RenderService* m_service = nullptr;
   ViewportWidget* m_viewport = nullptr;
   FaceEntity* m_face = nullptr;
+  FaceOverlay* m_overlay = nullptr;
+  std::map<QString, QAction*> m_overlayActions;
   FaceDock* m_faceDock = nullptr;
   SamplesDock* m_samplesDock = nullptr;
   PreviewDock* m_previewDock = nullptr;

@@ -7,11 +7,15 @@
 #include "distributions_dock.h"
 #include "document/recipe_document.h"
 #include "face_dock.h"
+#include "histogram_widget.h"
 #include "main_window.h"
 #include "preview_dock.h"
 #include "render_service.h"
-#include "histogram_widget.h"
 #include "samples_dock.h"
+#include "viewport/face_entity.h"
+#include "viewport/face_overlay.h"
+#include "viewport/orbit_camera.h"
+#include "viewport/viewport_widget.h"
 
 #include "batch/batch_runner.h"
 #include "batch/sample_renderer.h"
@@ -26,11 +30,11 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
-#include <QPushButton>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -63,6 +67,22 @@ void closeMessageBoxes(QWidget& window) {
   for (QMessageBox* box : window.findChildren<QMessageBox*>()) {
     box->close();
   }
+}
+
+/// Renders the viewport until the frame shows what the scene holds.
+QImage settledCapture(sf::ui::ViewportWidget& viewport) {
+  QImage image;
+  for (int i = 0; i < 2; ++i) {
+    bool done = false;
+    viewport.captureFrame([&](const QImage& frame) {
+      image = frame;
+      done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 20000)) {
+      return {};
+    }
+  }
+  return image.convertToFormat(QImage::Format_RGB32);
 }
 
 /// A window at its usual size with its model loaded, on a page of 6 small samples.
@@ -231,9 +251,9 @@ private slots:
                                                             {"max", 70}})
                 .isEmpty());
     distributions.selectPath("camera.yaw");
-    QTRY_VERIFY_WITH_TIMEOUT(distributions.histogram()->drawCount() == 10000 &&
-                                 !distributions.histogram()->isBusy(),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        distributions.histogram()->drawCount() == 10000 && !distributions.histogram()->isBusy(),
+        60000);
     QVERIFY(std::abs(distributions.histogram()->standardDeviation() - 25.0) < 2.5);
 
     QTemporaryDir out;
@@ -251,6 +271,50 @@ private slots:
     QVERIFY(sf::sampleComplete(out.filePath("dataset").toStdString(), 1));
     QVERIFY(!batch.lastImageLabel()->pixmap().isNull());
     screenshot(window, "studio_distributions_batch.png");
+  }
+
+  // The View > Overlays menu: landmarks, indices, dense landmarks, wireframe and
+  // segmentation colours change the viewport, and switching them off restores it.
+  void viewportOverlays() {
+    MainWindow window;
+    prepare(window);
+    for (const char* name : {"landmarks", "indices", "dense", "segmentation", "wireframe"}) {
+      QVERIFY(window.overlayAction(name) != nullptr);
+      window.overlayAction(name)->setChecked(false);
+    }
+    window.faceDock()->reset();
+    sf::ui::OrbitCamera camera;
+    camera.setView(sf::ui::OrbitCamera::View::Front);
+    camera.target = QVector3D(0, 20, 60);
+    camera.distance = 330.0f;
+    window.viewport()->setOrbitCamera(camera);
+    const QImage plain = settledCapture(*window.viewport());
+    QCOMPARE(window.faceOverlay()->segmentCount(), 0);
+
+    window.overlayAction("landmarks")->trigger();
+    window.overlayAction("indices")->trigger();
+    QCOMPARE(window.faceOverlay()->labelCount(), 70);
+    // A cross per landmark, and digits: 10 indices of one digit, 60 of two.
+    QVERIFY(window.faceOverlay()->segmentCount() > 70 * 3 + 70 * 4);
+    const QImage marked = settledCapture(*window.viewport());
+    QVERIFY(marked != plain);
+    screenshot(window, "studio_viewport_landmarks.png");
+
+    window.overlayAction("dense")->trigger();
+    QVERIFY(window.faceOverlay()->segmentCount() >= (70 + 500) * 3);
+    window.overlayAction("wireframe")->trigger();
+    window.overlayAction("segmentation")->trigger();
+    QVERIFY(window.faceEntity()->segmentationShading());
+    const QImage everything = settledCapture(*window.viewport());
+    QVERIFY(everything != marked);
+    screenshot(window, "studio_viewport_segmentation_wireframe.png");
+
+    for (const char* name : {"landmarks", "indices", "dense", "segmentation", "wireframe"}) {
+      window.overlayAction(name)->trigger();
+    }
+    QCOMPARE(window.faceOverlay()->segmentCount(), 0);
+    QCOMPARE(window.faceOverlay()->labelCount(), 0);
+    QCOMPARE(settledCapture(*window.viewport()), plain);
   }
 
   // A broken recipe: a message naming the file and field, the document and the file as

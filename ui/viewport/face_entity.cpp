@@ -1,5 +1,7 @@
 #include "viewport/face_entity.h"
 
+#include "label_colors.h"
+
 #include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
 #include <Qt3DCore/QGeometry>
@@ -24,43 +26,54 @@ struct Group {
 
 /// The faces of one part, sorted into coloured groups (fan-triangulated).
 std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
-                              const std::vector<int>& parents) {
+                              const std::vector<int>& parents, bool segmentation) {
   std::vector<Group> groups;
   std::function<int(int)> groupOf;
   const std::vector<int> offsets = mesh.faceOffsets();
   auto classOf = [&](int f) {
     return part.faceClass[static_cast<std::size_t>(parents[static_cast<std::size_t>(f)])];
   };
-  switch (part.material) {
-    case PartMaterial::Skin:
-      // A broad, faint sheen: skin is not plastic.
-      groups = {{QColor(200, 150, 128), 10.0f, {}},
-                {QColor(180, 100, 95), 16.0f, {}},
-                {QColor(110, 40, 40), 8.0f, {}}};
-      groupOf = [&](int f) {
-        const LabelClass c = classOf(f);
-        if (c == LabelClass::TopLip || c == LabelClass::BottomLip) {
-          return 1;
-        }
-        return c == LabelClass::MouthInterior ? 2 : 0;
-      };
-      break;
-    case PartMaterial::Sclera:
-      groups = {{QColor(235, 232, 225), 60.0f, {}},
-                {QColor(110, 72, 40), 60.0f, {}},
-                {QColor(12, 10, 10), 60.0f, {}}};
-      groupOf = [&](int f) {
-        const float v = meanFaceV(mesh, offsets, f);
-        return v > 0.34f ? 0 : (v > 0.13f ? 1 : 2);
-      };
-      break;
-    case PartMaterial::Teeth: groups = {{QColor(232, 225, 205), 40.0f, {}}}; break;
-    case PartMaterial::Tongue:
-    case PartMaterial::MouthCavity: groups = {{QColor(170, 75, 75), 20.0f, {}}}; break;
-    case PartMaterial::Caruncle: groups = {{QColor(205, 120, 115), 40.0f, {}}}; break;
-    case PartMaterial::Cornea:
-    case PartMaterial::TearLine:
-      return {};  // clear: nothing to draw in a preview without refraction
+  if (segmentation && part.material != PartMaterial::Cornea &&
+      part.material != PartMaterial::TearLine) {
+    // One group per label class, in its overlay colour (opaque: it is lit).
+    for (int c = 0; c < 256; ++c) {
+      QColor color = labelColor(c);
+      color.setAlpha(255);
+      groups.push_back({c == 0 ? QColor(128, 128, 128) : color, 4.0f, {}});
+    }
+    groupOf = [&](int f) { return static_cast<int>(classOf(f)); };
+  } else {
+    switch (part.material) {
+      case PartMaterial::Skin:
+        // A broad, faint sheen: skin is not plastic.
+        groups = {{QColor(200, 150, 128), 10.0f, {}},
+                  {QColor(180, 100, 95), 16.0f, {}},
+                  {QColor(110, 40, 40), 8.0f, {}}};
+        groupOf = [&](int f) {
+          const LabelClass c = classOf(f);
+          if (c == LabelClass::TopLip || c == LabelClass::BottomLip) {
+            return 1;
+          }
+          return c == LabelClass::MouthInterior ? 2 : 0;
+        };
+        break;
+      case PartMaterial::Sclera:
+        groups = {{QColor(235, 232, 225), 60.0f, {}},
+                  {QColor(110, 72, 40), 60.0f, {}},
+                  {QColor(12, 10, 10), 60.0f, {}}};
+        groupOf = [&](int f) {
+          const float v = meanFaceV(mesh, offsets, f);
+          return v > 0.34f ? 0 : (v > 0.13f ? 1 : 2);
+        };
+        break;
+      case PartMaterial::Teeth: groups = {{QColor(232, 225, 205), 40.0f, {}}}; break;
+      case PartMaterial::Tongue:
+      case PartMaterial::MouthCavity: groups = {{QColor(170, 75, 75), 20.0f, {}}}; break;
+      case PartMaterial::Caruncle: groups = {{QColor(205, 120, 115), 40.0f, {}}}; break;
+      case PartMaterial::Cornea:
+      case PartMaterial::TearLine:
+        return {};  // clear: nothing to draw in a preview without refraction
+    }
   }
   if (!groupOf) {
     groupOf = [](int) { return 0; };
@@ -115,9 +128,16 @@ QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
 
 FaceEntity::FaceEntity(Qt3DCore::QNode* parent) : Qt3DCore::QEntity(parent) {}
 
+void FaceEntity::setSegmentationShading(bool on) {
+  if (on != m_segmentation) {
+    m_segmentation = on;
+    m_dirty = true;
+  }
+}
+
 void FaceEntity::setFace(const FaceModel& model, const FaceGeometry& geometry,
                          const PosedFace& posed) {
-  bool sameLayout = m_parts.size() == posed.parts.size();
+  bool sameLayout = !m_dirty && m_parts.size() == posed.parts.size();
   for (std::size_t p = 0; sameLayout && p < posed.parts.size(); ++p) {
     sameLayout = m_parts[p].vertexCount == posed.parts[p].vertexCount();
   }
@@ -139,11 +159,12 @@ void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
   }
   m_parts.assign(posed.parts.size(), {});
   m_triangles = 0;
+  m_dirty = false;
   constexpr uint kStride = 6 * sizeof(float);
   for (std::size_t p = 0; p < posed.parts.size(); ++p) {
     const PolyMesh& mesh = posed.parts[p];
     const std::vector<Group> groups =
-        groupFaces(model.parts[p], mesh, geometry.faceParents(static_cast<int>(p)));
+        groupFaces(model.parts[p], mesh, geometry.faceParents(static_cast<int>(p)), m_segmentation);
     if (groups.empty()) {
       continue;
     }

@@ -26,6 +26,11 @@ public:
   /// later calls with the same model and level only replace vertex data.
   void setFace(const FaceModel& model, const FaceGeometry& geometry, const PosedFace& posed);
 
+  /// Colours the faces by label class (labels.md) instead of by material, from the next
+  /// setFace() on.
+  void setSegmentationShading(bool on);
+  bool segmentationShading() const { return m_segmentation; }
+
   /// Triangles currently shown, over all parts.
   int triangleCount() const { return m_triangles; }
 
@@ -39,6 +44,8 @@ private:
 
   std::vector<PartBuffers> m_parts;
   int m_triangles = 0;
+  bool m_segmentation = false;
+  bool m_dirty = false;  ///< the shading changed: the next setFace() rebuilds
 };
 
 /// Positions and area-weighted vertex normals of a mesh, interleaved (6 floats a vertex),
