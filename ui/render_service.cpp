@@ -1,3 +1,7 @@
+// oneTBB before Qt: its profiling header names a function `emit`, a Qt macro.
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_scheduler_observer.h>
+
 #include "render_service.h"
 
 #include "label_colors.h"
@@ -10,6 +14,10 @@
 
 #include <QColor>
 #include <QMetaObject>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -72,6 +80,22 @@ void applyFace(ResolvedScene& scene, const FaceModel& model, const FaceState& fa
   }
 }
 
+/// Lowers the calling thread's scheduling priority (nice 10): background renders take
+/// the cores the GUI and its software OpenGL leave idle, and never slow a slider drag.
+void lowerThisThread() {
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+}
+
+/// Lowers every thread that enters the renders' arena.
+class BackgroundPriority : public tbb::task_scheduler_observer {
+public:
+  explicit BackgroundPriority(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
+    observe(true);
+  }
+  ~BackgroundPriority() override { observe(false); }
+  void on_scheduler_entry(bool) override { lowerThisThread(); }
+};
+
 }  // namespace
 
 struct RenderService::Job {
@@ -97,6 +121,8 @@ struct RenderService::Worker {
   std::optional<Job> preview;
   std::deque<Job> thumbnails;
   std::thread thread;
+  tbb::task_arena arena;  ///< the renders' threads, at background priority
+  BackgroundPriority priority{arena};
 
   // Owned by the worker thread: the model and geometry loaded for a (model, folder), and
   // the scene context of the recipe of `contextGeneration`.
@@ -189,6 +215,11 @@ void RenderService::deliver(std::uint64_t generation, std::function<void()> resu
 }
 
 void RenderService::run() {
+  lowerThisThread();
+  m_worker->arena.execute([this] { loop(); });
+}
+
+void RenderService::loop() {
   Worker& w = *m_worker;
   for (;;) {
     Job job;

@@ -42,6 +42,7 @@ struct PreviewFrame {
 /// SampleRenderer the batch uses, so a preview at the recipe's resolution and sample count
 /// is the dataset's image. One worker thread; a preview goes before thumbnails; a new
 /// recipe drops every pending job, and results of an old recipe are never delivered.
+/// Renders run at background priority, so they use the cores the GUI leaves idle.
 class RenderService : public QObject {
   Q_OBJECT
 
@@ -79,6 +80,7 @@ private:
   struct Job;
   struct Worker;
   void run();
+  void loop();
   void deliver(std::uint64_t generation, std::function<void()> result);
 
   std::unique_ptr<Worker> m_worker;
