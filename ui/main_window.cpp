@@ -4,6 +4,7 @@
 #include "distributions_dock.h"
 #include "document/recipe_document.h"
 #include "face_dock.h"
+#include "library_dock.h"
 #include "preview_dock.h"
 #include "render_service.h"
 #include "samples_dock.h"
@@ -81,6 +82,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_distributionsDock = new DistributionsDock(m_document, this);
   addDockWidget(Qt::RightDockWidgetArea, m_distributionsDock);
   tabifyDockWidget(m_faceDock, m_distributionsDock);
+  m_libraryDock = new LibraryDock(m_document, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_libraryDock);
+  tabifyDockWidget(m_distributionsDock, m_libraryDock);
   m_faceDock->raise();
   m_previewDock = new PreviewDock(m_service, this);
   addDockWidget(Qt::LeftDockWidgetArea, m_previewDock);
@@ -114,6 +118,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(m_samplesDock, &SamplesDock::sampleActivated, this,
           [this](quint64 index) { showSample(index); });
   connect(m_document, &RecipeDocument::changed, this, &MainWindow::recipeChanged);
+  // A new asset in the recipe's library: draws may choose it now.
+  connect(m_libraryDock, &LibraryDock::importFinished, this, [this](const QString& error) {
+    if (error.isEmpty() && !m_document->recipe().library.empty()) {
+      loadFace();
+      m_rendererUpdate->start();
+    }
+  });
   connect(m_document, &RecipeDocument::fileStateChanged, this, &MainWindow::updateTitle);
   createMenus();
   updateTitle();

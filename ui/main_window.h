@@ -26,6 +26,7 @@ class DistributionsDock;
 class FaceDock;
 class FaceEntity;
 class FaceOverlay;
+class LibraryDock;
 class PreviewDock;
 class RecipeDocument;
 class RenderService;
@@ -56,6 +57,7 @@ public:
   FaceDock* faceDock() const { return m_faceDock; }
   SamplesDock* samplesDock() const { return m_samplesDock; }
   BatchDock* batchDock() const { return m_batchDock; }
+  LibraryDock* libraryDock() const { return m_libraryDock; }
   DistributionsDock* distributionsDock() const { return m_distributionsDock; }
   PreviewDock* previewDock() const { return m_previewDock; }
   /// True once loading the face model has finished, whether it worked or not.
@@ -121,6 +123,7 @@ private:
   SamplesDock* m_samplesDock = nullptr;
   PreviewDock* m_previewDock = nullptr;
   BatchDock* m_batchDock = nullptr;
+  LibraryDock* m_libraryDock = nullptr;
   DistributionsDock* m_distributionsDock = nullptr;
   QMenu* m_recentMenu = nullptr;
   QTimer* m_rendererUpdate = nullptr;

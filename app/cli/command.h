@@ -40,6 +40,7 @@ int runModel(std::span<const std::string> arguments);
 int runRecipe(std::span<const std::string> arguments);
 int runRender(std::span<const std::string> arguments);
 int runFormats(std::span<const std::string> arguments);
+int runLibrary(std::span<const std::string> arguments);
 
 /// Loads the dataset writer plugins once per process (formats_command.cpp); problems are
 /// logged as warnings and the other plugins still load.

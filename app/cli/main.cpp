@@ -18,6 +18,7 @@ std::vector<Command> allCommands() {
       {"sample", "print the resolved parameters of one sample of a recipe", runSample},
       {"render", "render a recipe's samples into a labelled dataset", runRender},
       {"formats", "list the dataset formats render can write, plugins included", runFormats},
+      {"library", "import, list and check asset libraries", runLibrary},
       {"stats", "summarise a recipe's distributions over many samples", runStats},
       {"sysinfo", "check this machine: versions, threads, ray tracing, formats", runSysinfo},
   };

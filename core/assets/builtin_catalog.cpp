@@ -10,13 +10,17 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
   static const std::shared_ptr<const AssetCatalog> catalog = [] {
     std::vector<AssetInfo> assets;
     for (const BuiltinEnvironment& environment : builtinEnvironments()) {
-      assets.push_back({"builtin/environment/" + environment.id, "environment", environment.tags});
+      assets.push_back({"builtin/environment/" + environment.id,
+                        "environment",
+                        environment.tags,
+                        "CC0-1.0",
+                        {}});
     }
     for (const GroomStyle& groom : builtinGrooms()) {
-      assets.push_back({"builtin/hair/" + groom.id, "hair", groom.tags});
+      assets.push_back({"builtin/hair/" + groom.id, "hair", groom.tags, "CC0-1.0", {}});
     }
     for (const BeardStyle& beard : builtinBeards()) {
-      assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags});
+      assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});
     }
     return std::make_shared<MemoryAssetCatalog>(std::move(assets));
   }();

@@ -65,8 +65,9 @@ BatchResult runBatch(const SampleRenderer& renderer, const Recipe& recipe,
 
 /// Writes manifest.json for samples [start, start + count) of `dir` from what is on disk:
 /// per-sample status (done, failed, pending), the recipe hash, versions, and a summary of
-/// the licences of the assets used. Returns the indices complete.
+/// the licences of the assets used (looked up in `assets`). Returns the indices complete.
 std::vector<std::uint64_t> writeManifest(const std::filesystem::path& dir, const DatasetInfo& info,
-                                         const FaceModel& model);
+                                         const FaceModel& model,
+                                         const AssetCatalog* assets = nullptr);
 
 }  // namespace sf

@@ -101,8 +101,8 @@ RenderedSample SampleRenderer::renderScene(ResolvedScene resolved) const {
   const int spp = m_overrides.samplesPerPixel.value_or(integerOr(out.scene, "render.samples", 64));
   const bool denoiseImage = m_overrides.denoise.value_or(flagOr(out.scene, "render.denoise", true));
 
-  const FaceScene scene =
-      FaceScene::create(*m_model, *m_geometry, out.scene, resolution, resolution);
+  const FaceScene scene = FaceScene::create(*m_model, *m_geometry, out.scene, resolution,
+                                            resolution, m_compiler->context().assets.get());
   const FaceRenderer renderer = FaceRenderer::create(scene);
   RenderSettings settings;
   settings.samplesPerPixel = spp;

@@ -8,9 +8,11 @@ namespace sf {
 
 /// What an asset choice needs to know about one asset of the library.
 struct AssetInfo {
-  std::string id;                 ///< unique in the library, such as "hair/bob_01"
-  std::string kind;               ///< "hair", "brows", "headwear", "environment", ...
-  std::vector<std::string> tags;  ///< free-form: "short", "fitsUnderHeadwear", "curly"...
+  std::string id;                  ///< unique in the library, such as "hair/bob_01"
+  std::string kind;                ///< "hair", "brows", "headwear", "environment", ...
+  std::vector<std::string> tags;   ///< free-form: "short", "fitsUnderHeadwear", "curly"...
+  std::string licence;             ///< "CC0-1.0", ...; empty when the library does not say
+  std::vector<std::string> files;  ///< absolute paths of its files (empty for built-ins)
 
   friend bool operator==(const AssetInfo&, const AssetInfo&) = default;
 };

@@ -61,6 +61,18 @@ MemoryAssetCatalog MemoryAssetCatalog::parse(std::string_view text, Diagnostics&
     if (!good) {
       continue;
     }
+    if (entry.contains("licence") && entry["licence"].is_string()) {
+      asset.licence = entry["licence"].get<std::string>();
+    }
+    // Files of an asset library index (assets/asset_library.h): paths relative to it,
+    // made absolute by load().
+    if (entry.contains("files") && entry["files"].is_array()) {
+      for (const nlohmann::json& file : entry["files"]) {
+        if (file.is_object() && file.value("path", nlohmann::json()).is_string()) {
+          asset.files.push_back(file["path"].get<std::string>());
+        }
+      }
+    }
     asset.id = entry["id"].get<std::string>();
     asset.kind = entry["kind"].get<std::string>();
     if (!ids.insert(asset.id).second) {
@@ -79,6 +91,12 @@ MemoryAssetCatalog MemoryAssetCatalog::load(const std::filesystem::path& path) {
   Diagnostics diagnostics;
   MemoryAssetCatalog catalog = parse(readFile(path), diagnostics);
   throwIfErrors(diagnostics.all(), path.string());
+  const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+  for (AssetInfo& asset : catalog.m_assets) {
+    for (std::string& file : asset.files) {
+      file = (folder / file).lexically_normal().string();
+    }
+  }
   return catalog;
 }
 

@@ -246,7 +246,8 @@ Eigen::Vector3f hairAlbedo(float melanin, float redness) {
 }
 
 FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry,
-                            const ResolvedScene& resolved, int width, int height) {
+                            const ResolvedScene& resolved, int width, int height,
+                            const AssetCatalog* assets) {
   FaceScene scene;
 
   // Pose: identity and expression from the scene, the head turned partly at the neck, the
@@ -357,8 +358,14 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
 
   // Lighting.
   std::string environment = textOr(resolved, "environment.map", "");
-  scene.environment =
-      environment.empty() ? "studio_softbox" : builtinAssetName(environment, "environment");
+  const AssetInfo* libraryEnvironment =
+      assets != nullptr && !environment.empty() ? assets->find(environment) : nullptr;
+  if (libraryEnvironment != nullptr && !libraryEnvironment->files.empty()) {
+    scene.environment = libraryEnvironment->files.front();  // an image file: an HDRI
+  } else {
+    scene.environment =
+        environment.empty() ? "studio_softbox" : builtinAssetName(environment, "environment");
+  }
   scene.environmentRotation = numberOr(resolved, "environment.rotation", 0.0f);
   scene.environmentIntensity = numberOr(resolved, "environment.intensity", 1.0f);
 

@@ -16,6 +16,8 @@
 
 namespace sf {
 
+class AssetCatalog;
+
 /// How a surface of a face scene scatters light.
 enum class SurfaceMaterial : std::uint8_t {
   Skin,      ///< subsurface scattering under a two-lobe specular; lips blend in by weight
@@ -89,9 +91,12 @@ struct FaceScene {
 
   /// Poses `model` for `resolved` (identity, expression, head pose, gaze) and places the
   /// camera and lights as its parameters say, for an image of width x height pixels.
-  /// `geometry` must be made from `model`. Throws sf::Error for parameters it cannot use.
+  /// `geometry` must be made from `model`. Asset ids that are not built-in are looked up
+  /// in `assets` (an environment from a library is its image file). Throws sf::Error for
+  /// parameters it cannot use.
   static FaceScene create(const FaceModel& model, const FaceGeometry& geometry,
-                          const ResolvedScene& resolved, int width, int height);
+                          const ResolvedScene& resolved, int width, int height,
+                          const AssetCatalog* assets = nullptr);
 };
 
 /// The linear diffuse albedo of skin with melanin `tone` (0 the lightest, 1 the darkest)

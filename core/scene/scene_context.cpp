@@ -41,8 +41,20 @@ SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path&
   std::shared_ptr<const AssetCatalog> assets;
   if (!recipe.library.empty()) {
     try {
-      assets = std::make_shared<MemoryAssetCatalog>(
-          MemoryAssetCatalog::load(resolve(recipe.library, baseDir)));
+      // The built-in library is always mounted; the recipe's library adds to it.
+      const MemoryAssetCatalog library = MemoryAssetCatalog::load(resolve(recipe.library, baseDir));
+      std::vector<AssetInfo> mounted(builtinAssetCatalog()->assets().begin(),
+                                     builtinAssetCatalog()->assets().end());
+      for (const AssetInfo& asset : library.assets()) {
+        if (builtinAssetCatalog()->find(asset.id) != nullptr) {
+          diagnostics.error("/library", resolve(recipe.library, baseDir).string() +
+                                            ": asset id \"" + asset.id +
+                                            "\" is taken by a built-in asset");
+          continue;
+        }
+        mounted.push_back(asset);
+      }
+      assets = std::make_shared<MemoryAssetCatalog>(std::move(mounted));
     } catch (const Error& error) {
       diagnostics.error("/library", error.what());
     }

@@ -26,7 +26,8 @@ struct SceneContext {
 };
 
 /// Loads the recipe's model and asset library (relative paths from `baseDir`, the recipe's
-/// folder). A model or library that cannot be read becomes an error at /model or /library;
+/// folder). The built-in assets are always there; a recipe's library adds its own after
+/// them. A model or library that cannot be read becomes an error at /model or /library;
 /// what could be read is returned.
 SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path& baseDir,
                               Diagnostics& diagnostics);

@@ -315,11 +315,11 @@ void TestDistributions::discreteDistributionsFollowTheirWeights_data() {
 void TestDistributions::discreteDistributionsFollowTheirWeights() {
   QFETCH(QString, spec);
   QFETCH(QString, expected);
-  const sf::MemoryAssetCatalog catalog({{"hair/a", "hair", {"short"}},
-                                        {"hair/b", "hair", {"long"}},
-                                        {"hair/c", "hair", {"short", "curly"}},
-                                        {"hair/d", "hair", {}},
-                                        {"beard/e", "beard", {"short"}}});
+  const sf::MemoryAssetCatalog catalog({{"hair/a", "hair", {"short"}, "", {}},
+                                        {"hair/b", "hair", {"long"}, "", {}},
+                                        {"hair/c", "hair", {"short", "curly"}, "", {}},
+                                        {"hair/d", "hair", {}, "", {}},
+                                        {"beard/e", "beard", {"short"}, "", {}}});
   const auto distribution = parse(json::parse(spec.toStdString()));
   QVERIFY(distribution);
   std::map<std::string, int> counts;
@@ -346,7 +346,7 @@ void TestDistributions::discreteDistributionsFollowTheirWeights() {
 void TestDistributions::assetChoiceWithoutMatchesDrawsNone() {
   const auto distribution = parse({{"type", "assetChoice"}, {"kind", "headwear"}});
   QVERIFY(distribution);
-  const sf::MemoryAssetCatalog catalog(std::vector<sf::AssetInfo>{{"hair/a", "hair", {}}});
+  const sf::MemoryAssetCatalog catalog(std::vector<sf::AssetInfo>{{"hair/a", "hair", {}, "", {}}});
   for (const sf::Value& value : draws(*distribution, 10, &catalog)) {
     QVERIFY(std::holds_alternative<std::monostate>(value));
   }

@@ -30,12 +30,12 @@ sf::SceneContext testContext() {
                          "eyeBlinkLeft", "eyeBlinkRight",   "mouthFunnel",
                          "browInnerUp",  "cheekSquintLeft", "cheekSquintRight"};
   context.assets = std::make_shared<sf::MemoryAssetCatalog>(
-      std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short", "fitsUnderHeadwear"}},
-                                 {"hair/long", "hair", {"long"}},
-                                 {"hair/afro", "hair", {"curly"}},
-                                 {"hat/cap", "headwear", {}},
-                                 {"env/studio", "environment", {"indoor"}},
-                                 {"env/park", "environment", {"outdoor"}}});
+      std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short", "fitsUnderHeadwear"}, "", {}},
+                                 {"hair/long", "hair", {"long"}, "", {}},
+                                 {"hair/afro", "hair", {"curly"}, "", {}},
+                                 {"hat/cap", "headwear", {}, "", {}},
+                                 {"env/studio", "environment", {"indoor"}, "", {}},
+                                 {"env/park", "environment", {"outdoor"}, "", {}}});
   return context;
 }
 

@@ -32,9 +32,9 @@ const sf::SceneContext& fuzzContext() {
     made.expressions = {"jawOpen", "eyeBlinkLeft", "eyeBlinkRight", "mouthSmileLeft",
                         "mouthSmileRight"};
     made.assets = std::make_shared<sf::MemoryAssetCatalog>(
-        std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short", "fitsUnderHeadwear"}},
-                                   {"hair/long", "hair", {"long"}},
-                                   {"hat/cap", "headwear", {}}});
+        std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short", "fitsUnderHeadwear"}, "", {}},
+                                   {"hair/long", "hair", {"long"}, "", {}},
+                                   {"hat/cap", "headwear", {}, "", {}}});
     return made;
   }();
   return context;

@@ -64,9 +64,9 @@ sf::SceneContext smallContext() {
   context.identityGroups = {"nose", "nose", "jaw"};
   context.expressions = {"jawOpen", "mouthSmileLeft"};
   context.assets = std::make_shared<sf::MemoryAssetCatalog>(
-      std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short"}},
-                                 {"hair/long", "hair", {"long", "fitsUnderHeadwear"}},
-                                 {"hair/buzz", "hair", {"short", "fitsUnderHeadwear"}}});
+      std::vector<sf::AssetInfo>{{"hair/bob", "hair", {"short"}, "", {}},
+                                 {"hair/long", "hair", {"long", "fitsUnderHeadwear"}, "", {}},
+                                 {"hair/buzz", "hair", {"short", "fitsUnderHeadwear"}, "", {}}});
   return context;
 }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# synthface library create|import|list|info|check as a user runs them.
+# usage: test_library_cli.sh PATH/TO/synthface
+set -uo pipefail
+synthface=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export XDG_DATA_HOME=$dir/data  # the user library lives here, not in the tester's home
+failures=0 passes=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+
+# A tiny mesh and a tiny image to import (a PPM is not an accepted format; OBJ and PNG are).
+printf 'v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1 2 3 4\n' > "$dir/cap.obj"
+printf 'not an image' > "$dir/broken.png"
+
+out=$("$synthface" library create "$dir/lib" 2>&1); rc=$?
+check "create exits 0" test $rc -eq 0
+check "create names the index" grep -q "$dir/lib/library.json" <<<"$out"
+
+out=$("$synthface" library import headwear "$dir/cap.obj" --licence CC0-1.0 --tags cap,casual \
+  --library "$dir/lib" 2>&1); rc=$?
+check "import exits 0" test $rc -eq 0
+check "import names the id" grep -q "imported headwear/cap" <<<"$out"
+
+out=$("$synthface" library list --library "$dir/lib"); rc=$?
+check "list shows the asset" grep -q "^headwear/cap  headwear  CC0-1.0  \[cap, casual\]$" <<<"$out"
+out=$("$synthface" library list --builtin --kind environment --library "$dir/lib")
+check "list --builtin shows built-in environments" grep -q "^builtin/environment/overcast" <<<"$out"
+
+out=$("$synthface" library info headwear/cap --library "$dir/lib"); rc=$?
+check "info shows the file and hash" grep -q "assets/headwear/cap/cap.obj .* fnv1a64:" <<<"$out"
+
+out=$("$synthface" library check --library "$dir/lib" 2>&1); rc=$?
+check "check passes" test $rc -eq 0
+
+# Bad input: no licence, a broken file, an unknown kind; nothing is added.
+out=$("$synthface" library import headwear "$dir/cap.obj" --name other --library "$dir/lib" 2>&1)
+rc=$?
+check "no licence fails" test $rc -ne 0
+check "no licence is named" grep -q "licence" <<<"$out"
+out=$("$synthface" library import skin "$dir/broken.png" --licence CC0-1.0 --library "$dir/lib" 2>&1)
+rc=$?
+check "broken image fails naming the file" grep -q "broken.png" <<<"$out"
+out=$("$synthface" library list --library "$dir/lib")
+check "nothing was added" test "$(wc -l <<<"$out")" -eq 1
+
+# A changed file is found by check, which exits 1 naming the file.
+echo "f 1 2 3" >> "$dir/lib/assets/headwear/cap/cap.obj"
+out=$("$synthface" library check --library "$dir/lib" 2>&1); rc=$?
+check "check fails on a changed file" test $rc -eq 1
+check "check names the file" grep -q "assets/headwear/cap/cap.obj" <<<"$out"
+
+# Without --library: the user library under XDG_DATA_HOME, made on first use.
+out=$("$synthface" library list 2>&1); rc=$?
+check "user library starts empty" test $rc -eq 0 -a -z "$out"
+check "user library was created" test -f "$dir/data/synthface/library/library.json"
+
+echo "$passes passed, $failures failed"
+test $failures -eq 0
