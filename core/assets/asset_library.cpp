@@ -421,7 +421,8 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
                                          const std::vector<fs::path>& files,
                                          const ImportOptions& options) {
   if (std::find(kinds().begin(), kinds().end(), kind) == kinds().end()) {
-    throw Error("unknown asset kind \"" + kind + "\" (kinds: clothing, headwear, environment, ...)");
+    throw Error("unknown asset kind \"" + kind +
+                "\" (kinds: clothing, headwear, environment, ...)");
   }
   if (files.empty()) {
     throw Error("nothing to import: give the asset's files");
