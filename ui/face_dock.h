@@ -2,12 +2,14 @@
 
 #include "face/face_model.h"
 #include "face/face_state.h"
+#include "face/head_pose.h"
 
 #include <QDockWidget>
 
 #include <cstdint>
 #include <vector>
 
+class QComboBox;
 class QLineEdit;
 class QSlider;
 class QLabel;
@@ -15,9 +17,10 @@ class QWidget;
 
 namespace sf::ui {
 
-/// The Face dock: identity sliders in standard deviations, grouped by region, and
-/// expression sliders by group, with a search field, Reset and Randomize. It edits the face
-/// the viewport previews and says so through faceStateChanged().
+/// The Face dock: head pose and gaze sliders in degrees, identity sliders in standard
+/// deviations grouped by region, expression sliders by group with the built-in expression
+/// presets, a search field, Reset and Randomize. It edits the face the viewport and the
+/// render preview show and says so through faceStateChanged().
 class FaceDock : public QDockWidget {
   Q_OBJECT
 
@@ -29,6 +32,15 @@ public:
   const FaceState& faceState() const { return m_state; }
   /// Shows `state`'s coefficients on the sliders and announces it.
   void setFaceState(const FaceState& state);
+  /// Shows `state` and `pose` on the sliders and announces them once.
+  void setFace(const FaceState& state, const HeadPose& pose);
+  /// The head pose and gaze of the pose sliders.
+  const HeadPose& headPose() const { return m_pose; }
+  /// The expression presets' names, in the preset box's order (after "none").
+  QComboBox* presetBox() const { return m_presets; }
+  /// Sets the expression to preset `name`: each of its blendshapes at the median of its
+  /// distribution, the others zero. Returns false for an unknown name.
+  bool applyPreset(const QString& name);
 
   /// Shows only the sliders whose name or group contains `text` (case-insensitive).
   void setFilter(const QString& text);
@@ -52,6 +64,7 @@ private:
     QSlider* slider = nullptr;
     QLabel* value = nullptr;
     bool identity = true;
+    bool pose = false;  ///< a head pose or gaze angle: index into kPoseNames
     int index = 0;
   };
 
@@ -60,6 +73,8 @@ private:
   void announce();
 
   QLineEdit* m_search = nullptr;
+  QComboBox* m_presets = nullptr;
+  HeadPose m_pose;
   QWidget* m_rowsHost = nullptr;
   std::vector<Row> m_rows;
   std::vector<QWidget*> m_groupHeaders;

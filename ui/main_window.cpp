@@ -106,8 +106,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_facePreview->setInterval(250);
   connect(m_facePreview, &QTimer::timeout, this, [this] {
     const FaceState& state = m_faceDock->faceState();
+    const HeadPose& pose = m_faceDock->headPose();
     m_previewDock->showSample(m_currentSample,
-                              state == m_sampleFace ? std::nullopt : std::optional(state));
+                              state == m_sampleFace ? std::nullopt : std::optional(state),
+                              pose == m_samplePose ? std::nullopt : std::optional(pose));
   });
   m_autosave = new QTimer(this);
   m_autosave->setInterval(kAutosaveMilliseconds);
@@ -214,7 +216,12 @@ void MainWindow::showSample(std::uint64_t index) {
     m_sampleFace = scene.faceState(m_loaded->model);
     m_sampleFace.identity.resize(m_loaded->model.identity.size(), 0.0f);
     m_sampleFace.expression.resize(m_loaded->model.expressions.size(), 0.0f);
-    m_faceDock->setFaceState(m_sampleFace);
+    m_samplePose.yaw = static_cast<float>(scene.number("head.yaw"));
+    m_samplePose.pitch = static_cast<float>(scene.number("head.pitch"));
+    m_samplePose.roll = static_cast<float>(scene.number("head.roll"));
+    m_samplePose.gazeYaw = static_cast<float>(scene.number("gaze.yaw"));
+    m_samplePose.gazePitch = static_cast<float>(scene.number("gaze.pitch"));
+    m_faceDock->setFace(m_sampleFace, m_samplePose);
     statusBar()->showMessage(tr("Sample %1").arg(RenderService::caption(scene)));
   } catch (const std::exception& error) {
     reportError(tr("Could not compile sample %1").arg(index), QString::fromStdString(error.what()));
@@ -226,7 +233,10 @@ void MainWindow::showFaceState(const FaceState& state) {
     return;
   }
   try {
-    m_loaded->geometry->pose(state, m_loaded->posed);
+    // The dock's head pose and gaze turn the neck, head and eye joints.
+    FaceState posedState = state;
+    applyHeadPose(m_loaded->model, m_faceDock->headPose(), posedState);
+    m_loaded->geometry->pose(posedState, m_loaded->posed);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
     m_overlay->update(m_loaded->model, m_loaded->posed);
   } catch (const Error& error) {

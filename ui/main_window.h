@@ -1,6 +1,7 @@
 #pragma once
 
 #include "face/face_state.h"
+#include "face/head_pose.h"
 #include "scene/scene_context.h"
 
 #include <QMainWindow>
@@ -137,6 +138,7 @@ private:
   std::vector<std::function<void()>> m_afterFaceLoad;
   std::uint64_t m_currentSample = 0;
   FaceState m_sampleFace;  ///< the current sample's face as the recipe draws it
+  HeadPose m_samplePose;   ///< and its head pose and gaze
   QString m_lastError;
 };
 

@@ -127,9 +127,11 @@ PreviewDock::PreviewDock(RenderService* service, QWidget* parent)
   });
 }
 
-void PreviewDock::showSample(std::uint64_t index, std::optional<FaceState> face) {
+void PreviewDock::showSample(std::uint64_t index, std::optional<FaceState> face,
+                             std::optional<HeadPose> pose) {
   m_index = index;
   m_face = std::move(face);
+  m_pose = pose;
   refresh();
 }
 
@@ -139,8 +141,9 @@ void PreviewDock::refresh() {
   }
   m_status->setText(tr("Rendering sample #%1%2...")
                         .arg(*m_index)
-                        .arg(m_face ? tr(" with the edited face") : QString()));
-  m_service->requestPreview(*m_index, m_face, m_size->currentData().toInt(), m_samples->value());
+                        .arg(m_face || m_pose ? tr(" with the edited face") : QString()));
+  m_service->requestPreview(*m_index, m_face, m_pose, m_size->currentData().toInt(),
+                            m_samples->value());
 }
 
 void PreviewDock::show(const PreviewFrame& frame) {
@@ -149,7 +152,7 @@ void PreviewDock::show(const PreviewFrame& frame) {
   const int visible = int(std::count(frame.visible.begin(), frame.visible.end(), true));
   m_status->setText(tr("Sample #%1%2: %3 of %4 spp, %5 s%6; %7 of %8 landmarks visible")
                         .arg(frame.index)
-                        .arg(m_face ? tr(" (edited face)") : QString())
+                        .arg(m_face || m_pose ? tr(" (edited face)") : QString())
                         .arg(frame.samplesPerPixel)
                         .arg(frame.targetSamples)
                         .arg(frame.seconds, 0, 'f', 1)

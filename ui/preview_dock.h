@@ -26,9 +26,10 @@ class PreviewDock : public QDockWidget {
 public:
   PreviewDock(RenderService* service, QWidget* parent = nullptr);
 
-  /// Renders sample `index`, its face replaced by `face` when given (a face edited by
-  /// hand), at the chosen size and samples per pixel.
-  void showSample(std::uint64_t index, std::optional<FaceState> face = std::nullopt);
+  /// Renders sample `index`, its face replaced by `face` and its head pose by `pose` when
+  /// given (edited by hand), at the chosen size and samples per pixel.
+  void showSample(std::uint64_t index, std::optional<FaceState> face = std::nullopt,
+                  std::optional<HeadPose> pose = std::nullopt);
   /// Renders the current sample again (after the recipe changed).
   void refresh();
   /// The last frame shown (empty before the first).
@@ -56,6 +57,7 @@ private:
   QLabel* m_status = nullptr;
   std::optional<std::uint64_t> m_index;
   std::optional<FaceState> m_face;
+  std::optional<HeadPose> m_pose;
   PreviewFrame m_frame;
 };
 

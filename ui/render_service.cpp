@@ -104,6 +104,7 @@ struct RenderService::Job {
   int size = 160;
   int samples = 8;
   std::optional<FaceState> face;
+  std::optional<HeadPose> pose;
   std::vector<int> passes;  ///< previews: samples per pass
   std::size_t nextPass = 0;
   std::chrono::steady_clock::time_point requested;
@@ -175,8 +176,8 @@ void RenderService::requestThumbnails(std::uint64_t first, int count, int size, 
   m_worker->wake.notify_all();
 }
 
-void RenderService::requestPreview(std::uint64_t index, std::optional<FaceState> face, int size,
-                                   int samples) {
+void RenderService::requestPreview(std::uint64_t index, std::optional<FaceState> face,
+                                   std::optional<HeadPose> pose, int size, int samples) {
   {
     const std::lock_guard lock(m_worker->mutex);
     Job job;
@@ -185,6 +186,7 @@ void RenderService::requestPreview(std::uint64_t index, std::optional<FaceState>
     job.size = size;
     job.samples = samples;
     job.face = std::move(face);
+    job.pose = pose;
     job.passes = previewPasses(samples);
     job.requested = std::chrono::steady_clock::now();
     m_worker->preview = std::move(job);
@@ -290,6 +292,13 @@ void RenderService::loop() {
         ResolvedScene scene = renderer.compiler().compile(job.index);
         if (job.face) {
           applyFace(scene, renderer.model(), *job.face);
+        }
+        if (job.pose) {
+          scene.parameters["head.yaw"] = double(job.pose->yaw);
+          scene.parameters["head.pitch"] = double(job.pose->pitch);
+          scene.parameters["head.roll"] = double(job.pose->roll);
+          scene.parameters["gaze.yaw"] = double(job.pose->gazeYaw);
+          scene.parameters["gaze.pitch"] = double(job.pose->gazePitch);
         }
         const RenderedSample sample = renderer.renderScene(std::move(scene));
         PreviewFrame frame;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "face/face_state.h"
+#include "face/head_pose.h"
 #include "recipe/recipe.h"
 
 #include <QImage>
@@ -55,9 +56,11 @@ public:
   void setRecipe(const Recipe& recipe, const QString& baseDir);
   /// Replaces pending thumbnails with samples [first, first + count) at `size` pixels.
   void requestThumbnails(std::uint64_t first, int count, int size = 160, int samples = 8);
-  /// Replaces a pending preview: sample `index` (its face replaced by `face` when given) at
-  /// `size` pixels, in passes of increasing samples per pixel up to `samples`.
-  void requestPreview(std::uint64_t index, std::optional<FaceState> face, int size, int samples);
+  /// Replaces a pending preview: sample `index` (its face replaced by `face` and its head
+  /// pose and gaze by `pose` when given) at `size` pixels, in passes of increasing samples
+  /// per pixel up to `samples`.
+  void requestPreview(std::uint64_t index, std::optional<FaceState> face,
+                      std::optional<HeadPose> pose, int size, int samples);
   /// Drops a pending preview (a running pass finishes and is not delivered).
   void cancelPreview();
   /// True while jobs are queued or running.

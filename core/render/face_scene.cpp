@@ -2,6 +2,7 @@
 
 #include "assets/builtin_catalog.h"
 #include "assets/hair_groom.h"
+#include "face/head_pose.h"
 #include "math/counter_rng.h"
 #include "render/embree_accel.h"
 #include "util/error.h"
@@ -36,14 +37,6 @@ std::string textOr(const ResolvedScene& scene, const std::string& path,
     return fallback;
   }
   return std::get<std::string>(it->second);
-}
-
-/// The rotation for a pose given as yaw (toward the subject's left, about +y), pitch (up,
-/// about -x) and roll (toward the subject's left shoulder, about -z), applied roll first.
-Eigen::Quaternionf poseRotation(float yawDegrees, float pitchDegrees, float rollDegrees) {
-  return Eigen::Quaternionf(Eigen::AngleAxisf(radians(yawDegrees), Eigen::Vector3f::UnitY()) *
-                            Eigen::AngleAxisf(-radians(pitchDegrees), Eigen::Vector3f::UnitX()) *
-                            Eigen::AngleAxisf(-radians(rollDegrees), Eigen::Vector3f::UnitZ()));
 }
 
 Eigen::Vector3f lerp(const Eigen::Vector3f& a, const Eigen::Vector3f& b, float t) {
@@ -253,29 +246,17 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   // Pose: identity and expression from the scene, the head turned partly at the neck, the
   // eyes turned in the head.
   FaceState state = resolved.faceState(model);
-  state.jointRotations.assign(model.joints.size(), Eigen::Quaternionf::Identity());
-  const Eigen::Vector3f headPose(numberOr(resolved, "head.yaw", 0.0f),
-                                 numberOr(resolved, "head.pitch", 0.0f),
-                                 numberOr(resolved, "head.roll", 0.0f));
-  const Eigen::Vector3f gaze(numberOr(resolved, "gaze.yaw", 0.0f),
-                             numberOr(resolved, "gaze.pitch", 0.0f), 0.0f);
-  const Eigen::Quaternionf headRotation = poseRotation(headPose[0], headPose[1], headPose[2]);
-  const int neck = model.findJoint("neck");
+  HeadPose pose;
+  pose.yaw = numberOr(resolved, "head.yaw", 0.0f);
+  pose.pitch = numberOr(resolved, "head.pitch", 0.0f);
+  pose.roll = numberOr(resolved, "head.roll", 0.0f);
+  pose.gazeYaw = numberOr(resolved, "gaze.yaw", 0.0f);
+  pose.gazePitch = numberOr(resolved, "gaze.pitch", 0.0f);
+  applyHeadPose(model, pose, state);
+  const Eigen::Vector3f headPose(pose.yaw, pose.pitch, pose.roll);
+  const Eigen::Vector3f gaze(pose.gazeYaw, pose.gazePitch, 0.0f);
   const int head = model.findJoint("head");
-  if (neck >= 0 && head >= 0) {
-    const Eigen::Quaternionf neckShare = Eigen::Quaternionf::Identity().slerp(0.4f, headRotation);
-    state.jointRotations[static_cast<std::size_t>(neck)] = neckShare;
-    state.jointRotations[static_cast<std::size_t>(head)] = neckShare.conjugate() * headRotation;
-  } else if (head >= 0) {
-    state.jointRotations[static_cast<std::size_t>(head)] = headRotation;
-  }
-  const Eigen::Quaternionf eyeRotation = poseRotation(gaze[0], gaze[1], 0.0f);
   const int eyeJoints[2] = {model.findJoint("eye_right"), model.findJoint("eye_left")};
-  for (int joint : eyeJoints) {
-    if (joint >= 0) {
-      state.jointRotations[static_cast<std::size_t>(joint)] = eyeRotation;
-    }
-  }
   const PosedFace posed = geometry.pose(state);
   const PosedFace rest = geometry.pose(FaceState{});
 

@@ -43,6 +43,7 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 
 using sf::ui::MainWindow;
@@ -185,6 +186,34 @@ private slots:
     jaw->setValue(90);
     QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty() && preview.frame().final, kRenderTimeout);
     QVERIFY(preview.frame().image != before);
+  }
+
+  // The Face dock's pose sliders turn the head in the viewport and in the preview; an
+  // expression preset sets its blendshapes.
+  void poseAndPresets() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::FaceDock& dock = *window.faceDock();
+    dock.reset();
+    const QImage front = settledCapture(*window.viewport());
+    QSlider* yaw = dock.slider("head.yaw");
+    QVERIFY(yaw != nullptr);
+    yaw->setValue(40);
+    QCOMPARE(dock.headPose().yaw, 40.0f);
+    QVERIFY(settledCapture(*window.viewport()) != front);
+    // The preview follows with the edited pose.
+    QSignalSpy frames(window.previewDock(), &sf::ui::PreviewDock::frameShown);
+    QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty() && window.previewDock()->frame().final,
+                             kRenderTimeout);
+
+    QVERIFY(dock.applyPreset("smile"));
+    const sf::FaceState& state = dock.faceState();
+    QVERIFY(std::any_of(state.expression.begin(), state.expression.end(),
+                        [](float w) { return w > 0.2f; }));
+    screenshot(window, "studio_face_pose_preset.png");
+    QVERIFY(!dock.applyPreset("no such preset"));
+    dock.reset();
+    QCOMPARE(dock.headPose(), sf::HeadPose{});
   }
 
   // A recipe edit re-renders the sheet; undo from the Edit menu puts it back; the title
