@@ -120,6 +120,14 @@ std::vector<std::uint64_t> writeManifest(const fs::path& dir, const DatasetInfo&
               : nlohmann::json::object();
       for (const auto& entry : parameters.items()) {
         const nlohmann::json& value = entry.value();
+        // An asset of a part the sample does not show ("beard.groom" when beard.present is
+        // false) was drawn but not used.
+        const std::string& path = entry.key();
+        const std::string present = path.substr(0, path.find('.')) + ".present";
+        if (parameters.contains(present) && parameters[present].is_boolean() &&
+            !parameters[present].get<bool>()) {
+          continue;
+        }
         const AssetInfo* asset = assets != nullptr && value.is_string()
                                      ? assets->find(value.get<std::string>())
                                      : nullptr;

@@ -400,8 +400,9 @@ private slots:
   void batchWritesTheFaceSyntheticsLayout() {
     QTemporaryDir dir;
     const fs::path out = fs::path(dir.path().toStdString()) / "set";
+    // No beard: the manifest must not list the beard grooms drawn but not shown.
     const sf::RecipeParse parse =
-        sf::readRecipe(sourceDir() / "resources/recipes/default.json", {});
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json", {"beard.present=false"});
     const sf::SceneContext context = sf::loadSceneContext(parse.recipe);
     sf::RenderOverrides overrides;
     overrides.resolution = 40;
@@ -434,6 +435,15 @@ private slots:
     QCOMPARE(manifest["summary"]["done"].get<int>(), 2);
     QCOMPARE(manifest["samples"][1]["status"].get<std::string>(), std::string("done"));
     QVERIFY(manifest["licenses"].contains("CC0-1.0"));
+    bool environmentListed = false;
+    for (const auto& [licence, assets] : manifest["licenses"].items()) {
+      for (const auto& asset : assets) {
+        const std::string name = asset.get<std::string>();
+        QVERIFY2(name.rfind("beard:", 0) != 0, name.c_str());
+        environmentListed = environmentListed || name.rfind("environment:", 0) == 0;
+      }
+    }
+    QVERIFY(environmentListed);
     // A sample whose marker is gone is incomplete again; the manifest says pending.
     fs::remove(out / "000001_meta.json");
     QVERIFY(!sf::sampleComplete(out, 1));
