@@ -61,9 +61,9 @@ QImage segmentationImage(const LabelBuffers& labels) {
   for (int y = 0; y < labels.height; ++y) {
     auto* row = reinterpret_cast<QRgb*>(out.scanLine(y));
     for (int x = 0; x < labels.width; ++x) {
-      row[x] = RenderService::labelColor(
-                   labels.classes[std::size_t(y) * std::size_t(labels.width) + std::size_t(x)])
-                   .rgba();
+      row[x] =
+          labelColor(labels.classes[std::size_t(y) * std::size_t(labels.width) + std::size_t(x)])
+              .rgba();
     }
   }
   return out;
@@ -347,10 +347,6 @@ QString RenderService::caption(const ResolvedScene& scene) {
     text += QStringLiteral("  yaw %1°").arg(std::lround(std::get<double>(yaw->second)));
   }
   return text;
-}
-
-QColor RenderService::labelColor(int labelClass) {
-  return sf::ui::labelColor(labelClass);
 }
 
 }  // namespace sf::ui

@@ -68,8 +68,6 @@ public:
 
   /// One line about a sample for captions: "#000012  smile  yaw 8°".
   static QString caption(const ResolvedScene& scene);
-  /// The colour of a label class in overlays (labels.md's classes; transparent background).
-  static QColor labelColor(int labelClass);
 
 signals:
   void thumbnailReady(quint64 index, const QImage& image, const QString& caption);

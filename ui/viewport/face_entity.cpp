@@ -94,7 +94,7 @@ std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
 
 }  // namespace
 
-QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
+std::vector<Vec3f> areaWeightedNormals(const PolyMesh& mesh) {
   std::vector<Vec3f> normals(mesh.positions.size(), Vec3f::Zero());
   const std::vector<int> offsets = mesh.faceOffsets();
   for (int f = 0; f < mesh.faceCount(); ++f) {
@@ -114,11 +114,19 @@ QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
       }
     }
   }
+  for (Vec3f& n : normals) {
+    n = n.norm() > 0.0f ? Vec3f(n.normalized()) : Vec3f::UnitZ();
+  }
+  return normals;
+}
+
+QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
+  const std::vector<Vec3f> normals = areaWeightedNormals(mesh);
   QByteArray data(static_cast<qsizetype>(mesh.positions.size() * 6 * sizeof(float)),
                   Qt::Uninitialized);
   auto* out = reinterpret_cast<float*>(data.data());
   for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
-    const Vec3f n = normals[v].norm() > 0.0f ? Vec3f(normals[v].normalized()) : Vec3f::UnitZ();
+    const Vec3f& n = normals[v];
     const Vec3f& p = mesh.positions[v];
     const float values[6] = {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()};
     std::memcpy(out + 6 * v, values, sizeof(values));

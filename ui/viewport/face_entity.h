@@ -48,6 +48,10 @@ private:
   bool m_dirty = false;  ///< the shading changed: the next setFace() rebuilds
 };
 
+/// Unit vertex normals of a mesh, each the area-weighted mean of its faces' normals (+z
+/// for a vertex of no face).
+std::vector<Vec3f> areaWeightedNormals(const PolyMesh& mesh);
+
 /// Positions and area-weighted vertex normals of a mesh, interleaved (6 floats a vertex),
 /// as the viewport uploads them.
 QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh);

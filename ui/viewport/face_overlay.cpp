@@ -1,5 +1,6 @@
 #include "viewport/face_overlay.h"
 
+#include "viewport/face_entity.h"
 #include "viewport/line_entity.h"
 
 #include <algorithm>
@@ -23,24 +24,9 @@ void addCross(std::vector<LineSegment>& lines, const Vec3f& p, float half, const
 /// depth test does not hide them in the faces they bound.
 void addWireframe(std::vector<LineSegment>& lines, const PolyMesh& mesh, const QColor& color) {
   const std::vector<int> offsets = mesh.faceOffsets();
-  std::vector<Vec3f> normals(mesh.positions.size(), Vec3f::Zero());
-  for (int f = 0; f < mesh.faceCount(); ++f) {
-    const int begin = offsets[std::size_t(f)];
-    const int size = mesh.faceSizes[std::size_t(f)];
-    const Vec3f& a = mesh.positions[std::size_t(mesh.faceIndices[std::size_t(begin)])];
-    for (int k = 1; k + 1 < size; ++k) {
-      const Vec3f n =
-          (mesh.positions[std::size_t(mesh.faceIndices[std::size_t(begin + k)])] - a)
-              .cross(mesh.positions[std::size_t(mesh.faceIndices[std::size_t(begin + k + 1)])] - a);
-      for (int corner : {0, k, k + 1}) {
-        normals[std::size_t(mesh.faceIndices[std::size_t(begin + corner)])] += n;
-      }
-    }
-  }
+  const std::vector<Vec3f> normals = areaWeightedNormals(mesh);
   const auto lifted = [&](int v) {
-    const Vec3f n = normals[std::size_t(v)];
-    const Vec3f p =
-        mesh.positions[std::size_t(v)] + (n.norm() > 0.0f ? Vec3f(0.08f * n.normalized()) : n);
+    const Vec3f p = mesh.positions[std::size_t(v)] + 0.08f * normals[std::size_t(v)];
     return QVector3D(p.x(), p.y(), p.z());
   };
   // Each interior edge is seen from both of its faces: draw it once.
