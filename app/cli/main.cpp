@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace sf::cli {
@@ -39,9 +40,13 @@ int runSubcommand(const std::string& usage, const std::vector<Command>& subcomma
   if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
     std::ostream& out = arguments.empty() ? std::cerr : std::cout;
     out << usage << "\ncommands:\n";
+    std::size_t width = 8;
     for (const Command& command : subcommands) {
-      out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
-          << "\n";
+      width = std::max(width, command.name.size());
+    }
+    for (const Command& command : subcommands) {
+      out << "  " << command.name << std::string(width + 2 - command.name.size(), ' ')
+          << command.summary << "\n";
     }
     return arguments.empty() ? 2 : 0;
   }

@@ -1,6 +1,8 @@
 #include "command.h"
 
 #include "face/face_geometry.h"
+#include "face/face_model_io.h"
+#include "face/identity_builder.h"
 #include "face/model_export.h"
 #include "face/model_store.h"
 #include "face/model_summary.h"
@@ -13,8 +15,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <iostream>
 #include <type_traits>
+
+#include <unistd.h>
 
 namespace sf::cli {
 
@@ -146,6 +151,82 @@ int runExport(std::span<const std::string> arguments) {
   return 0;
 }
 
+int runBuildIdentity(std::span<const std::string> arguments) {
+  ArgParser parser(
+      "synthface model build-identity",
+      "Builds identity modes by PCA from registered scans. DIR holds the scans: its .obj\n"
+      "and .ply files, read in file-name order (other files are skipped), each a mesh in\n"
+      "the template's topology: its skin parts (the built-in head's skin, ear_right and\n"
+      "ear_left), one mesh per part as `synthface model export --targets none --level 0`\n"
+      "writes them, or all in one mesh. The model written is the template moved to the\n"
+      "scans' mean, with the principal components as identity modes (one SD each).\n" +
+          std::string(kModelHelp) + ".");
+  parser.option("--out", "FILE", "the model to write (.sfm)")
+      .option("--template", "MODEL", "the model the scans are registered to (default: default)")
+      .option("--variance", "F", "keep components up to this share of the variance (default 0.98)")
+      .option("--max-modes", "N", "keep at most N components (default: no limit)")
+      .option("--name", "NAME", "the model's name (default: the template's, with '-pca')")
+      .option("--license", "SPDX", "the model's licence (default: the template's)")
+      .positional("DIR", "the folder of scans");
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
+    return 0;
+  }
+  const ParsedArgs& args = *parsed;
+  const std::string out = requiredValue(args, "--out", "FILE");
+  const std::string folder = args.value("DIR");
+  IdentityBuildOptions options;
+  options.varianceThreshold = numberOption(args, "--variance", 0.98, 0.0, 1.0);
+  if (options.varianceThreshold == 0) {
+    throw Error("--variance: expected a number above 0 and at most 1, got '" +
+                args.value("--variance") + "'");
+  }
+  options.maxModes = static_cast<int>(wholeNumber(args, "--max-modes", 0, 1, 100000));
+  options.name = args.value("--name");
+  options.license = args.value("--license");
+  const FaceModel templateModel = loadFaceModel(args.value("--template", "default"));
+
+  // Progress: one line rewritten on a terminal, else about every tenth of the scans.
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  bool lineOpen = false;  // a progress line on the terminal awaits its newline
+  options.progress = [terminal, &lineOpen](int done, int total) {
+    if (terminal || done == total || done % std::max(total / 10, 1) == 0) {
+      std::cerr << (terminal ? "\r" : "") << "reading scans: " << done << "/" << total
+                << (terminal ? "\033[K" : "\n") << std::flush;
+      lineOpen = terminal;
+    }
+  };
+  PcaIdentity result;
+  try {
+    result = createIdentityModelFromFolder(templateModel, folder, options);
+  } catch (...) {
+    std::cerr << (lineOpen ? "\n" : "");
+    throw;
+  }
+  std::cerr << (lineOpen ? "\n" : "");
+  writeFaceModel(result.model, out);
+
+  char explained[160];
+  std::snprintf(explained, sizeof(explained),
+                "components: %zu kept of %d, explaining %.2f%% of the variance\n",
+                result.components.size(), result.availableComponents,
+                100.0 * result.components.back().cumulative);
+  std::cout << "scans: " << result.scanCount << " in " << folder << "\n"
+            << "vertices: " << result.surfaceVertices
+            << " per scan (skin surface: " << join(result.surfaceParts, ", ") << ")\n"
+            << explained << "  mode      sd mm  variance  cumulative\n";
+  for (std::size_t k = 0; k < result.components.size(); ++k) {
+    const PcaComponent& component = result.components[k];
+    char line[128];
+    std::snprintf(line, sizeof(line), "  %-8s %6.2f   %6.2f%%     %6.2f%%\n",
+                  result.model.identity[k].name.c_str(), static_cast<double>(component.sigma),
+                  100.0 * component.fraction, 100.0 * component.cumulative);
+    std::cout << line;
+  }
+  std::cerr << "wrote " << out << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int runModel(std::span<const std::string> arguments) {
@@ -153,6 +234,7 @@ int runModel(std::span<const std::string> arguments) {
       {"info", "print a model's counts", runInfo},
       {"sheet", "render a contact sheet of random faces", runSheet},
       {"export", "write a posed face as glTF or OBJ", runExport},
+      {"build-identity", "build identity modes by PCA from registered scans", runBuildIdentity},
   };
   return runSubcommand(
       "usage: synthface model COMMAND [ARGS...]\n\nFace models: the built-in head and models read "

@@ -433,17 +433,11 @@ void SubdivisionSurface::refinedLimitPositions(std::span<const Vec3f> controlPos
   }
 }
 
-Vec3f SubdivisionSurface::limitPoint(std::span<const Vec3f> controlPositions, int face, Vec2f uv,
-                                     Vec3f* normal) const {
+void SubdivisionSurface::toPtex(int face, Vec2f uv, int& ptexFace, float& u, float& v) const {
   const Impl& impl = *m_impl;
-  if (controlPositions.size() != static_cast<std::size_t>(impl.controlVertexCount)) {
-    throw Error("subdivision: " + std::to_string(controlPositions.size()) +
-                " control positions for a mesh of " + std::to_string(impl.controlVertexCount) +
-                " vertices");
-  }
-  if (face < 0 || face >= controlFaceCount()) {
-    throw Error(faceLabel(face) + ": out of range (0.." + std::to_string(controlFaceCount() - 1) +
-                ")");
+  if (face < 0 || face >= static_cast<int>(impl.controlFaceSizes.size())) {
+    throw Error(faceLabel(face) + ": out of range (0.." +
+                std::to_string(static_cast<int>(impl.controlFaceSizes.size()) - 1) + ")");
   }
   if (!uv.allFinite() || uv.minCoeff() < -kUvTolerance) {
     throw Error(faceLabel(face) + ": surface point (" + std::to_string(uv.x()) + ", " +
@@ -452,8 +446,7 @@ Vec3f SubdivisionSurface::limitPoint(std::span<const Vec3f> controlPositions, in
 
   // Control face (u, v) -> ptex face and its (u, v).
   const int size = impl.controlFaceSizes[face];
-  int ptexFace = impl.ptexFirstFace[face];
-  float u = 0.0f, v = 0.0f;
+  ptexFace = impl.ptexFirstFace[face];
   if (size == 4) {
     if (uv.maxCoeff() > 1.0f + kUvTolerance) {
       throw Error(faceLabel(face) + ": quad point (" + std::to_string(uv.x()) + ", " +
@@ -473,6 +466,59 @@ Vec3f SubdivisionSurface::limitPoint(std::span<const Vec3f> controlPositions, in
     throw Error(faceLabel(face) + ": has " + std::to_string(size) +
                 " vertices; surface points need triangles or quads");
   }
+}
+
+void SubdivisionSurface::limitStencil(int face, Vec2f uv,
+                                      std::vector<std::pair<int, float>>& stencil) const {
+  const Impl& impl = *m_impl;
+  int ptexFace = 0;
+  float u = 0.0f, v = 0.0f;
+  toPtex(face, uv, ptexFace, u, v);
+  const Far::PatchTable::PatchHandle* handle = impl.patchMap->FindPatch(ptexFace, u, v);
+  SF_CHECK(handle != nullptr);
+  const Far::ConstIndexArray points = impl.patchTable->GetPatchVertices(*handle);
+  SF_CHECK(points.size() <= kMaxPatchPoints);
+  std::array<float, kMaxPatchPoints> weights{};
+  impl.patchTable->EvaluateBasis(*handle, u, v, weights.data());
+  std::vector<std::pair<int, float>> terms;
+  for (int i = 0; i < points.size(); ++i) {
+    const int point = points[i];
+    if (point < impl.controlVertexCount) {
+      terms.emplace_back(point, weights[static_cast<std::size_t>(i)]);
+      continue;
+    }
+    const Stencils& stencils = impl.patchPointStencils;
+    const int row = point - impl.controlVertexCount;
+    SF_CHECK(row < stencils.size());
+    for (int k = stencils.offsets[row]; k < stencils.offsets[row + 1]; ++k) {
+      terms.emplace_back(stencils.indices[k],
+                         stencils.weights[k] * weights[static_cast<std::size_t>(i)]);
+    }
+  }
+  // Merge repeated vertices, in ascending vertex order.
+  std::sort(terms.begin(), terms.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  stencil.clear();
+  for (const auto& [vertex, weight] : terms) {
+    if (!stencil.empty() && stencil.back().first == vertex) {
+      stencil.back().second += weight;
+    } else {
+      stencil.emplace_back(vertex, weight);
+    }
+  }
+}
+
+Vec3f SubdivisionSurface::limitPoint(std::span<const Vec3f> controlPositions, int face, Vec2f uv,
+                                     Vec3f* normal) const {
+  const Impl& impl = *m_impl;
+  if (controlPositions.size() != static_cast<std::size_t>(impl.controlVertexCount)) {
+    throw Error("subdivision: " + std::to_string(controlPositions.size()) +
+                " control positions for a mesh of " + std::to_string(impl.controlVertexCount) +
+                " vertices");
+  }
+  int ptexFace = 0;
+  float u = 0.0f, v = 0.0f;
+  toPtex(face, uv, ptexFace, u, v);
 
   Vec3f du, dv;
   const Vec3f position = impl.evaluatePatch(controlPositions, ptexFace, u, v,

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace sf {
@@ -67,8 +68,15 @@ public:
   void limitPoints(std::span<const Vec3f> controlPositions, std::span<const SurfacePoint> points,
                    std::vector<Vec3f>& positions, std::vector<Vec3f>* normals = nullptr) const;
 
+  /// The control vertices and weights whose weighted sum is limitPoint(face, uv): the limit
+  /// surface is linear in the control positions. Replaces `stencil` with (vertex, weight)
+  /// pairs in ascending vertex order. Throws like limitPoint().
+  void limitStencil(int face, Vec2f uv, std::vector<std::pair<int, float>>& stencil) const;
+
 private:
   struct Impl;
+  /// Control face (u, v) -> ptex face and its (u, v); throws for a point off the face.
+  void toPtex(int face, Vec2f uv, int& ptexFace, float& u, float& v) const;
   explicit SubdivisionSurface(std::shared_ptr<const Impl> impl);
 
   std::shared_ptr<const Impl> m_impl;

@@ -4,6 +4,7 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace sf {
@@ -278,6 +279,181 @@ bool TriangleScene::occluded(const Ray& ray) const {
   rtcOccluded1(m_scene, &context, &query);
   // Embree marks an occluded ray by setting tfar to -inf.
   return query.tfar < 0.0f;
+}
+
+// ---------------------------------------------------------------------------------------
+// Closest points
+
+Eigen::Vector2f closestPointOnTriangle(const Eigen::Vector3f& p, const Eigen::Vector3f& a,
+                                       const Eigen::Vector3f& b, const Eigen::Vector3f& c) {
+  // Find the Voronoi region of p among the triangle's corners, edges and face.
+  const Eigen::Vector3f ab = b - a;
+  const Eigen::Vector3f ac = c - a;
+  const Eigen::Vector3f ap = p - a;
+  const float d1 = ab.dot(ap);
+  const float d2 = ac.dot(ap);
+  if (d1 <= 0.0f && d2 <= 0.0f) {
+    return {0.0f, 0.0f};  // corner a
+  }
+  const Eigen::Vector3f bp = p - b;
+  const float d3 = ab.dot(bp);
+  const float d4 = ac.dot(bp);
+  if (d3 >= 0.0f && d4 <= d3) {
+    return {1.0f, 0.0f};  // corner b
+  }
+  const float vc = d1 * d4 - d3 * d2;
+  if (vc <= 0.0f && d1 >= 0.0f && d3 <= 0.0f) {
+    return {d1 / (d1 - d3), 0.0f};  // edge ab
+  }
+  const Eigen::Vector3f cp = p - c;
+  const float d5 = ab.dot(cp);
+  const float d6 = ac.dot(cp);
+  if (d6 >= 0.0f && d5 <= d6) {
+    return {0.0f, 1.0f};  // corner c
+  }
+  const float vb = d5 * d2 - d1 * d6;
+  if (vb <= 0.0f && d2 >= 0.0f && d6 <= 0.0f) {
+    return {0.0f, d2 / (d2 - d6)};  // edge ac
+  }
+  const float va = d3 * d6 - d5 * d4;
+  if (va <= 0.0f && (d4 - d3) >= 0.0f && (d5 - d6) >= 0.0f) {
+    const float t = (d4 - d3) / ((d4 - d3) + (d5 - d6));
+    return {1.0f - t, t};  // edge bc
+  }
+  // Inside the face; a degenerate triangle (zero area) falls back to corner a.
+  const float sum = va + vb + vc;
+  if (!(std::abs(sum) > 0.0f)) {
+    return {0.0f, 0.0f};
+  }
+  return {vb / sum, vc / sum};
+}
+
+namespace {
+
+/// What the point-query callback reads and updates.
+struct ClosestPointSearch {
+  const ClosestPointIndex* index = nullptr;
+  ClosestPoint best;
+};
+
+bool visitTriangle(RTCPointQueryFunctionArguments* args) {
+  auto* search = static_cast<ClosestPointSearch*>(args->userPtr);
+  const auto positions = search->index->positions();
+  const std::array<int, 3>& triangle = search->index->triangles()[args->primID];
+  const Eigen::Vector3f query(args->query->x, args->query->y, args->query->z);
+  const Eigen::Vector3f& a = positions[static_cast<std::size_t>(triangle[0])];
+  const Eigen::Vector3f& b = positions[static_cast<std::size_t>(triangle[1])];
+  const Eigen::Vector3f& c = positions[static_cast<std::size_t>(triangle[2])];
+  const Eigen::Vector2f weights = closestPointOnTriangle(query, a, b, c);
+  const Eigen::Vector3f point =
+      (1.0f - weights.x() - weights.y()) * a + weights.x() * b + weights.y() * c;
+  const float distance = (point - query).norm();
+  const int primitive = static_cast<int>(args->primID);
+  ClosestPoint& best = search->best;
+  if (distance < best.distance ||
+      (distance == best.distance && best.triangle >= 0 && primitive < best.triangle)) {
+    best = {primitive, weights.x(), weights.y(), point, distance};
+    if (distance < args->query->radius) {
+      args->query->radius = distance;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ClosestPointIndex ClosestPointIndex::create(EmbreeDevice& device,
+                                            std::span<const Eigen::Vector3f> positions,
+                                            std::span<const std::array<int, 3>> triangles) {
+  ClosestPointIndex result;
+  result.m_positions.assign(positions.begin(), positions.end());
+  result.m_triangles.assign(triangles.begin(), triangles.end());
+  const auto vertexCount = static_cast<int>(positions.size());
+  for (const std::array<int, 3>& triangle : triangles) {
+    for (const int corner : triangle) {
+      SF_CHECK_MSG(corner >= 0 && corner < vertexCount, "triangle corner out of range");
+    }
+  }
+  result.m_scene = rtcNewScene(device.handle());
+  rtcSetSceneBuildQuality(result.m_scene, RTC_BUILD_QUALITY_MEDIUM);
+  if (!triangles.empty()) {
+    const RTCGeometry geometry = rtcNewGeometry(device.handle(), RTC_GEOMETRY_TYPE_TRIANGLE);
+    device.throwIfFailed();
+    auto* vertices = static_cast<float*>(
+        rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3,
+                                3 * sizeof(float), positions.size()));
+    auto* indices = static_cast<unsigned*>(
+        rtcSetNewGeometryBuffer(geometry, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                3 * sizeof(unsigned), triangles.size()));
+    if (!vertices || !indices) {
+      rtcReleaseGeometry(geometry);
+      device.throwIfFailed();
+      throw Error("Embree could not allocate a mesh of " + std::to_string(triangles.size()) +
+                  " triangles");
+    }
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      for (int axis = 0; axis < 3; ++axis) {
+        vertices[3 * i + static_cast<std::size_t>(axis)] = positions[i][axis];
+      }
+    }
+    for (std::size_t i = 0; i < triangles.size(); ++i) {
+      for (int corner = 0; corner < 3; ++corner) {
+        indices[3 * i + static_cast<std::size_t>(corner)] =
+            static_cast<unsigned>(triangles[i][static_cast<std::size_t>(corner)]);
+      }
+    }
+    rtcCommitGeometry(geometry);
+    rtcAttachGeometryByID(result.m_scene, geometry, 0);
+    rtcReleaseGeometry(geometry);
+  }
+  rtcCommitScene(result.m_scene);
+  device.throwIfFailed();
+  return result;
+}
+
+ClosestPointIndex::~ClosestPointIndex() {
+  if (m_scene) {
+    rtcReleaseScene(m_scene);
+  }
+}
+
+ClosestPointIndex::ClosestPointIndex(ClosestPointIndex&& other) noexcept
+    : m_scene(std::exchange(other.m_scene, nullptr)),
+      m_positions(std::move(other.m_positions)),
+      m_triangles(std::move(other.m_triangles)) {}
+
+ClosestPointIndex& ClosestPointIndex::operator=(ClosestPointIndex&& other) noexcept {
+  if (this != &other) {
+    if (m_scene) {
+      rtcReleaseScene(m_scene);
+    }
+    m_scene = std::exchange(other.m_scene, nullptr);
+    m_positions = std::move(other.m_positions);
+    m_triangles = std::move(other.m_triangles);
+  }
+  return *this;
+}
+
+ClosestPoint ClosestPointIndex::closest(const Eigen::Vector3f& point, float maxDistance) const {
+  ClosestPointSearch search;
+  search.index = this;
+  if (m_triangles.empty()) {
+    return search.best;
+  }
+  RTCPointQuery query;
+  query.x = point.x();
+  query.y = point.y();
+  query.z = point.z();
+  query.time = 0.0f;
+  query.radius = maxDistance;
+  RTCPointQueryContext context;
+  rtcInitPointQueryContext(&context);
+  rtcPointQuery(m_scene, &query, &context, &visitTriangle, &search);
+  if (search.best.distance > maxDistance) {
+    return ClosestPoint{};
+  }
+  return search.best;
 }
 
 }  // namespace sf

@@ -8,6 +8,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace sf {
 
@@ -113,5 +114,53 @@ private:
 
   RTCScene m_scene = nullptr;
 };
+
+/// The closest point of a triangle mesh to a query point: triangle `triangle`, at
+/// (1 - b1 - b2) * p0 + b1 * p1 + b2 * p2 of its corners.
+struct ClosestPoint {
+  int triangle = -1;  ///< -1: nothing within the search radius
+  float b1 = 0.0f;
+  float b2 = 0.0f;
+  Eigen::Vector3f point = Eigen::Vector3f::Zero();
+  float distance = std::numeric_limits<float>::infinity();
+
+  bool found() const { return triangle >= 0; }
+};
+
+/// Closest-point queries on one triangle mesh (Embree's point queries over its BVH): what
+/// mesh registration asks thousands of times per iteration. Immutable after create();
+/// queries are thread-safe and deterministic (ties go to the lower triangle index).
+class ClosestPointIndex {
+public:
+  /// Copies the mesh and builds the BVH; `device` must outlive the index. Throws sf::Error
+  /// if Embree fails.
+  static ClosestPointIndex create(EmbreeDevice& device, std::span<const Eigen::Vector3f> positions,
+                                  std::span<const std::array<int, 3>> triangles);
+
+  ~ClosestPointIndex();
+  ClosestPointIndex(ClosestPointIndex&& other) noexcept;
+  ClosestPointIndex& operator=(ClosestPointIndex&& other) noexcept;
+  ClosestPointIndex(const ClosestPointIndex&) = delete;
+  ClosestPointIndex& operator=(const ClosestPointIndex&) = delete;
+
+  /// The closest point on the mesh within `maxDistance` of `point` (not found() when there
+  /// is none).
+  ClosestPoint closest(const Eigen::Vector3f& point,
+                       float maxDistance = std::numeric_limits<float>::infinity()) const;
+
+  std::span<const Eigen::Vector3f> positions() const { return m_positions; }
+  std::span<const std::array<int, 3>> triangles() const { return m_triangles; }
+
+private:
+  ClosestPointIndex() = default;
+
+  RTCScene m_scene = nullptr;
+  std::vector<Eigen::Vector3f> m_positions;
+  std::vector<std::array<int, 3>> m_triangles;
+};
+
+/// The point of triangle (a, b, c) closest to p, as barycentric weights (b1, b2) of b and c.
+Eigen::Vector2f closestPointOnTriangle(const Eigen::Vector3f& p, const Eigen::Vector3f& a,
+                                       const Eigen::Vector3f& b, const Eigen::Vector3f& c);
 
 }  // namespace sf
