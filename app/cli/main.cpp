@@ -13,7 +13,7 @@ namespace sf::cli {
 
 std::vector<Command> allCommands() {
   return {
-      {"model", "face models: info, sheet, export", runModel},
+      {"model", "face models: info, sheet, export, import, register, build-identity", runModel},
       {"recipe", "recipes: init, paths, schema, upgrade", runRecipe},
       {"validate", "check a recipe and print every problem", runValidate},
       {"sample", "print the resolved parameters of one sample of a recipe", runSample},

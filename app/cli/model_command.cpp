@@ -3,20 +3,26 @@
 #include "face/face_geometry.h"
 #include "face/face_model_io.h"
 #include "face/identity_builder.h"
+#include "face/io/model_import.h"
+#include "face/mesh_export.h"
 #include "face/model_export.h"
 #include "face/model_store.h"
 #include "face/model_summary.h"
 #include "face/random_face.h"
+#include "face/registration.h"
 #include "render/image.h"
 #include "render/model_sheet.h"
 #include "util/args.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include <unistd.h>
@@ -227,6 +233,157 @@ int runBuildIdentity(std::span<const std::string> arguments) {
   return 0;
 }
 
+/// Prints a registration report: overall and face residuals, then per region.
+void printRegistration(const RegistrationReport& report) {
+  char line[200];
+  std::snprintf(line, sizeof(line),
+                "registration: mean %.2f mm, max %.2f mm over %d samples (%d without a target "
+                "point nearby)\nface: mean %.2f mm, max %.2f mm",
+                double(report.mean), double(report.max), report.samples, report.unmatched,
+                double(report.faceMean), double(report.faceMax));
+  std::cout << line;
+  if (!report.worstNear.empty()) {
+    std::cout << " (largest near landmark " << report.worstNear << ")";
+  }
+  std::cout << "\n  region            mean mm  max mm  samples\n";
+  for (const RegionResidual& region : report.regions) {
+    std::snprintf(line, sizeof(line), "  %-16s %8.2f %7.2f %8d\n",
+                  labelClassName(region.region).c_str(), double(region.mean), double(region.max),
+                  region.samples);
+    std::cout << line;
+  }
+}
+
+/// Progress lines on stderr, prefixed.
+std::function<void(std::string_view)> progressPrinter() {
+  return [](std::string_view text) { std::cerr << "  " << text << "\n"; };
+}
+
+int runImport(std::span<const std::string> arguments) {
+  ArgParser parser(
+      "synthface model import",
+      "Imports a head as a SynthFace model. FILE is a MakeHuman data folder (with\n"
+      "3dobjs/base.obj, targets/, rigs/; its hm08 head, identity targets, expression units,\n"
+      "skeleton and eye, teeth and tongue proxies) or a rigged head in glTF, FBX or OBJ,\n"
+      "described by an optional JSON sidecar. The reference head is registered onto the\n"
+      "imported one to carry across what it lacks: landmarks, label classes, hair growth\n"
+      "regions, the skin UV layout and the reference's expressions.\n" +
+          std::string(kModelHelp) + ".");
+  parser.option("--out", "FILE", "the model to write (.sfm)")
+      .option("--sidecar", "FILE", "JSON sidecar for a glTF, FBX or OBJ head")
+      .option("--reference", "MODEL", "the model registered onto the head (default: default)")
+      .positional("FILE", "the head to import");
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
+    return 0;
+  }
+  const ParsedArgs& args = *parsed;
+  const std::string out = requiredValue(args, "--out", "FILE");
+  const FaceModel reference = loadFaceModel(args.value("--reference", "default"));
+  ModelImportOptions options;
+  options.sidecar = args.value("--sidecar");
+  options.progress = progressPrinter();
+  const ModelImport imported = importModel(args.value("FILE"), reference, options);
+  writeFaceModel(imported.model, out);
+  std::cout << "imported " << imported.kind << ": " << imported.model.name << "\n";
+  std::cout << describeFaceModel(imported.model);
+  printRegistration(imported.registration);
+  std::cerr << "wrote " << out << "\n";
+  return 0;
+}
+
+int runRegister(std::span<const std::string> arguments) {
+  ArgParser parser(
+      "synthface model register",
+      "Registers a model onto a head mesh of any topology (OBJ, PLY, glTF, FBX...): a rigid\n"
+      "alignment from the nose tip (or from --landmarks), then a smooth non-rigid fit of\n"
+      "the model's surface. Prints the residual distances, overall and per region.\n"
+      "--topology mesh (the default) writes a model on the mesh's own topology with the\n"
+      "model's landmarks, labels, UV layout, skinning, identity and expressions carried\n"
+      "across; --topology model writes the model itself reshaped to the mesh (a registered\n"
+      "scan). --mesh-out writes the fitted surface in the model's topology, as\n"
+      "`synthface model build-identity` reads scans.\n" +
+          std::string(kModelHelp) + ".");
+  parser.option("--out", "FILE", "the model to write (.sfm)")
+      .option("--reference", "MODEL", "the model to register (default: default)")
+      .option("--topology", "mesh|model", "whose topology the written model has (default mesh)")
+      .option("--units", "mm|cm|dm|m", "the mesh's unit (default: m for glTF, else mm)")
+      .option("--landmarks", "FILE",
+              "JSON {\"nose_30\": [x, y, z], ...}: landmark positions on the mesh")
+      .option("--mesh-out", "FILE", "also write the fitted surface in the model's topology")
+      .positional("MESH", "the head mesh");
+  const std::optional<ParsedArgs> parsed = parseOrHelp(parser, arguments);
+  if (!parsed) {
+    return 0;
+  }
+  const ParsedArgs& args = *parsed;
+  const std::string out = requiredValue(args, "--out", "FILE");
+  const std::string meshPath = args.value("MESH");
+  const std::string topology = args.value("--topology", "mesh");
+  if (topology != "mesh" && topology != "model") {
+    throw Error("--topology: expected 'mesh' or 'model', got '" + topology + "'");
+  }
+  float unit = defaultMillimetresPerUnit(meshPath);
+  if (args.has("--units")) {
+    const std::string units = args.value("--units");
+    const std::map<std::string, float> known = {
+        {"mm", 1.0f}, {"cm", 10.0f}, {"dm", 100.0f}, {"m", 1000.0f}};
+    const auto it = known.find(units);
+    if (it == known.end()) {
+      throw Error("--units: expected mm, cm, dm or m, got '" + units + "'");
+    }
+    unit = it->second;
+  }
+  const FaceModel reference = loadFaceModel(args.value("--reference", "default"));
+  const PolyMesh mesh = readHeadMesh(meshPath, unit);
+
+  RegistrationOptions options;
+  options.progress = progressPrinter();
+  if (args.has("--landmarks")) {
+    const std::string file = args.value("--landmarks");
+    nlohmann::json json;
+    try {
+      json = nlohmann::json::parse(readFile(file));
+    } catch (const nlohmann::json::exception& error) {
+      throw Error(file + ": " + error.what());
+    }
+    if (!json.is_object()) {
+      throw Error(file + ": expected an object of landmark name -> [x, y, z]");
+    }
+    for (const auto& [name, value] : json.items()) {
+      if (!value.is_array() || value.size() != 3 || !value[0].is_number() ||
+          !value[1].is_number() || !value[2].is_number()) {
+        throw Error(file + ": /" + name + ": expected [x, y, z]");
+      }
+      options.landmarks.push_back({name, unit * Vec3f(value[0].get<float>(), value[1].get<float>(),
+                                                      value[2].get<float>())});
+    }
+  }
+  const Registration fit = registerModel(reference, mesh, options, meshPath);
+  printRegistration(fit.report);
+  const FaceModel model =
+      topology == "model" ? registeredModel(reference, fit)
+                          : modelFromRegistration(reference, fit, mesh,
+                                                  std::filesystem::path(meshPath).stem().string());
+  writeFaceModel(model, out);
+  if (args.has("--mesh-out")) {
+    const FaceModel shaped = registeredModel(reference, fit);
+    ExportScene scene;
+    for (const FacePart& part : shaped.parts) {
+      if (part.material == PartMaterial::Skin) {
+        ExportMesh exported;
+        exported.name = part.name;
+        exported.mesh = part.mesh;
+        scene.meshes.push_back(std::move(exported));
+      }
+    }
+    exportScene(scene, args.value("--mesh-out"));
+    std::cerr << "wrote " << args.value("--mesh-out") << "\n";
+  }
+  std::cerr << "wrote " << out << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int runModel(std::span<const std::string> arguments) {
@@ -235,6 +392,8 @@ int runModel(std::span<const std::string> arguments) {
       {"sheet", "render a contact sheet of random faces", runSheet},
       {"export", "write a posed face as glTF or OBJ", runExport},
       {"build-identity", "build identity modes by PCA from registered scans", runBuildIdentity},
+      {"import", "import a MakeHuman, glTF, FBX or OBJ head as a model", runImport},
+      {"register", "fit a model to a head mesh of any topology", runRegister},
   };
   return runSubcommand(
       "usage: synthface model COMMAND [ARGS...]\n\nFace models: the built-in head and models read "

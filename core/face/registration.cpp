@@ -1266,6 +1266,34 @@ void replaceRange(MorphTarget& target, int first, int count, const std::vector<V
   }
 }
 
+/// The front pole of the eyeball that rides on `joint` (its anchor vertices'
+/// PartMaterial::Sclera part): the rest position of the vertex with the smallest UV v, the
+/// pupil's centre in SynthFace's eye convention. Nothing when the joint has no eyeball.
+std::optional<Vec3f> eyeFrontPole(const FaceModel& model, int joint) {
+  const std::vector<int>& anchors = model.joints[static_cast<std::size_t>(joint)].anchorVertices;
+  if (anchors.empty()) {
+    return std::nullopt;
+  }
+  for (const FacePart& part : model.parts) {
+    const int anchor = anchors.front();
+    if (part.material != PartMaterial::Sclera || anchor < part.firstVertex ||
+        anchor >= part.firstVertex + part.mesh.vertexCount() || part.mesh.uvIndices.empty()) {
+      continue;
+    }
+    float bestV = std::numeric_limits<float>::infinity();
+    std::optional<Vec3f> pole;
+    for (std::size_t c = 0; c < part.mesh.faceIndices.size(); ++c) {
+      const float v = part.mesh.uvs[static_cast<std::size_t>(part.mesh.uvIndices[c])].y();
+      if (v < bestV) {
+        bestV = v;
+        pole = part.mesh.positions[static_cast<std::size_t>(part.mesh.faceIndices[c])];
+      }
+    }
+    return pole;
+  }
+  return std::nullopt;
+}
+
 int findByName(const std::vector<MorphTarget>& targets, const std::string& name) {
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].name == name) {
@@ -1551,6 +1579,11 @@ void transferSurface(const FaceModel& model, const Registration& fit, FaceModel&
                         "'");
           }
           carried.offset = fit.scale * (fit.rotation * landmark.offset);
+          if (const std::optional<Vec3f> pole = eyeFrontPole(target, carried.joint)) {
+            // A pupil sits where the target's own eyeball paints it.
+            carried.offset =
+                *pole - target.joints[static_cast<std::size_t>(carried.joint)].restPosition;
+          }
           result.push_back(carried);
           continue;
         }

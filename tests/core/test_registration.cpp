@@ -5,6 +5,7 @@
 #include "face/face_geometry.h"
 #include "face/face_model_io.h"
 #include "face/head_pose.h"
+#include "face/io/model_import.h"
 #include "face/model_store.h"
 #include "face/registration.h"
 #include "face/subdivision.h"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <numbers>
 
@@ -208,6 +210,60 @@ private slots:
     // And it round-trips through a file.
     const QByteArray encoded = QByteArray::fromStdString(sf::encodeFaceModel(model, "copy.sfm"));
     QCOMPARE(sf::decodeFaceModel(encoded.toStdString(), "copy.sfm"), model);
+  }
+
+  void importsMakeHumanWithLandmarksWhereTheyBelong() {
+    const std::filesystem::path data = std::filesystem::path(SF_SOURCE_DIR) / ".." / "shared" /
+                                       "thirdparty" / "makehuman" / "data";
+    if (!sf::isMakeHumanData(data)) {
+      QSKIP("../shared/thirdparty/makehuman is absent: the MakeHuman import is not tested");
+    }
+    const sf::ModelImport imported = sf::importModel(data, m_model, {});
+    const sf::FaceModel& model = imported.model;
+    sf::validateFaceModel(model, "makehuman");
+    qInfo("MakeHuman: face residual mean %.2f mm, max %.2f mm; overall mean %.2f mm",
+          imported.registration.faceMean, imported.registration.faceMax,
+          imported.registration.mean);
+    QVERIFY(imported.registration.faceMean < 1.5f);
+    QVERIFY(imported.registration.faceMax < 8.0f);
+    QCOMPARE(model.landmarks.size(), std::size_t(70));
+    QCOMPARE(model.denseLandmarks.size(), m_model.denseLandmarks.size());
+    // The reference's expressions came across by name, beside MakeHuman's own units.
+    QVERIFY(model.findExpression("jawOpen") >= 0);
+    QVERIFY(model.expressions.size() >= 34 + m_model.expressions.size());
+
+    // Landmarks where they belong: the nose tip is MakeHuman's most forward skin point, the
+    // pupils are in front of their eyeballs' centres, the mouth corners are level and
+    // symmetric, the chin is below the mouth.
+    const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
+    const sf::PosedFace posed = geometry.pose(sf::FaceState{});
+    const sf::FacePart& skin = model.parts[static_cast<std::size_t>(model.findPart("skin"))];
+    Vec3f front = skin.mesh.positions.front();
+    for (const Vec3f& p : skin.mesh.positions) {
+      front = p.z() > front.z() ? p : front;
+    }
+    const auto at = [&](int i) { return posed.landmarks[static_cast<std::size_t>(i)]; };
+    qInfo("nose tip landmark %.2f mm from the most forward point", (at(30) - front).norm());
+    QVERIFY((at(30) - front).norm() < 3.0f);
+    QVERIFY(std::abs(at(48).y() - at(54).y()) < 2.0f);
+    QVERIFY(std::abs(at(48).x() + at(54).x()) < 2.0f);
+    QVERIFY(at(8).y() < at(57).y() - 15.0f);
+    for (const int eye : {68, 69}) {
+      const int joint = model.landmarks[static_cast<std::size_t>(eye)].joint;
+      const Vec3f centre = posed.skeleton.positions[static_cast<std::size_t>(joint)];
+      QVERIFY(at(eye).z() > centre.z() + 8.0f);
+      QVERIFY((at(eye) - centre).head<2>().norm() < 2.0f);
+    }
+    // The labels came across: every face class of the reference's skin is present.
+    std::map<sf::LabelClass, int> counts;
+    for (const sf::LabelClass label : skin.faceClass) {
+      ++counts[label];
+    }
+    for (const sf::LabelClass label :
+         {sf::LabelClass::Nose, sf::LabelClass::TopLip, sf::LabelClass::BottomLip,
+          sf::LabelClass::LeftEar, sf::LabelClass::RightEar, sf::LabelClass::Neck}) {
+      QVERIFY2(counts[label] > 0, qPrintable(QString::fromStdString(sf::labelClassName(label))));
+    }
   }
 
   void badInputIsNamed_data() {
