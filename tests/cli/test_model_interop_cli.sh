@@ -44,6 +44,18 @@ err=$("$synthface" model import "$dir/nothing" --out "$dir/x.sfm" 2>&1); rc=$?
 check "missing import exits 2" test $rc -eq 2
 check "missing import named" grep -q "$dir/nothing: no such file or folder" <<<"$err"
 
+# A rigged head in glTF, with its morph targets and skin, back as a model.
+"$synthface" model export --targets expressions --level 0 --out "$dir/rig.glb" 2>/dev/null
+out=$("$synthface" model import "$dir/rig.glb" --out "$dir/rig.sfm" 2>/dev/null); rc=$?
+check "glTF import exits 0" test $rc -eq 0
+check "glTF import named" grep -q "^imported glTF" <<<"$out"
+check "glTF import keeps the expressions" grep -q "^expressions: *42" <<<"$out"
+check "glTF import reports the fit" grep -q "^face: mean" <<<"$out"
+echo '{"expressions": ["jawOpenn"]}' >"$dir/bad.json"
+err=$("$synthface" model import "$dir/rig.glb" --sidecar "$dir/bad.json" --out "$dir/x.sfm" 2>&1); rc=$?
+check "bad sidecar exits 2" test $rc -eq 2
+check "bad sidecar named" grep -q "$dir/bad.json" <<<"$err"
+
 makehuman="$source_dir/../shared/thirdparty/makehuman/data"
 if [ -d "$makehuman" ]; then
   out=$("$synthface" model import "$makehuman" --out "$dir/mh.sfm" 2>/dev/null); rc=$?

@@ -1,6 +1,7 @@
 #include "face/io/model_import.h"
 
 #include "face/io/makehuman.h"
+#include "face/io/rig_import.h"
 #include "util/error.h"
 
 #include <assimp/postprocess.h>
@@ -118,9 +119,22 @@ ModelImport importModel(const std::filesystem::path& path, const FaceModel& refe
     validateFaceModel(result.model, folder.string());
     return result;
   }
-  throw Error(path.string() +
-              ": not a MakeHuman data folder (3dobjs/base.obj, targets/, rigs/), and rigged "
-              "heads are read by glTF, FBX or OBJ extension");
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error(path.string() +
+                ": not a MakeHuman data folder (it needs 3dobjs/base.obj, targets/ and rigs/)");
+  }
+  RigImportOptions rig;
+  rig.sidecar = options.sidecar;
+  rig.progress = options.progress;
+  rig.registration = &result.registration;
+  result.model = importRiggedHead(path, reference, rig);
+  result.kind = extension == ".GLB" || extension == ".GLTF" ? "glTF"
+                : extension.empty()                         ? "mesh"
+                                                            : extension.substr(1);
+  return result;
 }
 
 }  // namespace sf
