@@ -15,6 +15,7 @@
 #include <numbers>
 #include <queue>
 #include <string>
+#include <tuple>
 
 namespace sf {
 
@@ -190,7 +191,10 @@ private:
                                      int row, SlitSide side) const;
   std::pair<Vec3f, Vec3f> gridRay(const HeadSculpt& sculpt, const LidControls& lids, int column,
                                   int row, SlitSide side) const;
-  void addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side);
+  void addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side,
+               const std::array<Vec2f, 4>& uvs);
+  /// The UV of a face corner: corners of one vertex share a UV entry where they agree.
+  int cornerUv(int vertex, const Vec2f& uv);
   void orientFaces();
 
   PolyMesh m_mesh;
@@ -202,12 +206,49 @@ private:
   std::vector<int> m_eyeOf, m_ring;
   std::vector<int> m_facePocket, m_facePocketRing;
   std::vector<SlitSide> m_faceSide;
+  std::map<std::tuple<int, float, float>, int> m_uvEntries;
   int m_vertexCount = 0;
 };
 
-void SkinLayout::addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side) {
+// The skin's UV layout: one non-overlapping chart per piece of the lattice. The grid
+// around the head fills v in [0, kGridTop] with its seam down the back of the head (column
+// 48); the crown cap, the eye pockets, the mouth pocket and the mouth's back wall each get
+// a box above it.
+constexpr float kGridTop = 0.74f;
+struct UvBox {
+  float u, v, width, height;
+  Vec2f at(float s, float t) const { return Vec2f(u + width * s, v + height * t); }
+};
+constexpr UvBox kCapBox{0.01f, 0.76f, 0.22f, 0.23f};
+constexpr UvBox kEyeBoxes[2] = {{0.25f, 0.76f, 0.24f, 0.11f}, {0.25f, 0.88f, 0.24f, 0.11f}};
+constexpr UvBox kMouthBox{0.51f, 0.76f, 0.48f, 0.13f};
+constexpr UvBox kMouthBackBox{0.51f, 0.91f, 0.48f, 0.08f};
+
+/// The UV of grid lattice point (column, row), for a face whose first column is `faceColumn`
+/// (so the two sides of the back seam get u = 1 and u = 0).
+Vec2f gridUv(int faceColumn, int column, int row) {
+  const int unwrapped = (faceColumn + kHalfColumns) % kColumns + (column - faceColumn);
+  return Vec2f(static_cast<float>(unwrapped) / kColumns,
+               kGridTop * (1.0f - static_cast<float>(row) / static_cast<float>(kRows - 1)));
+}
+
+int SkinLayout::cornerUv(int vertex, const Vec2f& uv) {
+  const auto [it, inserted] =
+      m_uvEntries.emplace(std::tuple{vertex, uv.x(), uv.y()}, static_cast<int>(m_mesh.uvs.size()));
+  if (inserted) {
+    m_mesh.uvs.push_back(uv);
+  }
+  return it->second;
+}
+
+void SkinLayout::addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side,
+                         const std::array<Vec2f, 4>& uvs) {
   m_mesh.faceSizes.push_back(4);
   m_mesh.faceIndices.insert(m_mesh.faceIndices.end(), {a, b, c, d});
+  const int corners[] = {a, b, c, d};
+  for (int k = 0; k < 4; ++k) {
+    m_mesh.uvIndices.push_back(cornerUv(corners[k], uvs[static_cast<std::size_t>(k)]));
+  }
   m_facePocket.push_back(pocket);
   m_facePocketRing.push_back(ring);
   m_faceSide.push_back(side);
@@ -249,7 +290,8 @@ SkinLayout::SkinLayout() {
   for (int r = 0; r + 1 < kRows; ++r) {
     for (int c = 0; c < kColumns; ++c) {
       addQuad(lowerVertex(c, r), gridVertex(c, r + 1), gridVertex(c + 1, r + 1),
-              lowerVertex(c + 1, r), -1, 0, SlitSide::None);
+              lowerVertex(c + 1, r), -1, 0, SlitSide::None,
+              {gridUv(c, c, r), gridUv(c, c, r + 1), gridUv(c, c + 1, r + 1), gridUv(c, c + 1, r)});
     }
   }
   (void)isSlitEdge;
@@ -274,7 +316,11 @@ SkinLayout::SkinLayout() {
   }
   for (int j = 0; j < n; ++j) {
     for (int i = 0; i < n; ++i) {
-      addQuad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1), -1, 0, SlitSide::None);
+      const auto capUv = [&](int ci, int cj) {
+        return kCapBox.at(static_cast<float>(ci) / n, static_cast<float>(cj) / n);
+      };
+      addQuad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1), -1, 0, SlitSide::None,
+              {capUv(i, j), capUv(i + 1, j), capUv(i + 1, j + 1), capUv(i, j + 1)});
     }
   }
 
@@ -307,7 +353,13 @@ SkinLayout::SkinLayout() {
         // Which side the face lies on follows its loop entries.
         const SlitSide side =
             pocket.loopSide[i] != SlitSide::None ? pocket.loopSide[i] : pocket.loopSide[j];
-        addQuad(previous[i], ring[i], ring[j], previous[j], slit.kind, k, side);
+        const UvBox& box = slit.kind == 2 ? kMouthBox : kEyeBoxes[slit.kind];
+        const auto pocketUv = [&](std::size_t loopIndex, int ringIndex) {
+          return box.at(static_cast<float>(loopIndex) / static_cast<float>(size),
+                        static_cast<float>(ringIndex) / static_cast<float>(ringCount));
+        };
+        addQuad(previous[i], ring[i], ring[j], previous[j], slit.kind, k, side,
+                {pocketUv(i, k - 1), pocketUv(i, k), pocketUv(i + 1, k), pocketUv(i + 1, k - 1)});
       }
       pocket.rings.push_back(ring);
       previous = ring;
@@ -320,16 +372,25 @@ SkinLayout::SkinLayout() {
       auto lowerAt = [&](int i) {
         return previous[static_cast<std::size_t>(size - 1 - static_cast<std::size_t>(i))];
       };
+      const auto backUv = [&](float s, float t) {
+        return kMouthBackBox.at(s / static_cast<float>(interior + 1), t);
+      };
       for (int i = 0; i + 1 < interior; ++i) {
+        const float s = static_cast<float>(i + 1);
         addQuad(upperAt(i), upperAt(i + 1), lowerAt(i + 1), lowerAt(i), 2, ringCount + 1,
-                SlitSide::None);
+                SlitSide::None,
+                {backUv(s, 0.0f), backUv(s + 1.0f, 0.0f), backUv(s + 1.0f, 1.0f), backUv(s, 1.0f)});
       }
-      for (const auto& [corner, u, l] :
-           {std::tuple{previous[0], upperAt(0), lowerAt(0)},
+      for (const auto& [corner, u, l, tip, edge] :
+           {std::tuple{previous[0], upperAt(0), lowerAt(0), 0.0f, 1.0f},
             std::tuple{previous[static_cast<std::size_t>(interior + 1)], upperAt(interior - 1),
-                       lowerAt(interior - 1)}}) {
+                       lowerAt(interior - 1), static_cast<float>(interior + 1),
+                       static_cast<float>(interior)}}) {
         m_mesh.faceSizes.push_back(3);
         m_mesh.faceIndices.insert(m_mesh.faceIndices.end(), {corner, u, l});
+        m_mesh.uvIndices.insert(m_mesh.uvIndices.end(),
+                                {cornerUv(corner, backUv(tip, 0.5f)),
+                                 cornerUv(u, backUv(edge, 0.0f)), cornerUv(l, backUv(edge, 1.0f))});
         m_facePocket.push_back(2);
         m_facePocketRing.push_back(ringCount + 1);
         m_faceSide.push_back(SlitSide::None);
@@ -424,6 +485,8 @@ void SkinLayout::orientFaces() {
     if (state[static_cast<std::size_t>(f)] < 0) {
       const auto begin = m_mesh.faceIndices.begin() + offsets[static_cast<std::size_t>(f)];
       std::reverse(begin, begin + m_mesh.faceSizes[static_cast<std::size_t>(f)]);
+      const auto uvBegin = m_mesh.uvIndices.begin() + offsets[static_cast<std::size_t>(f)];
+      std::reverse(uvBegin, uvBegin + m_mesh.faceSizes[static_cast<std::size_t>(f)]);
     }
   }
 }

@@ -209,7 +209,67 @@ private slots:
   void fullExpressionsStayValid();
   void gltfExportReimportsWithTargets();
   void generationIsDeterministic();
+  void skinHasOneNonOverlappingUvLayout();
 };
+
+void TestDefaultHead::skinHasOneNonOverlappingUvLayout() {
+  // Every skin face has UVs inside the unit square, no face is folded flat, and no texel
+  // centre of a 512 x 512 texture lies inside two faces.
+  const sf::PolyMesh& mesh = model().parts[static_cast<std::size_t>(model().findPart("skin"))].mesh;
+  QCOMPARE(mesh.uvIndices.size(), mesh.faceIndices.size());
+  constexpr int kSize = 512;
+  std::vector<int> cover(kSize * kSize, 0);
+  const std::vector<int> offsets = mesh.faceOffsets();
+  int doubled = 0;
+  for (int f = 0; f < mesh.faceCount(); ++f) {
+    const int size = mesh.faceSizes[static_cast<std::size_t>(f)];
+    std::vector<sf::Vec2f> uv;
+    for (int k = 0; k < size; ++k) {
+      uv.push_back(mesh.uvs[static_cast<std::size_t>(
+          mesh.uvIndices[static_cast<std::size_t>(offsets[static_cast<std::size_t>(f)] + k)])]);
+      QVERIFY(uv.back().minCoeff() >= 0.0f && uv.back().maxCoeff() <= 1.0f);
+    }
+    float area = 0.0f;
+    for (int k = 0; k < size; ++k) {
+      const sf::Vec2f& a = uv[static_cast<std::size_t>(k)];
+      const sf::Vec2f& b = uv[static_cast<std::size_t>((k + 1) % size)];
+      area += a.x() * b.y() - b.x() * a.y();
+    }
+    QVERIFY2(std::abs(area) > 1e-8f, qPrintable(QString("face %1 has no UV area").arg(f)));
+    for (int k = 1; k + 1 < size; ++k) {
+      const sf::Vec2f a = uv[0] * kSize, b = uv[static_cast<std::size_t>(k)] * kSize,
+                      c = uv[static_cast<std::size_t>(k + 1)] * kSize;
+      const float denominator = (b - a).x() * (c - a).y() - (c - a).x() * (b - a).y();
+      if (std::abs(denominator) < 1e-12f) {
+        continue;
+      }
+      const int x0 = std::max(0, static_cast<int>(std::floor(std::min({a.x(), b.x(), c.x()}))));
+      const int x1 =
+          std::min(kSize - 1, static_cast<int>(std::ceil(std::max({a.x(), b.x(), c.x()}))));
+      const int y0 = std::max(0, static_cast<int>(std::floor(std::min({a.y(), b.y(), c.y()}))));
+      const int y1 =
+          std::min(kSize - 1, static_cast<int>(std::ceil(std::max({a.y(), b.y(), c.y()}))));
+      for (int y = y0; y <= y1; ++y) {
+        for (int x = x0; x <= x1; ++x) {
+          const sf::Vec2f p(static_cast<float>(x) + 0.5f, static_cast<float>(y) + 0.5f);
+          const float s = ((p - a).x() * (c - a).y() - (c - a).x() * (p - a).y()) / denominator;
+          const float t = ((b - a).x() * (p - a).y() - (p - a).x() * (b - a).y()) / denominator;
+          if (s > 1e-5f && t > 1e-5f && s + t < 1.0f - 1e-5f) {
+            doubled += ++cover[static_cast<std::size_t>(y * kSize + x)] == 2;
+          }
+        }
+      }
+    }
+  }
+  int covered = 0;
+  for (const int count : cover) {
+    covered += count > 0;
+  }
+  qInfo("skin UVs cover %.1f%% of the texture; %d texels lie in two faces",
+        100.0 * covered / (kSize * kSize), doubled);
+  QCOMPARE(doubled, 0);
+  QVERIFY(covered > kSize * kSize / 2);
+}
 
 void TestDefaultHead::hasTheCountsTheProductPromises() {
   const FaceModel& m = model();

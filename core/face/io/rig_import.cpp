@@ -650,6 +650,11 @@ public:
   }
 
   /// sameGeometry() and equal normal and UVs: copies of one vertex of the file's topology.
+  /// Equal normals, or no normals to tell them apart by (then false: do not join).
+  bool sameNormal(unsigned a, unsigned b) const {
+    return m_mesh.mNormals != nullptr && same(m_mesh.mNormals[a], m_mesh.mNormals[b]);
+  }
+
   bool sameVertex(unsigned a, unsigned b) const {
     if (m_mesh.mNormals != nullptr && !same(m_mesh.mNormals[a], m_mesh.mNormals[b])) {
       return false;
@@ -874,6 +879,20 @@ WeldedMesh weldMesh(const aiScene& scene, unsigned meshIndex, const BoneWeights&
       if (compare.sameGeometry(x.low, y.low) && compare.sameGeometry(x.high, y.high)) {
         sets.join(seedOf[x.low], seedOf[y.low]);
         sets.join(seedOf[x.high], seedOf[y.high]);
+      }
+    } else if (end - begin > 2) {
+      // Where two sheets touch along a seam (closed lips split again by a UV seam), only
+      // copies with the same normal as well are one point of one sheet.
+      for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t j = i + 1; j < end; ++j) {
+          const EdgeUse& x = uses[i];
+          const EdgeUse& y = uses[j];
+          if (compare.sameGeometry(x.low, y.low) && compare.sameGeometry(x.high, y.high) &&
+              compare.sameNormal(x.low, y.low) && compare.sameNormal(x.high, y.high)) {
+            sets.join(seedOf[x.low], seedOf[y.low]);
+            sets.join(seedOf[x.high], seedOf[y.high]);
+          }
+        }
       }
     }
     begin = end;
