@@ -267,7 +267,7 @@ int runImport(std::span<const std::string> arguments) {
       "skeleton and eye, teeth and tongue proxies) or a rigged head in glTF, FBX or OBJ,\n"
       "described by an optional JSON sidecar. The reference head is registered onto the\n"
       "imported one to carry across what it lacks: landmarks, label classes, hair growth\n"
-      "regions, the skin UV layout and the reference's expressions.\n" +
+      "regions and the reference's expressions.\n" +
           std::string(kModelHelp) + ".");
   parser.option("--out", "FILE", "the model to write (.sfm)")
       .option("--sidecar", "FILE", "JSON sidecar for a glTF, FBX or OBJ head")

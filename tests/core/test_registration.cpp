@@ -254,6 +254,8 @@ private slots:
       QVERIFY(at(eye).z() > centre.z() + 8.0f);
       QVERIFY((at(eye) - centre).head<2>().norm() < 2.0f);
     }
+    // It keeps MakeHuman's own UV layout, whole.
+    QCOMPARE(skin.mesh.uvIndices.size(), skin.mesh.faceIndices.size());
     // The labels came across: every face class of the reference's skin is present.
     std::map<sf::LabelClass, int> counts;
     for (const sf::LabelClass label : skin.faceClass) {

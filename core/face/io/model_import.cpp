@@ -95,6 +95,9 @@ RegistrationReport labelByRegistration(FaceModel& model, const FaceModel& refere
   SurfaceTransfer what;
   what.skinWeights = false;
   what.identity = false;
+  // The head keeps its own UV layout: carried across, the reference's charts tear where
+  // its seams and its separate ears meet the head's (left for later).
+  what.uvs = false;
   what.expressions = expressions;
   transferSurface(reference, fit, model, skin, what);
   return fit.report;

@@ -33,9 +33,9 @@ bool isMakeHumanData(const std::filesystem::path& path);
 /// folder gives its hm08 head (face/io/makehuman.h); anything else is read as a rigged
 /// head through Assimp. Either way `reference` (normally the built-in head) is registered
 /// onto the head's surface, which carries across what the head lacks: the 70 and dense
-/// landmarks, label classes, hair growth regions, the skin UV layout (so SynthFace's skin
-/// materials fit), and the reference's expressions (by name, so a recipe's expression
-/// weights pose any model). Throws sf::Error naming the file for bad input.
+/// landmarks, label classes, hair growth regions and the reference's expressions (by
+/// name, so a recipe's expression weights pose any model). A MakeHuman head keeps its own
+/// UV layout. Throws sf::Error naming the file for bad input.
 ModelImport importModel(const std::filesystem::path& path, const FaceModel& reference,
                         const ModelImportOptions& options);
 
@@ -51,8 +51,8 @@ PolyMesh readHeadMesh(const std::filesystem::path& path, float millimetresPerUni
 float defaultMillimetresPerUnit(const std::filesystem::path& path);
 
 /// Registers `reference` onto part "skin" of `model` (in millimetres, y up, facing +z)
-/// and carries the landmarks, labels, growth regions, UV layout and, when `expressions`,
-/// the reference's expressions across. Returns the registration's report.
+/// and carries the landmarks, labels, growth regions and, when `expressions`, the
+/// reference's expressions across; the model keeps its UVs. Returns the registration's report.
 RegistrationReport labelByRegistration(FaceModel& model, const FaceModel& reference,
                                        bool expressions,
                                        const std::function<void(std::string_view)>& progress,
