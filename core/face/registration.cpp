@@ -356,18 +356,26 @@ struct LandmarkRef {
   Vec3f target{0, 0, 0};
 };
 
+/// The index of a landmark in the combined list (landmarks, then dense landmarks), or -1.
+int landmarkIndex(const FaceModel& model, const std::string& name) {
+  const int count = static_cast<int>(model.landmarks.size());
+  for (int i = 0; i < count + static_cast<int>(model.denseLandmarks.size()); ++i) {
+    const Landmark& landmark = i < count
+                                   ? model.landmarks[static_cast<std::size_t>(i)]
+                                   : model.denseLandmarks[static_cast<std::size_t>(i - count)];
+    if (landmark.name == name) {
+      return i;
+    }
+  }
+  return -1;
+}
+
 const Landmark* findLandmark(const FaceModel& model, const std::string& name) {
-  for (const Landmark& l : model.landmarks) {
-    if (l.name == name) {
-      return &l;
-    }
-  }
-  for (const Landmark& l : model.denseLandmarks) {
-    if (l.name == name) {
-      return &l;
-    }
-  }
-  return nullptr;
+  const int index = landmarkIndex(model, name);
+  const int count = static_cast<int>(model.landmarks.size());
+  return index < 0       ? nullptr
+         : index < count ? &model.landmarks[static_cast<std::size_t>(index)]
+                         : &model.denseLandmarks[static_cast<std::size_t>(index - count)];
 }
 
 /// The limit points and unit normals of every sample for these global positions.
@@ -509,13 +517,8 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
   if (options.landmarks.size() >= 3) {
     std::vector<Vec3f> from, to;
     for (const TargetLandmark& landmark : options.landmarks) {
-      const Landmark* found = findLandmark(model, landmark.name);
-      const std::size_t index = static_cast<std::size_t>(
-          found < model.landmarks.data() + model.landmarks.size() && found >= model.landmarks.data()
-              ? found - model.landmarks.data()
-              : model.landmarks.size() +
-                    static_cast<std::size_t>(found - model.denseLandmarks.data()));
-      from.push_back(rest.landmarks[index]);
+      const int index = landmarkIndex(model, landmark.name);
+      from.push_back(rest.landmarks[static_cast<std::size_t>(index)]);
       to.push_back(landmark.position);
     }
     starts.push_back(fitSimilarity(from, to));
@@ -536,12 +539,7 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
     if (!nose.allFinite()) {
       throw Error(source + ": could not find a nose tip (the mesh's upper middle is empty)");
     }
-    float modelTop = -std::numeric_limits<float>::infinity();
-    for (const Vec3f& p : restPoints) {
-      modelTop = std::max(modelTop, p.y());
-    }
     const Vec3f modelNose = rest.landmarks[static_cast<std::size_t>(kNoseTip)];
-    (void)modelTop;
     if (options.progress) {
       options.progress("  nose tip at (" + mm(nose.x()) + ", " + mm(nose.y()) + ", " +
                        mm(nose.z()) + ")");

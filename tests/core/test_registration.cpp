@@ -279,8 +279,10 @@ private slots:
                            << "scan.obj: face corner 2: vertex 9 out of range (0..3)";
     QTest::newRow("landmark") << "landmark"
                               << "scan.obj: landmark 'nose_tipp': the model has no such landmark";
-    QTest::newRow("far away") << "far"
-                              << "scan.obj: ";
+    // A flat quad has no upper middle to find a nose tip in.
+    QTest::newRow("no nose tip") << "far"
+                                 << "scan.obj: could not find a nose tip (the mesh's upper "
+                                    "middle is empty)";
   }
 
   void badInputIsNamed() {
