@@ -1626,34 +1626,6 @@ void transferSurface(const FaceModel& model, const Registration& fit, FaceModel&
   }
 }
 
-PolyMesh surfaceMesh(const FaceModel& model, std::span<const Vec3f> positions) {
-  PolyMesh merged;
-  for (const FacePart& part : model.parts) {
-    if (part.material != PartMaterial::Skin) {
-      continue;
-    }
-    const int base = merged.vertexCount();
-    const int uvBase = static_cast<int>(merged.uvs.size());
-    for (int v = 0; v < part.mesh.vertexCount(); ++v) {
-      merged.positions.push_back(positions[static_cast<std::size_t>(part.firstVertex + v)]);
-    }
-    merged.faceSizes.insert(merged.faceSizes.end(), part.mesh.faceSizes.begin(),
-                            part.mesh.faceSizes.end());
-    for (const int index : part.mesh.faceIndices) {
-      merged.faceIndices.push_back(index + base);
-    }
-    merged.uvs.insert(merged.uvs.end(), part.mesh.uvs.begin(), part.mesh.uvs.end());
-    for (const int index : part.mesh.uvIndices) {
-      merged.uvIndices.push_back(index + uvBase);
-    }
-  }
-  if (merged.uvIndices.size() != merged.faceIndices.size()) {
-    merged.uvs.clear();
-    merged.uvIndices.clear();
-  }
-  return merged;
-}
-
 FaceModel registeredModel(const FaceModel& model, const Registration& fit) {
   SF_CHECK(fit.positions.size() == static_cast<std::size_t>(model.vertexCount()));
   FaceModel result = model;

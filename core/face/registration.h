@@ -93,7 +93,8 @@ FaceModel registeredModel(const FaceModel& model, const Registration& fit);
 struct SurfaceTransfer {
   bool landmarks = true;    ///< the 70 landmarks and the dense ones
   bool labels = true;       ///< per-face label classes and hair growth regions
-  bool uvs = true;          ///< the skin UV layout, so the model's skin textures fit
+  bool uvs = true;          ///< the skin UV layout; sound on close copies of the reference only: it
+                            ///< tears across the reference's chart seams on other heads
   bool skinWeights = true;  ///< skinning weights over the model's joints
   bool identity = true;     ///< identity modes, interpolated and rotated into target space
   bool expressions = true;  ///< expressions and correctives
@@ -116,9 +117,5 @@ FaceModel modelFromRegistration(const FaceModel& model, const Registration& fit,
 
 /// A label class as a report names it: "nose", "top lip", "right ear"...
 std::string labelClassName(LabelClass region);
-
-/// The model's surface parts (PartMaterial::Skin), merged into one mesh at rest, in part
-/// order: what a registered scan in the model's topology looks like.
-PolyMesh surfaceMesh(const FaceModel& model, std::span<const Vec3f> positions);
 
 }  // namespace sf
