@@ -16,6 +16,15 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
                         "CC0-1.0",
                         {}});
     }
+    // HDRIs other packages installed (Blender's), after the painted ones so that adding
+    // or removing them does not renumber those.
+    for (const SystemEnvironment& environment : systemEnvironments()) {
+      assets.push_back({"builtin/environment/" + environment.id,
+                        "environment",
+                        environment.tags,
+                        environment.licence,
+                        {environment.file.string()}});
+    }
     for (const GroomStyle& groom : builtinGrooms()) {
       assets.push_back({"builtin/hair/" + groom.id, "hair", groom.tags, "CC0-1.0", {}});
     }

@@ -3,7 +3,11 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -369,6 +373,89 @@ Image paintBuiltinEnvironment(std::string_view id, int width) {
     }
   }
   return image;
+}
+
+namespace {
+
+/// What Blender's eight maps show, for names and tags people can filter by.
+struct KnownMap {
+  const char* stem;
+  const char* name;
+  std::vector<std::string> tags;
+};
+
+const std::vector<KnownMap>& knownBlenderMaps() {
+  static const std::vector<KnownMap> maps = {
+      {"city", "City square", {"hdri", "outdoor", "urban"}},
+      {"courtyard", "Courtyard", {"hdri", "outdoor", "soft"}},
+      {"forest", "Forest", {"hdri", "outdoor", "green"}},
+      {"interior", "Interior with windows", {"hdri", "indoor"}},
+      {"night", "Street at night (photographed)", {"hdri", "outdoor", "dark"}},
+      {"studio", "Photo studio", {"hdri", "studio", "indoor"}},
+      {"sunrise", "Sunrise", {"hdri", "outdoor", "warm"}},
+      {"sunset", "Sunset over fields", {"hdri", "outdoor", "warm"}},
+  };
+  return maps;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+std::vector<SystemEnvironment> findBlenderEnvironments(const std::filesystem::path& folder) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    return {};
+  }
+  // Only maps whose licence the folder states as CC0 may go into datasets unasked.
+  std::ifstream licenceFile(folder / "license.txt");
+  const std::string licence((std::istreambuf_iterator<char>(licenceFile)),
+                            std::istreambuf_iterator<char>());
+  if (lowercase(licence).find("cc0") == std::string::npos) {
+    return {};
+  }
+  std::vector<SystemEnvironment> found;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+    const std::string extension = lowercase(entry.path().extension().string());
+    if (!entry.is_regular_file(ec) || (extension != ".exr" && extension != ".hdr")) {
+      continue;
+    }
+    const std::string stem = entry.path().stem().string();
+    SystemEnvironment environment;
+    environment.id = "blender_" + stem;
+    environment.name = stem + " (Blender HDRI)";
+    environment.tags = {"hdri"};
+    for (const KnownMap& known : knownBlenderMaps()) {
+      if (stem == known.stem) {
+        environment.name = known.name;
+        environment.tags = known.tags;
+      }
+    }
+    environment.file = fs::absolute(entry.path());
+    environment.licence = "CC0-1.0";
+    environment.author = "Greg Zaal (HDRI Haven)";
+    environment.source = "Blender's studio lights, installed by Debian's blender-data";
+    found.push_back(std::move(environment));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const SystemEnvironment& a, const SystemEnvironment& b) { return a.id < b.id; });
+  return found;
+}
+
+std::span<const SystemEnvironment> systemEnvironments() {
+  static const std::vector<SystemEnvironment> environments = [] {
+    const char* folder = std::getenv("SYNTHFACE_BLENDER_HDRI_DIR");
+    if (folder != nullptr) {
+      return *folder == '\0' ? std::vector<SystemEnvironment>{} : findBlenderEnvironments(folder);
+    }
+    return findBlenderEnvironments("/usr/share/blender/datafiles/studiolights/world");
+  }();
+  return environments;
 }
 
 const Image& environmentMap(const std::string& id) {

@@ -69,6 +69,27 @@ std::span<const BuiltinEnvironment> builtinEnvironments();
 /// Deterministic. Throws sf::Error for an unknown id.
 Image paintBuiltinEnvironment(std::string_view id, int width = 1024);
 
+/// An HDRI environment another package installed on this machine, indexed as a built-in
+/// asset: Debian's `blender-data` ships eight CC0 maps by Greg Zaal (HDRI Haven).
+struct SystemEnvironment {
+  std::string id;                 ///< "blender_city", ...
+  std::string name;               ///< for people
+  std::vector<std::string> tags;  ///< "hdri", "outdoor", "indoor"...
+  std::filesystem::path file;     ///< absolute path of the map
+  std::string licence;            ///< "CC0-1.0"
+  std::string author;             ///< who made the map
+  std::string source;             ///< where it came from
+};
+
+/// The HDRIs of a Blender `studiolights/world` folder: every .exr and .hdr in it, when its
+/// license.txt says the maps are CC0 (nothing otherwise). Sorted by id; deterministic.
+std::vector<SystemEnvironment> findBlenderEnvironments(const std::filesystem::path& folder);
+
+/// The system environments of this machine, found once per process: Blender's maps in
+/// $SYNTHFACE_BLENDER_HDRI_DIR when it is set (empty: none), else in Debian's
+/// /usr/share/blender/datafiles/studiolights/world.
+std::span<const SystemEnvironment> systemEnvironments();
+
 /// The environment map for an id: a built-in one by name, or an image file (HDR, EXR, PNG...)
 /// read with OpenImageIO. Maps are cached per id for the life of the process.
 /// Throws sf::Error naming the file when it cannot be read.

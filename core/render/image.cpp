@@ -214,4 +214,31 @@ Image readImage(const fs::path& path) {
   return image;
 }
 
+Image thumbnailImage(const Image& source, int width) {
+  if (source.empty()) {
+    return Image();
+  }
+  const int w = std::clamp(width, 1, source.width);
+  const int h = std::max(1, source.height * w / source.width);
+  Image small(w, h, 3);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const int x0 = x * source.width / w, x1 = std::max(x0 + 1, (x + 1) * source.width / w);
+      const int y0 = y * source.height / h, y1 = std::max(y0 + 1, (y + 1) * source.height / h);
+      for (int c = 0; c < 3; ++c) {
+        double sum = 0.0;
+        for (int yy = y0; yy < y1; ++yy) {
+          for (int xx = x0; xx < x1; ++xx) {
+            sum += source.at(xx, yy, std::min(c, source.channels - 1));
+          }
+        }
+        const float mean = static_cast<float>(sum / double((x1 - x0) * (y1 - y0)));
+        small.at(x, y, c) =
+            mean <= 0.8f ? mean : 0.8f + 0.2f * (1.0f - std::exp(-(mean - 0.8f) / 0.2f));
+      }
+    }
+  }
+  return small;
+}
+
 }  // namespace sf

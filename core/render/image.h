@@ -64,6 +64,10 @@ void writeByteImage(std::span<const std::uint8_t> bytes, int width, int height, 
 std::vector<std::uint8_t> readByteImage(const std::filesystem::path& path, int& width, int& height,
                                         int& channels);
 
+/// A small RGB copy of an image for a thumbnail: box-filtered down to `width` wide (never
+/// up), values above 0.8 rolled off toward 1 so an HDRI's sun does not blow out the tile.
+Image thumbnailImage(const Image& source, int width);
+
 /// Reads an image into linear floats: 8- and 16-bit files are taken as sRGB unless they say
 /// they are linear; float files as linear. Throws sf::Error naming the file on failure.
 Image readImage(const std::filesystem::path& path);

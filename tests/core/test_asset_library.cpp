@@ -4,6 +4,7 @@
 
 #include "assets/asset_library.h"
 #include "assets/builtin_catalog.h"
+#include "render/environment.h"
 #include "render/image.h"
 #include "scene/scene_compiler.h"
 #include "scene/scene_context.h"
@@ -13,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <fstream>
 
 namespace fs = std::filesystem;
@@ -289,6 +291,48 @@ private slots:
           std::get<std::string>(compiler.drawValue(i, "environment.map")) == "environment/yard";
     }
     QVERIFY(fromLibrary > 10 && fromLibrary < 190);
+  }
+
+  // Blender's HDRI folder is indexed when its licence note says CC0, and only then; known
+  // maps get names and tags, others a generic entry.
+  void blenderEnvironmentsAreIndexedWhenCc0() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    QVERIFY(sf::findBlenderEnvironments(root / "missing").empty());
+    writeHdri(root / "forest.exr");
+    writeHdri(root / "attic.exr");
+    std::ofstream(root / "notes.txt") << "not a map";
+    QVERIFY(sf::findBlenderEnvironments(root).empty());  // no licence note yet
+    std::ofstream(root / "license.txt") << "All HDRIs are licenses as CC0.\n";
+    const std::vector<sf::SystemEnvironment> found = sf::findBlenderEnvironments(root);
+    QCOMPARE(found.size(), std::size_t{2});
+    QCOMPARE(found[0].id, std::string("blender_attic"));
+    QCOMPARE(found[0].tags, std::vector<std::string>{"hdri"});
+    QCOMPARE(found[1].id, std::string("blender_forest"));
+    QCOMPARE(found[1].name, std::string("Forest"));
+    QVERIFY(std::find(found[1].tags.begin(), found[1].tags.end(), "outdoor") !=
+            found[1].tags.end());
+    QCOMPARE(found[1].licence, std::string("CC0-1.0"));
+    QVERIFY(found[1].file.is_absolute());
+    QCOMPARE(sf::environmentMap(found[1].file.string()).width, 16);
+  }
+
+  // On a machine with Debian's blender-data, its maps are built-in environments that
+  // recipes draw and the renderer reads.
+  void installedBlenderEnvironmentsAreBuiltins() {
+    if (sf::systemEnvironments().empty()) {
+      QSKIP("blender-data is not installed (/usr/share/blender/datafiles/studiolights/world)");
+    }
+    for (const sf::SystemEnvironment& environment : sf::systemEnvironments()) {
+      const sf::AssetInfo* asset =
+          sf::builtinAssetCatalog()->find("builtin/environment/" + environment.id);
+      QVERIFY(asset != nullptr);
+      QCOMPARE(asset->kind, std::string("environment"));
+      QCOMPARE(asset->files, std::vector<std::string>{environment.file.string()});
+    }
+    const sf::Image& map = sf::environmentMap(sf::systemEnvironments().front().file.string());
+    QVERIFY(map.width >= 256);
+    QCOMPARE(map.width, 2 * map.height);
   }
 };
 
