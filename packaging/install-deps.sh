@@ -15,6 +15,9 @@ packages=(
   # headless GUI: Xvfb with Mesa's software OpenGL, a font for widget text,
   # and xauth for xvfb-run
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
+  # eight CC0 photographed HDRI environments (Blender's studio lights), indexed as
+  # built-in environments when present
+  blender-data
 )
 
 missing=()

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <span>
 
 namespace sf {
 
@@ -192,6 +194,202 @@ void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandm
   }
 }
 
+/// A closed Catmull-Rom curve through `points`, `perSegment` samples per segment.
+std::vector<Eigen::Vector2f> closedSpline(std::span<const Eigen::Vector2f> points, int perSegment) {
+  std::vector<Eigen::Vector2f> out;
+  const std::size_t n = points.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector2f& p0 = points[(i + n - 1) % n];
+    const Eigen::Vector2f& p1 = points[i];
+    const Eigen::Vector2f& p2 = points[(i + 1) % n];
+    const Eigen::Vector2f& p3 = points[(i + 2) % n];
+    for (int k = 0; k < perSegment; ++k) {
+      const float t = static_cast<float>(k) / static_cast<float>(perSegment);
+      const float t2 = t * t;
+      const float t3 = t2 * t;
+      out.push_back(0.5f *
+                    (2.0f * p1 + (p2 - p0) * t + (2.0f * p0 - 5.0f * p1 + 4.0f * p2 - p3) * t2 +
+                     (3.0f * p1 - p0 - 3.0f * p2 + p3) * t3));
+    }
+  }
+  return out;
+}
+
+/// Signed distance from `q` to a closed polygon: negative inside.
+float polygonDistance(std::span<const Eigen::Vector2f> polygon, const Eigen::Vector2f& q) {
+  float best = std::numeric_limits<float>::max();
+  bool inside = false;
+  for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+    const Eigen::Vector2f& a = polygon[j];
+    const Eigen::Vector2f& b = polygon[i];
+    const Eigen::Vector2f ab = b - a;
+    const float t = std::clamp((q - a).dot(ab) / std::max(ab.squaredNorm(), 1e-9f), 0.0f, 1.0f);
+    best = std::min(best, (a + t * ab - q).squaredNorm());
+    if ((a.y() > q.y()) != (b.y() > q.y()) &&
+        q.x() < a.x() + (q.y() - a.y()) / (b.y() - a.y()) * ab.x()) {
+      inside = !inside;
+    }
+  }
+  return inside ? -std::sqrt(best) : std::sqrt(best);
+}
+
+/// Paints the vermilion of the lips onto the skin from the lip landmarks of the face in
+/// this identity without expression (`shaped`: per vertex positions and the 70
+/// landmarks): inside the smooth outline through the outer lip points 48-59, seen from the
+/// front, with a border half a millimetre soft. Replaces the per-face lip weight in front
+/// of the mouth (the mouth's pocket keeps its own) and relabels the skin and lip triangles
+/// there to match, top or bottom by the mouth's line, so that the segmentation's lips are
+/// the red ones.
+void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
+               const std::vector<Eigen::Vector3f>& landmarks) {
+  if (shaped.size() != skin.positions.size() || landmarks.size() < 68 ||
+      skin.lipWeight.size() != skin.positions.size()) {
+    return;
+  }
+  std::array<Eigen::Vector2f, 12> outer;
+  float minX = 1e9f, maxX = -1e9f, minY = 1e9f, maxY = -1e9f;
+  for (int i = 0; i < 12; ++i) {
+    const Eigen::Vector3f& p = landmarks[static_cast<std::size_t>(48 + i)];
+    outer[static_cast<std::size_t>(i)] = Eigen::Vector2f(p.x(), p.y());
+    minX = std::min(minX, p.x());
+    maxX = std::max(maxX, p.x());
+    minY = std::min(minY, p.y());
+    maxY = std::max(maxY, p.y());
+  }
+  const std::vector<Eigen::Vector2f> outline = closedSpline(outer, 8);
+  // The mouth's line: midway between the inner contours, corner to corner (60..64).
+  std::array<Eigen::Vector2f, 5> line;
+  line[0] = Eigen::Vector2f(landmarks[60].x(), landmarks[60].y());
+  line[4] = Eigen::Vector2f(landmarks[64].x(), landmarks[64].y());
+  for (int i = 1; i < 4; ++i) {
+    const Eigen::Vector3f mid = 0.5f * (landmarks[static_cast<std::size_t>(60 + i)] +
+                                        landmarks[static_cast<std::size_t>(68 - i)]);
+    line[static_cast<std::size_t>(i)] = Eigen::Vector2f(mid.x(), mid.y());
+  }
+  auto mouthLineY = [&](float x) {
+    if (x <= line[0].x()) {
+      return line[0].y();
+    }
+    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+      if (x <= line[i + 1].x()) {
+        const float t = (x - line[i].x()) / std::max(line[i + 1].x() - line[i].x(), 1e-6f);
+        return line[i].y() + t * (line[i + 1].y() - line[i].y());
+      }
+    }
+    return line.back().y();
+  };
+  // In front of the mouth: the lips' surface, not the pocket behind the slit.
+  const float front = std::min(landmarks[48].z(), landmarks[54].z()) - 3.0f;
+  constexpr float kSoft = 0.5f;
+  std::vector<char> painted(skin.positions.size(), 0);
+  for (std::size_t v = 0; v < shaped.size(); ++v) {
+    const Eigen::Vector3f& p = shaped[v];
+    if (p.z() < front || p.x() < minX - 3.0f || p.x() > maxX + 3.0f || p.y() < minY - 3.0f ||
+        p.y() > maxY + 3.0f) {
+      if (p.z() >= front && skin.lipWeight[v] > 0.0f && std::abs(p.x()) < maxX + 12.0f &&
+          p.y() > minY - 12.0f && p.y() < maxY + 12.0f) {
+        skin.lipWeight[v] = 0.0f;  // a blocky face-label lip outside the outline
+        painted[v] = 1;
+      }
+      continue;
+    }
+    const float d = polygonDistance(outline, Eigen::Vector2f(p.x(), p.y()));
+    const float t = std::clamp((d + kSoft) / (2.0f * kSoft), 0.0f, 1.0f);
+    skin.lipWeight[v] = 1.0f - t * t * (3.0f - 2.0f * t);
+    painted[v] = 1;
+  }
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    LabelClass& label = skin.triangleClass[t];
+    if (label != LabelClass::Skin && label != LabelClass::TopLip &&
+        label != LabelClass::BottomLip) {
+      continue;
+    }
+    float weight = 0.0f;
+    Eigen::Vector3f centre = Eigen::Vector3f::Zero();
+    bool all = true;
+    for (int corner : skin.triangles[t]) {
+      const auto c = static_cast<std::size_t>(corner);
+      weight += skin.lipWeight[c] / 3.0f;
+      centre += shaped[c] / 3.0f;
+      all = all && painted[c];
+    }
+    if (!all) {
+      continue;
+    }
+    label = weight <= 0.5f                         ? LabelClass::Skin
+            : centre.y() >= mouthLineY(centre.x()) ? LabelClass::TopLip
+                                                   : LabelClass::BottomLip;
+  }
+}
+
+/// Paints the colour regions of a face onto the skin (SurfaceMesh::tint), from the face's
+/// own landmarks in this identity without expression (`shaped`), so they sit where this
+/// face's cheeks, nose and eyes are: blood flushes the cheeks and the nose's tip and wings,
+/// thin skin darkens the lids and the hollows under the eyes, and the skin round the mouth
+/// is a little darker. `flush` (0..1) scales the blood, `tone` (0 light .. 1 dark) the
+/// pigment.
+void paintRegions(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
+                  const std::vector<Eigen::Vector3f>& landmarks, float flush, float tone) {
+  if (shaped.size() != skin.positions.size() || landmarks.size() < 70) {
+    return;
+  }
+  using V3 = Eigen::Vector3f;
+  struct Region {
+    V3 centre;
+    V3 radii;   ///< mm, along x, y, z
+    V3 colour;  ///< the multiplier at the centre
+  };
+  const auto at = [&](int i) { return landmarks[static_cast<std::size_t>(i)]; };
+  // Blood shows less through more melanin.
+  const float blood = flush * (1.0f - 0.6f * std::clamp(tone, 0.0f, 1.0f));
+  const V3 red(1.0f, 1.0f - 0.22f * blood, 1.0f - 0.18f * blood);
+  std::vector<Region> regions;
+  for (int side = 0; side < 2; ++side) {
+    const V3 pupil = at(68 + side);
+    const V3 wing = at(side == 0 ? 31 : 35);
+    const V3 lowerLid = 0.5f * (at(side == 0 ? 40 : 46) + at(side == 0 ? 41 : 47));
+    const V3 upperLid = 0.5f * (at(side == 0 ? 37 : 43) + at(side == 0 ? 38 : 44));
+    const float sx = side == 0 ? -1.0f : 1.0f;
+    // The cheek's flush: below the outer half of the eye, beside the nose's wing.
+    regions.push_back(
+        {V3(pupil.x() + sx * 6.0f, 0.45f * lowerLid.y() + 0.55f * wing.y(), wing.z() - 6.0f),
+         V3(17.0f, 13.0f, 25.0f), red});
+    // The nose's wing.
+    regions.push_back(
+        {wing, V3(6.0f, 6.0f, 10.0f), V3(1.0f, 1.0f - 0.16f * blood, 1.0f - 0.12f * blood)});
+    // Under the eye: thin skin over the orbit's veins, darker and a little violet.
+    regions.push_back(
+        {lowerLid + V3(0.0f, -4.5f, -2.0f), V3(13.0f, 5.0f, 12.0f), V3(0.9f, 0.86f, 0.9f)});
+    // The upper lid, and its crease: darker, a little pink.
+    regions.push_back(
+        {upperLid + V3(0.0f, 3.0f, -2.0f), V3(14.0f, 5.0f, 12.0f), V3(0.92f, 0.86f, 0.86f)});
+  }
+  // The nose's tip, and the skin round the mouth.
+  regions.push_back(
+      {at(30), V3(8.0f, 8.0f, 12.0f), V3(1.0f, 1.0f - 0.15f * blood, 1.0f - 0.12f * blood)});
+  const V3 mouth = 0.5f * (at(62) + at(66));
+  regions.push_back({mouth + V3(0.0f, 0.0f, -4.0f), V3(30.0f, 22.0f, 25.0f),
+                     V3(0.95f - 0.03f * tone, 0.93f - 0.03f * tone, 0.94f - 0.03f * tone)});
+  // The chin is a little redder where it meets the jaw's bone.
+  regions.push_back({at(8) + V3(0.0f, 8.0f, 0.0f), V3(14.0f, 9.0f, 14.0f),
+                     V3(1.0f, 1.0f - 0.08f * blood, 1.0f - 0.06f * blood)});
+  skin.tint.assign(skin.positions.size(), V3::Ones());
+  for (std::size_t v = 0; v < shaped.size(); ++v) {
+    V3 tint = V3::Ones();
+    for (const Region& region : regions) {
+      const float r2 = (shaped[v] - region.centre).cwiseQuotient(region.radii).squaredNorm();
+      if (r2 < 9.0f) {
+        // Pigments multiply: blend in log space by a Gaussian falloff.
+        const float w = std::exp(-r2);
+        for (int c = 0; c < 3; ++c) {
+          tint[c] *= std::pow(region.colour[c], w);
+        }
+      }
+    }
+    skin.tint[v] = tint;
+  }
+}
+
 SurfaceMaterial surfaceMaterial(PartMaterial material) {
   switch (material) {
     case PartMaterial::Skin: return SurfaceMaterial::Skin;
@@ -259,8 +457,12 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   const int eyeJoints[2] = {model.findJoint("eye_right"), model.findJoint("eye_left")};
   const PosedFace posed = geometry.pose(state);
   const PosedFace rest = geometry.pose(FaceState{});
+  FaceState shapedState;  // this identity, no expression, no pose: where the lips are drawn
+  shapedState.identity = state.identity;
+  const PosedFace shaped = geometry.pose(shapedState);
 
   // Surfaces.
+  std::size_t paintedPart = model.parts.size();
   for (std::size_t p = 0; p < model.parts.size(); ++p) {
     const FacePart& part = model.parts[p];
     SurfaceMesh mesh = makeSurface(part, posed.parts[p],
@@ -269,6 +471,8 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     mesh.material = surfaceMaterial(part.material);
     if (mesh.material == SurfaceMaterial::Skin && part.name == "skin") {
       paintBrows(mesh, rest.landmarks);
+      paintLips(mesh, shaped.parts[p].positions, shaped.landmarks);
+      paintedPart = p;
     }
     mesh.occludes =
         mesh.material != SurfaceMaterial::Cornea && mesh.material != SurfaceMaterial::TearFilm;
@@ -375,6 +579,10 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                                  [](const SurfaceMesh& m) { return m.name == "skin"; });
   if (skin == scene.meshes.end()) {
     return scene;
+  }
+  if (paintedPart < model.parts.size()) {
+    paintRegions(*skin, shaped.parts[paintedPart].positions, shaped.landmarks,
+                 0.3f + 0.7f * identityRng.uniform(4), tone);
   }
   auto flagOr = [&](const std::string& path, bool fallback) {
     const auto it = resolved.parameters.find(path);

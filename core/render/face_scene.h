@@ -39,6 +39,9 @@ struct SurfaceMesh {
   std::vector<Eigen::Vector3f> restPositions;  ///< per vertex, the template's: solid textures
   std::vector<float> lipWeight;   ///< skin: per vertex, 1 on the vermilion, 0 elsewhere
   std::vector<float> browWeight;  ///< skin: per vertex, 1 inside the brows
+  /// Skin: per vertex, a multiplier of the albedo for where blood and pigment gather on a
+  /// face (flushed cheeks, a redder nose, darker lids and eye hollows); empty means 1.
+  std::vector<Eigen::Vector3f> tint;
   std::vector<std::array<int, 3>> triangles;
   std::vector<std::array<Eigen::Vector2f, 3>> cornerUvs;  ///< per triangle; may be empty
   std::vector<LabelClass> triangleClass;                  ///< per triangle

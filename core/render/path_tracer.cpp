@@ -425,10 +425,18 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
 
   // Colour: blotches of blood and pigment, freckles, the vermilion, painted brows.
   V3 albedo = look.skinAlbedo + lip * (look.lipAlbedo - look.skinAlbedo);
+  if (!mesh.tint.empty()) {
+    const V3 tint = b0 * mesh.tint[static_cast<std::size_t>(tri[0])] +
+                    b1 * mesh.tint[static_cast<std::size_t>(tri[1])] +
+                    b2 * mesh.tint[static_cast<std::size_t>(tri[2])];
+    albedo = albedo.cwiseProduct(tint);
+  }
+  // Blood and pigment vary over centimetres (faint) and millimetres (mottling).
   const float blotch = fbm(rest / 22.0f, seed + 1u, 4);
-  const float mottle = fbm(rest / 4.0f, seed + 2u, 3);
-  albedo = albedo.cwiseProduct(V3(1.0f + 0.06f * blotch, 1.0f - 0.05f * blotch + 0.05f * mottle,
-                                  1.0f - 0.05f * blotch + 0.05f * mottle));
+  const float mottle = fbm(rest / 3.0f, seed + 2u, 3);
+  albedo = albedo.cwiseProduct(V3(1.0f + 0.03f * blotch + 0.02f * mottle,
+                                  1.0f - 0.03f * blotch + 0.04f * mottle,
+                                  1.0f - 0.03f * blotch + 0.04f * mottle));
   if (look.freckles > 0.0f) {
     const float spot = cellular(rest / 2.6f, seed + 3u);
     const float chance = hashUnit(static_cast<int>(std::floor(rest.x() / 2.6f)),

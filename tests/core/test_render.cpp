@@ -264,8 +264,11 @@ private slots:
   void defaultHeadMatchesItsBaseline() {
     // A small render of the default recipe's first sample, compared with the image stored
     // in tests/baselines: catches unintended changes to the face, materials or lights.
+    // The environment is a painted one, so the image does not depend on whether this
+    // machine has Blender's HDRIs.
     const sf::RecipeParse parse =
-        sf::readRecipe(sourceDir() / "resources/recipes/default.json", {});
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                       {"environment.map=builtin/environment/studio_softbox"});
     QVERIFY(parse.diagnostics.empty());
     const sf::SceneContext context = sf::loadSceneContext(parse.recipe);
     sf::RenderOverrides overrides;
@@ -366,6 +369,104 @@ private slots:
     QVERIFY2(
         inside * 100 <= checked,
         qPrintable(QString("%1 of %2 strand points inside the head").arg(inside).arg(checked)));
+  }
+
+  void lipsAreLabelledWhereTheyAreRed() {
+    // The vermilion is painted inside the outline of the lip landmarks, and the
+    // segmentation's lips are the painted triangles: no blocky band of red past the mouth's
+    // corners, no red skin, top above bottom; on a talking face too.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
+    const sf::RecipeParse parse =
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                       {"expression.neutral=false", "expression.preset=talk", "head.yaw=0",
+                        "head.pitch=0", "head.roll=0"});
+    QVERIFY(parse.diagnostics.empty());
+    const sf::SceneCompiler compiler =
+        sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+    for (std::uint64_t index : {0u, 3u}) {
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(index), 32, 32);
+      const sf::SurfaceMesh& skin = scene.meshes[0];
+      QCOMPARE(skin.name, std::string("skin"));
+      QCOMPARE(skin.lipWeight.size(), skin.positions.size());
+      QCOMPARE(skin.tint.size(), skin.positions.size());
+      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+      const Vec3f cornerR = headFromWorld * scene.landmarks[48];
+      const Vec3f cornerL = headFromWorld * scene.landmarks[54];
+      const float front = std::min(cornerR.z(), cornerL.z()) - 3.0f;
+      std::size_t top = 0, bottom = 0, mismatched = 0, lipFaces = 0;
+      float topY = 0.0f, bottomY = 0.0f;
+      // How far the lips reach from the corners' line: at the middle, and near the corners.
+      const float middleX = 0.5f * (cornerR.x() + cornerL.x());
+      const float halfWidth = 0.5f * (cornerL.x() - cornerR.x());
+      auto cornerLineY = [&](float x) {
+        return cornerR.y() +
+               (x - cornerR.x()) / (cornerL.x() - cornerR.x()) * (cornerL.y() - cornerR.y());
+      };
+      float middleReach = 0.0f, cornerReach = 0.0f, middleTop = -1e9f;
+      for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+        Vec3f centre = Vec3f::Zero();
+        float weight = 0.0f;
+        for (int corner : skin.triangles[t]) {
+          centre += headFromWorld * skin.positions[static_cast<std::size_t>(corner)] / 3.0f;
+          weight += skin.lipWeight[static_cast<std::size_t>(corner)] / 3.0f;
+        }
+        const sf::LabelClass label = skin.triangleClass[t];
+        const bool lip = label == sf::LabelClass::TopLip || label == sf::LabelClass::BottomLip;
+        if (centre.z() < front) {
+          continue;  // the mouth's pocket behind the slit keeps its own labels
+        }
+        if (lip) {
+          ++lipFaces;
+          // Never past the mouth's corners.
+          QVERIFY(centre.x() > cornerR.x() - 1.5f && centre.x() < cornerL.x() + 1.5f);
+          (label == sf::LabelClass::TopLip ? topY : bottomY) += centre.y();
+          const float reach = std::abs(centre.y() - cornerLineY(centre.x()));
+          const float along = std::abs(centre.x() - middleX) / halfWidth;
+          if (along < 0.1f) {
+            middleReach = std::max(middleReach, reach);
+            if (label == sf::LabelClass::TopLip) {
+              middleTop = std::max(middleTop, centre.y());
+            }
+          } else if (along > 0.85f) {
+            cornerReach = std::max(cornerReach, reach);
+          }
+          ++(label == sf::LabelClass::TopLip ? top : bottom);
+        }
+        if ((label == sf::LabelClass::Skin || lip) && lip != (weight > 0.5f)) {
+          ++mismatched;
+        }
+      }
+      QVERIFY(top > 20 && bottom > 20);
+      QVERIFY(topY / static_cast<float>(top) > bottomY / static_cast<float>(bottom));
+      // The lips taper into the corners, and the red ends at the upper lip's border.
+      QVERIFY2(cornerReach < 0.5f * middleReach,
+               qPrintable(QString("reach %1 mm at the corners, %2 mm at the middle")
+                              .arg(cornerReach)
+                              .arg(middleReach)));
+      const float border = (headFromWorld * scene.landmarks[51]).y();
+      QVERIFY2(std::abs(middleTop - border) < 1.0f,
+               qPrintable(QString("lip top %1, border %2").arg(middleTop).arg(border)));
+      QVERIFY2(mismatched * 50 < lipFaces,
+               qPrintable(QString("%1 of %2 lip faces").arg(mismatched).arg(lipFaces)));
+      // The cheeks are flushed: redder than the forehead's skin.
+      const Vec3f cheek = headFromWorld * (0.5f * (scene.landmarks[41] + scene.landmarks[31]));
+      const Vec3f brow = headFromWorld * (scene.landmarks[27] + Vec3f(0.0f, 30.0f, 0.0f));
+      auto tintNear = [&](const Vec3f& at) {
+        std::size_t best = 0;
+        for (std::size_t v = 0; v < skin.positions.size(); ++v) {
+          if ((headFromWorld * skin.positions[v] - at).squaredNorm() <
+              (headFromWorld * skin.positions[best] - at).squaredNorm()) {
+            best = v;
+          }
+        }
+        return skin.tint[best];
+      };
+      const Vec3f cheekTint = tintNear(cheek);
+      const Vec3f browTint = tintNear(brow);
+      QVERIFY(cheekTint.y() / cheekTint.x() < browTint.y() / browTint.x() - 0.02f);
+    }
   }
 
   void beardsGrowOnTheLowerFace() {
