@@ -3,6 +3,7 @@
 #include "document/recipe_document.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "recipe/parameter_paths.h"
 #include "render/environment.h"
@@ -148,6 +149,10 @@ std::string builtinDisplayName(const AssetInfo& info) {
   } else if (info.kind == "hair") {
     if (const GroomStyle* groom = findGroom(name)) {
       return groom->name;
+    }
+  } else if (info.kind == "clothing") {
+    if (const GarmentStyle* garment = findGarment(name)) {
+      return garment->name;
     }
   } else if (info.kind == "beard") {
     if (const BeardStyle* beard = findBeard(name)) {

@@ -1,5 +1,6 @@
 #include "assets/builtin_catalog.h"
 
+#include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "random/memory_asset_catalog.h"
 #include "render/environment.h"
@@ -27,6 +28,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     }
     for (const GroomStyle& groom : builtinGrooms()) {
       assets.push_back({"builtin/hair/" + groom.id, "hair", groom.tags, "CC0-1.0", {}});
+    }
+    for (const GarmentStyle& garment : builtinGarments()) {
+      assets.push_back({"builtin/clothing/" + garment.id, "clothing", garment.tags, "CC0-1.0", {}});
     }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});

@@ -196,6 +196,12 @@ std::vector<ParameterInfo> makeTable() {
       // Things worn.
       boolean("clothing.present", bernoulli(0.95), "clothing on the shoulders"),
       string("clothing.item", assetChoice("clothing"), "the clothing (asset id)"),
+      number("clothing.color.hue", uniform(0.0, 360.0), 0, 360, "deg",
+             "hue of the clothing's colour: 0 red, 120 green, 240 blue"),
+      number("clothing.color.saturation", beta(1.2, 2.5), 0, 1, "",
+             "saturation of the clothing's colour: 0 grey"),
+      number("clothing.color.lightness", beta(1.3, 1.6), 0, 1, "",
+             "lightness of the clothing's colour: 0 black, 1 white"),
       boolean("headwear.present", bernoulli(0.15), "a hat, cap, scarf..."),
       string("headwear.item", assetChoice("headwear"), "the headwear (asset id)"),
       boolean("eyewear.present", bernoulli(0.2), "glasses or sunglasses"),

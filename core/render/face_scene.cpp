@@ -1,15 +1,18 @@
 #include "render/face_scene.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "face/head_pose.h"
 #include "math/counter_rng.h"
 #include "render/embree_accel.h"
+#include "render/image.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 
 namespace sf {
@@ -325,9 +328,9 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
 /// Paints the colour regions of a face onto the skin (SurfaceMesh::tint), from the face's
 /// own landmarks in this identity without expression (`shaped`), so they sit where this
 /// face's cheeks, nose and eyes are: blood flushes the cheeks and the nose's tip and wings,
-/// thin skin darkens the lids and the hollows under the eyes, and the skin round the mouth
-/// is a little darker. `flush` (0..1) scales the blood, `tone` (0 light .. 1 dark) the
-/// pigment.
+/// thin skin darkens the lids and the hollows under the eyes, the skin round the mouth is a
+/// little darker, and the lashes' roots draw a dark line along the lids' margins. `flush` (0..1)
+/// scales the blood, `tone` (0 light .. 1 dark) the pigment.
 void paintRegions(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
                   const std::vector<Eigen::Vector3f>& landmarks, float flush, float tone) {
   if (shaped.size() != skin.positions.size() || landmarks.size() < 70) {
@@ -388,6 +391,64 @@ void paintRegions(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
     }
     skin.tint[v] = tint;
   }
+
+  // The lash line: the roots of the lashes darken the upper lid's margin, most toward the
+  // outer corner where the lashes are densest; the lower lid's sparse lashes a little.
+  for (int side = 0; side < 2; ++side) {
+    const int first = side == 0 ? 36 : 42;
+    std::array<Eigen::Vector2f, 6> lid;  // upper 0..3 corner to corner, lower 4..5
+    for (int i = 0; i < 6; ++i) {
+      const V3 p = at(first + i);
+      lid[static_cast<std::size_t>(i)] = Eigen::Vector2f(p.x(), p.y());
+    }
+    const float outerX = lid[side == 0 ? 0 : 3].x();
+    const float innerX = lid[side == 0 ? 3 : 0].x();
+    const float front = std::min(at(first).z(), at(first + 3).z()) - 6.0f;
+    for (std::size_t v = 0; v < shaped.size(); ++v) {
+      const V3& p = shaped[v];
+      if (p.z() < front) {
+        continue;
+      }
+      const Eigen::Vector2f q(p.x(), p.y());
+      auto nearest = [&](std::initializer_list<int> chain, float& along) {
+        float best = 1e9f;
+        int previous = -1;
+        for (int i : chain) {
+          if (previous >= 0) {
+            const Eigen::Vector2f a = lid[static_cast<std::size_t>(previous)];
+            const Eigen::Vector2f b = lid[static_cast<std::size_t>(i)];
+            const float t =
+                std::clamp((q - a).dot(b - a) / std::max((b - a).squaredNorm(), 1e-6f), 0.0f, 1.0f);
+            const Eigen::Vector2f c = a + t * (b - a);
+            const float d = (c - q).norm();
+            if (d < best) {
+              best = d;
+              along = std::clamp((c.x() - innerX) / (outerX - innerX), 0.0f, 1.0f);
+              // Only the lid's side of the margin: above the upper, below the lower.
+              if ((chain.size() == 4) != (q.y() >= c.y() - 0.2f)) {
+                best = 1e9f;
+              }
+            }
+          }
+          previous = i;
+        }
+        return best;
+      };
+      float along = 0.0f;
+      const float upper = nearest({0, 1, 2, 3}, along);
+      if (upper < 3.0f) {
+        const float w = (0.55f + 0.45f * along) * std::exp(-std::pow(upper / 0.9f, 2.0f));
+        skin.tint[v] = skin.tint[v].cwiseProduct(
+            V3(std::pow(0.3f, w), std::pow(0.28f, w), std::pow(0.28f, w)));
+        continue;
+      }
+      const float lower = nearest({3, 4, 5, 0}, along);
+      if (lower < 2.0f) {
+        const float w = (0.2f + 0.8f * along) * std::exp(-std::pow(lower / 0.5f, 2.0f));
+        skin.tint[v] = skin.tint[v].cwiseProduct(V3::Constant(std::pow(0.82f, w)));
+      }
+    }
+  }
 }
 
 SurfaceMaterial surfaceMaterial(PartMaterial material) {
@@ -419,6 +480,29 @@ Eigen::Vector3f skinAlbedo(float tone, float redness) {
   albedo =
       albedo.cwiseProduct(Eigen::Vector3f(1.0f + 0.04f * r, 1.0f - 0.18f * r, 1.0f - 0.12f * r));
   return albedo;
+}
+
+Eigen::Vector3f clothingAlbedo(float hue, float saturation, float lightness) {
+  // HSL to sRGB, then to linear; kept off pure black and white (no dye is).
+  const float h = std::fmod(std::fmod(hue, 360.0f) + 360.0f, 360.0f) / 60.0f;
+  const float l = std::clamp(lightness, 0.0f, 1.0f);
+  const float c = (1.0f - std::abs(2.0f * l - 1.0f)) * std::clamp(saturation, 0.0f, 1.0f);
+  const float x = c * (1.0f - std::abs(std::fmod(h, 2.0f) - 1.0f));
+  Eigen::Vector3f rgb;
+  switch (static_cast<int>(h)) {
+    case 0: rgb = {c, x, 0.0f}; break;
+    case 1: rgb = {x, c, 0.0f}; break;
+    case 2: rgb = {0.0f, c, x}; break;
+    case 3: rgb = {0.0f, x, c}; break;
+    case 4: rgb = {x, 0.0f, c}; break;
+    default: rgb = {c, 0.0f, x}; break;
+  }
+  rgb += Eigen::Vector3f::Constant(l - 0.5f * c);
+  Eigen::Vector3f linear;
+  for (int i = 0; i < 3; ++i) {
+    linear[i] = std::clamp(srgbToLinear(rgb[i]), 0.02f, 0.8f);
+  }
+  return linear;
 }
 
 Eigen::Vector3f hairAlbedo(float melanin, float redness) {
@@ -584,12 +668,37 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     paintRegions(*skin, shaped.parts[paintedPart].positions, shaped.landmarks,
                  0.3f + 0.7f * identityRng.uniform(4), tone);
   }
+
+  // Clothing over the shoulders and neck, measured on the unposed body. Added to the scene
+  // after the hair has grown round it.
   auto flagOr = [&](const std::string& path, bool fallback) {
     const auto it = resolved.parameters.find(path);
     return it == resolved.parameters.end() || !std::holds_alternative<bool>(it->second)
                ? fallback
                : std::get<bool>(it->second);
   };
+  std::vector<SurfaceMesh> garments;
+  const std::string garmentId = builtinAssetName(textOr(resolved, "clothing.item", ""), "clothing");
+  const int neckJoint = model.findJoint("neck");
+  if (flagOr("clothing.present", false) && !garmentId.empty() && paintedPart < model.parts.size() &&
+      neckJoint >= 0 && head >= 0) {
+    const GarmentStyle* style = findGarment(garmentId);
+    if (!style) {
+      throw Error("scene: no garment named '" + garmentId + "'");
+    }
+    NeckFrame frame;
+    frame.base = shaped.skeleton.positions[static_cast<std::size_t>(neckJoint)];
+    frame.up =
+        (shaped.skeleton.positions[static_cast<std::size_t>(head)] - frame.base).normalized();
+    frame.chinHeight = (shaped.landmarks[8] - frame.base).dot(frame.up);
+    const Eigen::Vector3f garmentColour =
+        clothingAlbedo(numberOr(resolved, "clothing.color.hue", 210.0f),
+                       numberOr(resolved, "clothing.color.saturation", 0.3f),
+                       numberOr(resolved, "clothing.color.lightness", 0.4f));
+    const std::uint64_t garmentSeed = resolved.seed ^ (resolved.index * 0x94d049bb133111ebull);
+    garments = dressGarment(*style, *skin, shaped.parts[paintedPart].positions, frame,
+                            garmentColour, garmentSeed);
+  }
   // The haircut's limits on this head, from its landmarks in head space.
   const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
   const Eigen::Vector3f brows =
@@ -612,6 +721,14 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   // before the skin is inside the head.
   const TriangleMeshInput skinInput{skin->positions, skin->triangles, true};
   const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
+  std::vector<TriangleMeshInput> garmentInputs;
+  for (const SurfaceMesh& layer : garments) {
+    garmentInputs.push_back({layer.positions, layer.triangles, true});
+  }
+  const std::optional<TriangleScene> garmentScene =
+      garments.empty() ? std::nullopt
+                       : std::optional<TriangleScene>(
+                             TriangleScene::create(sharedEmbreeDevice(), garmentInputs));
   const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
   fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
     const Eigen::Vector3f toPoint = p - middle;
@@ -623,10 +740,23 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     ray.origin = middle;
     ray.direction = toPoint / distance;
     const RayHit hit = skinScene.intersect(ray);
-    if (!hit.hit() || hit.t + offset <= distance) {
-      return p;
+    float reach = hit.hit() && hit.t + offset > distance ? hit.t + offset : distance;
+    // Clothing: a point under (or just over) any layer goes out to above it.
+    if (garmentScene) {
+      ray.tFar = reach + offset;
+      for (int crossing = 0; crossing < 8; ++crossing) {
+        const RayHit cloth = garmentScene->intersect(ray);
+        if (!cloth.hit()) {
+          break;
+        }
+        if (cloth.t + offset > reach) {
+          reach = cloth.t + offset;
+          ray.tFar = reach + offset;
+        }
+        ray.tNear = cloth.t + 0.01f;
+      }
     }
-    return middle + ray.direction * (hit.t + offset);
+    return reach > distance ? Eigen::Vector3f(middle + ray.direction * reach) : p;
   };
   auto colour = [&](HairStrands& strands, const std::string& prefix, float darker) {
     const float melanin =
@@ -671,6 +801,9 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     }
     HairStrands beard = growBeard(*style, *skin, scene.worldFromHead, fit, facial);
     colour(beard, "beard", 0.0f);
+  }
+  for (SurfaceMesh& layer : garments) {
+    scene.meshes.push_back(std::move(layer));
   }
   return scene;
 }

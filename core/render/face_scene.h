@@ -28,6 +28,7 @@ enum class SurfaceMaterial : std::uint8_t {
   Teeth,
   Tongue,
   MouthCavity,
+  Cloth,  ///< fabric: diffuse with a broad sheen and a knit or woven relief (baseColor)
 };
 
 /// One triangle mesh of a face scene, in world space (millimetres).
@@ -45,8 +46,10 @@ struct SurfaceMesh {
   std::vector<std::array<int, 3>> triangles;
   std::vector<std::array<Eigen::Vector2f, 3>> cornerUvs;  ///< per triangle; may be empty
   std::vector<LabelClass> triangleClass;                  ///< per triangle
-  std::vector<std::uint8_t> triangleGrowth;  ///< per triangle, GrowthRegion bits (skin)
-  bool occludes = true;                      ///< false: shadow rays pass (cornea, tear film)
+  std::vector<std::uint8_t> triangleGrowth;     ///< per triangle, GrowthRegion bits (skin)
+  bool occludes = true;                         ///< false: shadow rays pass (cornea, tear film)
+  Eigen::Vector3f baseColor{0.5f, 0.5f, 0.5f};  ///< cloth: the linear albedo
+  bool knit = true;                             ///< cloth: knit loops, else a woven weave
 };
 
 /// Hair fibres as round linear segments, in world space (millimetres).
@@ -105,6 +108,10 @@ struct FaceScene {
 /// The linear diffuse albedo of skin with melanin `tone` (0 the lightest, 1 the darkest)
 /// and haemoglobin `redness` (0.5 typical).
 Eigen::Vector3f skinAlbedo(float tone, float redness = 0.5f);
+
+/// The linear albedo of a dyed fabric from its hue (degrees), saturation and lightness
+/// (0..1, HSL in sRGB), kept within 0.02..0.8.
+Eigen::Vector3f clothingAlbedo(float hue, float saturation, float lightness);
 
 /// The colour of hair fibres' melanin as a linear diffuse albedo: melanin 0 blond, 1 black;
 /// redness the share of pheomelanin.

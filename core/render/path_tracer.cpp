@@ -290,6 +290,8 @@ struct FaceRenderer::Impl {
   V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
            V3* firstNormal) const;
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
+  void clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
+                   float b2, Shading& s) const;
   bool unoccluded(const V3& origin, const V3& direction, float tFar) const;
 };
 
@@ -381,7 +383,9 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
       break;
     }
     case SurfaceMaterial::Caruncle:
-      s.albedo = scene->look.lipAlbedo.cwiseProduct(V3(1.1f, 1.0f, 1.0f));
+      // Moist pink tissue, like the inside of the lids: pinker and paler than the lips,
+      // a little darker under more pigment.
+      s.albedo = 0.7f * V3(0.62f, 0.34f, 0.34f) + 0.3f * scene->look.skinAlbedo;
       s.specular = {0.03f, 0.08f, 0.3f, 0.3f};
       break;
     case SurfaceMaterial::Teeth:
@@ -396,6 +400,7 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
       s.albedo = V3(0.30f, 0.07f, 0.07f);
       s.specular = {0.03f, 0.2f, 0.4f, 0.3f};
       break;
+    case SurfaceMaterial::Cloth: clothDetail(mesh, tri, b0, b1, b2, s); break;
     case SurfaceMaterial::Cornea:
     case SurfaceMaterial::TearFilm: break;
   }
@@ -482,6 +487,36 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
       std::clamp(look.skinRoughness * (1.1f - 0.3f * oil) - 0.1f * lip, 0.12f, 0.6f);
   s.specular.alphaB = 0.55f;
   s.specular.mixB = 0.15f;
+}
+
+void FaceRenderer::Impl::clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
+                                     float b0, float b1, float b2, Shading& s) const {
+  V3 rest = s.position;
+  if (!mesh.restPositions.empty()) {
+    rest = b0 * mesh.restPositions[static_cast<std::size_t>(tri[0])] +
+           b1 * mesh.restPositions[static_cast<std::size_t>(tri[1])] +
+           b2 * mesh.restPositions[static_cast<std::size_t>(tri[2])];
+  }
+  // Yarn: heathered colour, and a relief of loops (knit: wales running down) or a plain
+  // weave (woven), a fraction of a millimetre deep.
+  const std::uint32_t seed = detailSeed + 101u;
+  const float heather = fbm(rest / 1.5f, seed, 2);
+  s.albedo = mesh.baseColor * (1.0f + 0.08f * heather);
+  const float period = mesh.knit ? 1.6f : 0.7f;
+  auto height = [&](const V3& x) {
+    const float across = std::sin(2.0f * kPi * (x.x() + 0.6f * x.z()) / period);
+    const float along = std::sin(2.0f * kPi * x.y() / (period * (mesh.knit ? 1.3f : 1.0f)));
+    return mesh.knit ? 0.12f * std::abs(across) * (0.7f + 0.3f * along) : 0.05f * (across * along);
+  };
+  V3 t, b;
+  basis(s.normal, t, b);
+  const float step = 0.05f;
+  const float h0 = height(rest);
+  const float ht = (height(rest + step * t) - h0) / step;
+  const float hb = (height(rest + step * b) - h0) / step;
+  s.normal = (s.normal - 0.6f * (ht * t + hb * b)).normalized();
+  // Fibres scatter a broad, dim sheen.
+  s.specular = {0.03f, 0.55f, 0.9f, 0.5f};
 }
 
 bool FaceRenderer::Impl::unoccluded(const V3& origin, const V3& direction, float tFar) const {

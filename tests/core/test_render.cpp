@@ -3,6 +3,7 @@
 // plane, visibility, thread-count independence, a small baseline image of the default
 // head, and the FaceSynthetics layout written by a batch run.
 
+#include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "batch/batch_runner.h"
 #include "face/model_store.h"
@@ -29,6 +30,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -467,6 +469,55 @@ private slots:
       const Vec3f browTint = tintNear(brow);
       QVERIFY(cheekTint.y() / cheekTint.x() < browTint.y() / browTint.x() - 0.02f);
     }
+  }
+
+  void garmentsDressTheShoulders() {
+    // Every built-in garment, seen from the front: the chest is CLOTHING, and the fabric's
+    // top at the throat is where its neckline says (a turtleneck's up the neck, a V-neck's
+    // down the chest).
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    std::map<std::string, int> top;
+    for (const sf::GarmentStyle& garment : sf::builtinGarments()) {
+      const sf::RecipeParse parse =
+          sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                         {"clothing.present=true", "clothing.item=builtin/clothing/" + garment.id,
+                          "hair.present=false", "beard.present=false", "head.yaw=0", "head.pitch=0",
+                          "head.roll=0", "camera.yaw=0", "camera.pitch=0", "camera.roll=0",
+                          "camera.faceSize=0.4", "identity.distinctiveness=2"});
+      QVERIFY(parse.diagnostics.empty());
+      const sf::SceneCompiler compiler =
+          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(0), 96, 96);
+      std::size_t layers = 0;
+      for (const sf::SurfaceMesh& mesh : scene.meshes) {
+        if (mesh.material == sf::SurfaceMaterial::Cloth) {
+          ++layers;
+          QVERIFY(std::all_of(mesh.triangleClass.begin(), mesh.triangleClass.end(),
+                              [](sf::LabelClass c) { return c == sf::LabelClass::Clothing; }));
+        }
+      }
+      QCOMPARE(layers, garment.layers.size());
+      const sf::LabelBuffers labels = sf::FaceRenderer::create(scene).labels();
+      auto at = [&](int x, int y) {
+        return static_cast<sf::LabelClass>(
+            labels.classes[static_cast<std::size_t>(y * labels.width + x)]);
+      };
+      QVERIFY2(at(48, 95) == sf::LabelClass::Clothing, garment.id.c_str());
+      // The fabric's highest pixel on the centre column below the chin.
+      const Eigen::Vector3f chin = scene.camera.project(scene.landmarks[8]);
+      int row = 95;
+      while (row > static_cast<int>(chin.y()) + 1 && at(48, row - 1) == sf::LabelClass::Clothing) {
+        --row;
+      }
+      top[garment.id] = row;
+      // Neck shows between the chin and the fabric.
+      QVERIFY2(row > chin.y() + 1.0f, garment.id.c_str());
+    }
+    QVERIFY(top["turtleneck"] < top["mock_neck"]);
+    QVERIFY(top["mock_neck"] < top["tshirt_crew"]);
+    QVERIFY(top["tshirt_crew"] < top["tshirt_vneck"]);
   }
 
   void beardsGrowOnTheLowerFace() {

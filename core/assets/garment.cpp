@@ -1,0 +1,368 @@
+#include "assets/garment.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <utility>
+
+namespace sf {
+
+namespace {
+
+using V3 = Eigen::Vector3f;
+
+float smoothstep(float edge0, float edge1, float x) {
+  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
+  return t * t * (3.0f - 2.0f * t);
+}
+
+/// Height of a layer's neckline above the neck's base at angle `theta` round the neck
+/// (0 in front, +-pi behind).
+float necklineHeight(const GarmentLayer& layer, const NeckFrame& frame, float theta) {
+  const float back = 0.5f * (1.0f - std::cos(theta));  // 0 in front, 1 behind
+  const float crew = 14.0f + 30.0f * back;
+  switch (layer.neckline) {
+    case Neckline::Crew: return crew;
+    case Neckline::VNeck: return crew - layer.depth * std::max(0.0f, 1.0f - std::abs(theta) / 0.6f);
+    case Neckline::Scoop:
+      return crew - layer.depth * std::pow(std::max(0.0f, std::cos(theta)), 2.0f);
+    case Neckline::Turtle: return frame.chinHeight - 24.0f + 16.0f * back;
+    case Neckline::Mock: return 0.5f * (crew + frame.chinHeight - 24.0f) + 10.0f * back;
+  }
+  return crew;
+}
+
+/// Smooth value noise in [-1, 1] over space (folds of the cloth).
+float foldNoise(const V3& p, std::uint32_t seed) {
+  auto hash = [&](int x, int y, int z) {
+    std::uint32_t h = seed * 0x9e3779b9u;
+    h ^= static_cast<std::uint32_t>(x) * 0x85ebca6bu;
+    h = (h << 13) | (h >> 19);
+    h ^= static_cast<std::uint32_t>(y) * 0xc2b2ae35u;
+    h = (h << 13) | (h >> 19);
+    h ^= static_cast<std::uint32_t>(z) * 0x27d4eb2fu;
+    h ^= h >> 15;
+    h *= 0x2c1b3c6du;
+    h ^= h >> 12;
+    return static_cast<float>(h >> 8) * (1.0f / 16777216.0f);
+  };
+  const int x0 = static_cast<int>(std::floor(p.x()));
+  const int y0 = static_cast<int>(std::floor(p.y()));
+  const int z0 = static_cast<int>(std::floor(p.z()));
+  const V3 f = p - V3(static_cast<float>(x0), static_cast<float>(y0), static_cast<float>(z0));
+  const V3 u = f.unaryExpr([](float t) { return t * t * (3.0f - 2.0f * t); });
+  float sum = 0.0f;
+  for (int i = 0; i < 8; ++i) {
+    const int dx = i & 1, dy = (i >> 1) & 1, dz = (i >> 2) & 1;
+    const float w =
+        (dx ? u.x() : 1.0f - u.x()) * (dy ? u.y() : 1.0f - u.y()) * (dz ? u.z() : 1.0f - u.z());
+    sum += w * hash(x0 + dx, y0 + dy, z0 + dz);
+  }
+  return 2.0f * sum - 1.0f;
+}
+
+/// The linear albedo of a layer from the garment's colour.
+V3 layerColour(const GarmentLayer& layer, const V3& colour) {
+  switch (layer.colour) {
+    case 1: return V3(0.78f, 0.78f, 0.76f);
+    case 2: return colour * 0.45f;
+    default: return colour;
+  }
+}
+
+void addTriangle(SurfaceMesh& mesh, int a, int b, int c) {
+  mesh.triangles.push_back({a, b, c});
+  mesh.triangleClass.push_back(LabelClass::Clothing);
+}
+
+void addQuad(SurfaceMesh& mesh, int a, int b, int c, int d) {
+  addTriangle(mesh, a, b, c);
+  addTriangle(mesh, a, c, d);
+}
+
+/// Area-weighted vertex normals of a mesh's triangles.
+void computeNormals(SurfaceMesh& mesh) {
+  mesh.normals.assign(mesh.positions.size(), V3::Zero());
+  for (const std::array<int, 3>& t : mesh.triangles) {
+    const V3& a = mesh.positions[static_cast<std::size_t>(t[0])];
+    const V3& b = mesh.positions[static_cast<std::size_t>(t[1])];
+    const V3& c = mesh.positions[static_cast<std::size_t>(t[2])];
+    const V3 n = (b - a).cross(c - a);
+    for (int i : t) {
+      mesh.normals[static_cast<std::size_t>(i)] += n;
+    }
+  }
+  for (V3& n : mesh.normals) {
+    const float length = n.norm();
+    n = length > 0.0f ? V3(n / length) : V3::UnitZ();
+  }
+}
+
+SurfaceMesh dressLayer(const GarmentLayer& layer, const SurfaceMesh& skin,
+                       std::span<const V3> shaped, const NeckFrame& frame, const V3& colour,
+                       std::uint32_t seed) {
+  SurfaceMesh out;
+  out.name = "clothing";
+  out.material = SurfaceMaterial::Cloth;
+  out.baseColor = layerColour(layer, colour);
+  out.knit = layer.knit;
+  // Per skin vertex: its height above the neck's base, angle round it and the neckline's
+  // height there.
+  const std::size_t n = skin.positions.size();
+  std::vector<float> below(n, -1.0f);  // mm below the neckline; negative above it
+  std::vector<float> angle(n, 0.0f);
+  for (std::size_t v = 0; v < n; ++v) {
+    const V3 d = shaped[v] - frame.base;
+    const float h = d.dot(frame.up);
+    const V3 radial = d - h * frame.up;
+    const float theta = std::atan2(radial.x(), radial.z());
+    angle[v] = theta;
+    below[v] = necklineHeight(layer, frame, theta) - h;
+  }
+  // The covered skin: triangles of skin and neck with a corner below the neckline. Their
+  // corners above it are moved down their edges onto the neckline, so that the edge of the
+  // fabric follows the neckline smoothly rather than the mesh's stair of triangles.
+  std::vector<int> remap(n, -1);
+  std::vector<std::array<int, 3>> covered;
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    const LabelClass label = skin.triangleClass[t];
+    if (label != LabelClass::Skin && label != LabelClass::Neck) {
+      continue;
+    }
+    const std::array<int, 3>& tri = skin.triangles[t];
+    if (std::any_of(tri.begin(), tri.end(),
+                    [&](int v) { return below[static_cast<std::size_t>(v)] > 0.0f; })) {
+      covered.push_back(tri);
+    }
+  }
+  std::vector<V3> position(skin.positions);
+  std::vector<V3> normal(skin.normals);
+  {
+    std::vector<V3> positionSum(n, V3::Zero());
+    std::vector<V3> normalSum(n, V3::Zero());
+    std::vector<int> crossings(n, 0);
+    for (const std::array<int, 3>& tri : covered) {
+      for (int k = 0; k < 3; ++k) {
+        const auto out = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
+        if (below[out] > 0.0f) {
+          continue;
+        }
+        for (int j = 1; j < 3; ++j) {
+          const auto in = static_cast<std::size_t>(tri[static_cast<std::size_t>((k + j) % 3)]);
+          if (below[in] <= 0.0f) {
+            continue;
+          }
+          const float t = below[in] / (below[in] - below[out]);
+          positionSum[out] += skin.positions[in] + t * (skin.positions[out] - skin.positions[in]);
+          normalSum[out] += skin.normals[in] + t * (skin.normals[out] - skin.normals[in]);
+          ++crossings[out];
+        }
+      }
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      if (crossings[v] > 0) {
+        position[v] = positionSum[v] / static_cast<float>(crossings[v]);
+        normal[v] = normalSum[v].normalized();
+        below[v] = 0.0f;
+      }
+    }
+  }
+  auto shellPoint = [&](std::size_t v) {
+    const float loose = layer.looseness * smoothstep(0.0f, 50.0f, below[v]);
+    const V3& rest = skin.restPositions.empty() ? skin.positions[v] : skin.restPositions[v];
+    // Folds: long ones hanging down, finer ones across; none at the neckline's band.
+    const float folds =
+        layer.wrinkles * smoothstep(3.0f, 25.0f, below[v]) *
+        (0.7f * foldNoise(V3(rest.x() / 22.0f, rest.y() / 60.0f, rest.z() / 22.0f), seed) +
+         0.3f * foldNoise(rest / 9.0f, seed + 1u));
+    const float lift = std::max(0.6f, layer.thickness + loose + folds);
+    return V3(position[v] + lift * normal[v]);
+  };
+  for (const std::array<int, 3>& tri : covered) {
+    std::array<int, 3> local{};
+    for (int k = 0; k < 3; ++k) {
+      const auto v = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
+      if (remap[v] < 0) {
+        remap[v] = static_cast<int>(out.positions.size());
+        out.positions.push_back(shellPoint(v));
+        out.restPositions.push_back(skin.restPositions.empty() ? skin.positions[v]
+                                                               : skin.restPositions[v]);
+      }
+      local[static_cast<std::size_t>(k)] = remap[v];
+    }
+    addTriangle(out, local[0], local[1], local[2]);
+  }
+  // The neckline's edge: boundary edges of the covered set near the neckline (the skin's
+  // own cut at the chest stays open, below the frame).
+  std::map<std::pair<int, int>, int> edgeUse;
+  for (const std::array<int, 3>& tri : covered) {
+    for (int k = 0; k < 3; ++k) {
+      const int a = tri[static_cast<std::size_t>(k)];
+      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
+      ++edgeUse[{std::min(a, b), std::max(a, b)}];
+    }
+  }
+  std::vector<std::pair<int, int>> rim;  // skin vertex pairs, in the triangles' winding
+  for (const std::array<int, 3>& tri : covered) {
+    for (int k = 0; k < 3; ++k) {
+      const int a = tri[static_cast<std::size_t>(k)];
+      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
+      if (edgeUse[{std::min(a, b), std::max(a, b)}] == 1 &&
+          below[static_cast<std::size_t>(a)] < 12.0f &&
+          below[static_cast<std::size_t>(b)] < 12.0f) {
+        rim.emplace_back(a, b);
+      }
+    }
+  }
+  // The hem: a wall from the shell down to just above the skin, so the fabric has an edge.
+  std::map<int, int> inner;
+  auto innerVertex = [&](int v) {
+    if (const auto it = inner.find(v); it != inner.end()) {
+      return it->second;
+    }
+    const auto s = static_cast<std::size_t>(v);
+    const int index = static_cast<int>(out.positions.size());
+    out.positions.push_back(position[s] + 0.25f * normal[s]);
+    out.restPositions.push_back(skin.restPositions.empty() ? skin.positions[s]
+                                                           : skin.restPositions[s]);
+    inner.emplace(v, index);
+    return index;
+  };
+  for (const auto& [a, b] : rim) {
+    addQuad(out, remap[static_cast<std::size_t>(b)], remap[static_cast<std::size_t>(a)],
+            innerVertex(a), innerVertex(b));
+  }
+  // A shirt's collar: a stand up the neck from the neckline, then folded out and down over
+  // the shoulders, open in front.
+  if (layer.collar > 0.0f) {
+    std::map<int, std::array<int, 3>> rows;
+    auto collarRows = [&](int v) {
+      if (const auto it = rows.find(v); it != rows.end()) {
+        return it->second;
+      }
+      const auto s = static_cast<std::size_t>(v);
+      const V3 base = out.positions[static_cast<std::size_t>(remap[s])];
+      V3 outward = normal[s] - normal[s].dot(frame.up) * frame.up;
+      outward = outward.norm() > 1e-4f ? V3(outward.normalized()) : normal[s];
+      const V3 top = base + layer.collar * frame.up + 1.5f * outward;
+      const V3 crest = top + 3.0f * outward + 1.0f * frame.up;
+      const V3 edge = base + 10.0f * outward - 0.2f * layer.collar * frame.up;
+      const V3& rest = out.restPositions[static_cast<std::size_t>(remap[s])];
+      std::array<int, 3> indices{};
+      const V3 points[3] = {top, crest, edge};
+      for (int k = 0; k < 3; ++k) {
+        indices[static_cast<std::size_t>(k)] = static_cast<int>(out.positions.size());
+        out.positions.push_back(points[k]);
+        out.restPositions.push_back(rest + points[k] - base);
+      }
+      rows.emplace(v, indices);
+      return indices;
+    };
+    for (const auto& [a, b] : rim) {
+      if (std::abs(angle[static_cast<std::size_t>(a)]) < layer.frontOpening ||
+          std::abs(angle[static_cast<std::size_t>(b)]) < layer.frontOpening) {
+        continue;
+      }
+      const std::array<int, 3> ra = collarRows(a);
+      const std::array<int, 3> rb = collarRows(b);
+      addQuad(out, remap[static_cast<std::size_t>(a)], remap[static_cast<std::size_t>(b)], rb[0],
+              ra[0]);
+      addQuad(out, ra[0], rb[0], rb[1], ra[1]);
+      addQuad(out, ra[1], rb[1], rb[2], ra[2]);
+    }
+  }
+  computeNormals(out);
+  return out;
+}
+
+}  // namespace
+
+std::span<const GarmentStyle> builtinGarments() {
+  using N = Neckline;
+  // Layers: neckline, depth, thickness, looseness, wrinkles, knit, collar, opening, colour.
+  static const std::vector<GarmentStyle> garments = {
+      {"tshirt_crew",
+       "T-shirt, crew neck",
+       {"casual", "knit"},
+       {{N::Crew, 0.0f, 1.2f, 3.0f, 1.2f, true, 0.0f, 0.0f, 0}}},
+      {"tshirt_vneck",
+       "T-shirt, V-neck",
+       {"casual", "knit"},
+       {{N::VNeck, 45.0f, 1.2f, 3.0f, 1.2f, true, 0.0f, 0.0f, 0}}},
+      {"top_scoop",
+       "Scoop-neck top",
+       {"casual", "knit"},
+       {{N::Scoop, 35.0f, 1.0f, 2.0f, 0.8f, true, 0.0f, 0.0f, 0}}},
+      {"turtleneck",
+       "Turtleneck",
+       {"knit", "warm"},
+       {{N::Turtle, 0.0f, 3.5f, 4.0f, 1.5f, true, 0.0f, 0.0f, 0}}},
+      {"mock_neck",
+       "Mock-neck sweater",
+       {"knit", "warm"},
+       {{N::Mock, 0.0f, 3.0f, 5.0f, 1.5f, true, 0.0f, 0.0f, 0}}},
+      {"sweater_crew",
+       "Crew-neck sweater",
+       {"knit", "warm"},
+       {{N::Crew, 0.0f, 4.0f, 7.0f, 2.5f, true, 0.0f, 0.0f, 0}}},
+      {"sweater_vneck_shirt",
+       "V-neck sweater over a shirt",
+       {"knit", "formal", "collar"},
+       {{N::Crew, 0.0f, 1.0f, 2.0f, 0.6f, false, 28.0f, 0.22f, 1},
+        {N::VNeck, 70.0f, 4.0f, 7.0f, 2.0f, true, 0.0f, 0.0f, 0}}},
+      {"shirt_collar",
+       "Shirt with collar",
+       {"formal", "woven", "collar"},
+       {{N::VNeck, 18.0f, 1.0f, 4.0f, 1.5f, false, 30.0f, 0.25f, 0}}},
+      {"polo",
+       "Polo shirt",
+       {"casual", "knit", "collar"},
+       {{N::VNeck, 22.0f, 1.3f, 4.0f, 1.5f, true, 26.0f, 0.3f, 0}}},
+      {"sweatshirt_zip",
+       "Sweatshirt with a zip collar",
+       {"casual", "knit", "warm"},
+       {{N::Crew, 0.0f, 1.0f, 2.0f, 0.6f, true, 0.0f, 0.0f, 2},
+        {N::VNeck, 40.0f, 6.0f, 12.0f, 3.5f, true, 38.0f, 0.45f, 0}}},
+      {"jacket_tee",
+       "Jacket over a T-shirt",
+       {"casual", "woven", "collar", "layered"},
+       {{N::Crew, 0.0f, 1.2f, 3.0f, 1.0f, true, 0.0f, 0.0f, 1},
+        {N::VNeck, 85.0f, 5.0f, 10.0f, 2.5f, false, 34.0f, 0.5f, 0}}},
+      {"blazer_shirt",
+       "Blazer over a collared shirt",
+       {"formal", "woven", "collar", "layered"},
+       {{N::VNeck, 15.0f, 1.0f, 2.0f, 0.6f, false, 28.0f, 0.22f, 1},
+        {N::VNeck, 95.0f, 5.0f, 8.0f, 1.5f, false, 36.0f, 0.55f, 2}}},
+  };
+  return garments;
+}
+
+const GarmentStyle* findGarment(const std::string& id) {
+  for (const GarmentStyle& garment : builtinGarments()) {
+    if (garment.id == id) {
+      return &garment;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<SurfaceMesh> dressGarment(const GarmentStyle& style, const SurfaceMesh& skin,
+                                      std::span<const Eigen::Vector3f> shaped,
+                                      const NeckFrame& frame, const Eigen::Vector3f& colour,
+                                      std::uint64_t seed) {
+  std::vector<SurfaceMesh> layers;
+  if (shaped.size() != skin.positions.size() || skin.normals.size() != skin.positions.size()) {
+    return layers;
+  }
+  for (std::size_t i = 0; i < style.layers.size(); ++i) {
+    const auto layerSeed = static_cast<std::uint32_t>((seed ^ (seed >> 32)) + 7919u * i);
+    SurfaceMesh layer = dressLayer(style.layers[i], skin, shaped, frame, colour, layerSeed);
+    if (!layer.triangles.empty()) {
+      layers.push_back(std::move(layer));
+    }
+  }
+  return layers;
+}
+
+}  // namespace sf
