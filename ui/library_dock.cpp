@@ -154,6 +154,10 @@ std::string builtinDisplayName(const AssetInfo& info) {
     if (const GarmentStyle* garment = findGarment(name)) {
       return garment->name;
     }
+  } else if (info.kind == "headwear") {
+    if (const HeadwearStyle* item = findHeadwear(name)) {
+      return item->name;
+    }
   } else if (info.kind == "beard") {
     if (const BeardStyle* beard = findBeard(name)) {
       return beard->name;

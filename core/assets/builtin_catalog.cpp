@@ -32,6 +32,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     for (const GarmentStyle& garment : builtinGarments()) {
       assets.push_back({"builtin/clothing/" + garment.id, "clothing", garment.tags, "CC0-1.0", {}});
     }
+    for (const HeadwearStyle& item : builtinHeadwear()) {
+      assets.push_back({"builtin/headwear/" + item.id, "headwear", item.tags, "CC0-1.0", {}});
+    }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});
     }

@@ -71,14 +71,15 @@ V3 layerColour(const GarmentLayer& layer, const V3& colour) {
   }
 }
 
-void addTriangle(SurfaceMesh& mesh, int a, int b, int c) {
+void addTriangle(SurfaceMesh& mesh, int a, int b, int c, LabelClass label = LabelClass::Clothing) {
   mesh.triangles.push_back({a, b, c});
-  mesh.triangleClass.push_back(LabelClass::Clothing);
+  mesh.triangleClass.push_back(label);
 }
 
-void addQuad(SurfaceMesh& mesh, int a, int b, int c, int d) {
-  addTriangle(mesh, a, b, c);
-  addTriangle(mesh, a, c, d);
+void addQuad(SurfaceMesh& mesh, int a, int b, int c, int d,
+             LabelClass label = LabelClass::Clothing) {
+  addTriangle(mesh, a, b, c, label);
+  addTriangle(mesh, a, c, d, label);
 }
 
 /// Area-weighted vertex normals of a mesh's triangles.
@@ -99,18 +100,142 @@ void computeNormals(SurfaceMesh& mesh) {
   }
 }
 
+/// A shell of fabric over part of the skin, and what its edge needs.
+struct Shell {
+  SurfaceMesh mesh;
+  std::vector<int> remap;                ///< skin vertex -> shell vertex, -1 uncovered
+  std::vector<V3> position;              ///< skin positions, the rim's snapped to the edge
+  std::vector<V3> normal;                ///< skin normals, likewise
+  std::vector<std::pair<int, int>> rim;  ///< skin vertex pairs along the edge, wound
+};
+
+/// Builds a shell over the skin triangles of the classes `covers` with a corner where
+/// `inside` > 0 (mm inside the region's edge). Corners outside are moved along their edges
+/// onto the edge (inside = 0), so the fabric's edge is smooth rather than the mesh's stair
+/// of triangles. Each covered vertex is lifted along the normal by `lift(vertex)`, and a
+/// hem joins the edge down to the skin.
+template <typename Lift>
+Shell buildShell(const SurfaceMesh& skin, std::vector<float>& inside,
+                 std::initializer_list<LabelClass> covers, LabelClass label, Lift lift) {
+  Shell shell;
+  SurfaceMesh& out = shell.mesh;
+  const std::size_t n = skin.positions.size();
+  shell.remap.assign(n, -1);
+  std::vector<std::array<int, 3>> covered;
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    if (std::find(covers.begin(), covers.end(), skin.triangleClass[t]) == covers.end()) {
+      continue;
+    }
+    const std::array<int, 3>& tri = skin.triangles[t];
+    if (std::any_of(tri.begin(), tri.end(),
+                    [&](int v) { return inside[static_cast<std::size_t>(v)] > 0.0f; })) {
+      covered.push_back(tri);
+    }
+  }
+  shell.position = skin.positions;
+  shell.normal = skin.normals;
+  {
+    std::vector<V3> positionSum(n, V3::Zero());
+    std::vector<V3> normalSum(n, V3::Zero());
+    std::vector<int> crossings(n, 0);
+    for (const std::array<int, 3>& tri : covered) {
+      for (int k = 0; k < 3; ++k) {
+        const auto outer = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
+        if (inside[outer] > 0.0f) {
+          continue;
+        }
+        for (int j = 1; j < 3; ++j) {
+          const auto in = static_cast<std::size_t>(tri[static_cast<std::size_t>((k + j) % 3)]);
+          if (inside[in] <= 0.0f) {
+            continue;
+          }
+          const float t = inside[in] / (inside[in] - inside[outer]);
+          positionSum[outer] +=
+              skin.positions[in] + t * (skin.positions[outer] - skin.positions[in]);
+          normalSum[outer] += skin.normals[in] + t * (skin.normals[outer] - skin.normals[in]);
+          ++crossings[outer];
+        }
+      }
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      if (crossings[v] > 0) {
+        shell.position[v] = positionSum[v] / static_cast<float>(crossings[v]);
+        shell.normal[v] = normalSum[v].normalized();
+        inside[v] = 0.0f;
+      }
+    }
+  }
+  auto restOf = [&](std::size_t v) {
+    return skin.restPositions.empty() ? skin.positions[v] : skin.restPositions[v];
+  };
+  for (const std::array<int, 3>& tri : covered) {
+    std::array<int, 3> local{};
+    for (int k = 0; k < 3; ++k) {
+      const auto v = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
+      if (shell.remap[v] < 0) {
+        shell.remap[v] = static_cast<int>(out.positions.size());
+        out.positions.push_back(shell.position[v] +
+                                std::max(0.6f, lift(v, restOf(v))) * shell.normal[v]);
+        out.restPositions.push_back(restOf(v));
+      }
+      local[static_cast<std::size_t>(k)] = shell.remap[v];
+    }
+    out.triangles.push_back({local[0], local[1], local[2]});
+    out.triangleClass.push_back(label);
+  }
+  // The edge: boundary edges of the covered set on the region's edge (the skin's own cut
+  // at the chest stays open, below the frame).
+  std::map<std::pair<int, int>, int> edgeUse;
+  for (const std::array<int, 3>& tri : covered) {
+    for (int k = 0; k < 3; ++k) {
+      const int a = tri[static_cast<std::size_t>(k)];
+      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
+      ++edgeUse[{std::min(a, b), std::max(a, b)}];
+    }
+  }
+  for (const std::array<int, 3>& tri : covered) {
+    for (int k = 0; k < 3; ++k) {
+      const int a = tri[static_cast<std::size_t>(k)];
+      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
+      if (edgeUse[{std::min(a, b), std::max(a, b)}] == 1 &&
+          inside[static_cast<std::size_t>(a)] < 12.0f &&
+          inside[static_cast<std::size_t>(b)] < 12.0f) {
+        shell.rim.emplace_back(a, b);
+      }
+    }
+  }
+  // The hem: a wall from the shell down to just above the skin, so the fabric has an edge.
+  std::map<int, int> innerIndex;
+  auto innerVertex = [&](int v) {
+    if (const auto it = innerIndex.find(v); it != innerIndex.end()) {
+      return it->second;
+    }
+    const auto s = static_cast<std::size_t>(v);
+    const int index = static_cast<int>(out.positions.size());
+    out.positions.push_back(shell.position[s] + 0.25f * shell.normal[s]);
+    out.restPositions.push_back(restOf(s));
+    innerIndex.emplace(v, index);
+    return index;
+  };
+  for (const auto& [a, b] : shell.rim) {
+    const int sa = shell.remap[static_cast<std::size_t>(a)];
+    const int sb = shell.remap[static_cast<std::size_t>(b)];
+    const int ia = innerVertex(a);
+    const int ib = innerVertex(b);
+    out.triangles.push_back({sb, sa, ia});
+    out.triangles.push_back({sb, ia, ib});
+    out.triangleClass.push_back(label);
+    out.triangleClass.push_back(label);
+  }
+  return shell;
+}
+
 SurfaceMesh dressLayer(const GarmentLayer& layer, const SurfaceMesh& skin,
                        std::span<const V3> shaped, const NeckFrame& frame, const V3& colour,
                        std::uint32_t seed) {
-  SurfaceMesh out;
-  out.name = "clothing";
-  out.material = SurfaceMaterial::Cloth;
-  out.baseColor = layerColour(layer, colour);
-  out.knit = layer.knit;
-  // Per skin vertex: its height above the neck's base, angle round it and the neckline's
-  // height there.
+  // Per skin vertex: its angle round the neck and how far below the neckline it is.
   const std::size_t n = skin.positions.size();
-  std::vector<float> below(n, -1.0f);  // mm below the neckline; negative above it
+  std::vector<float> below(n, -1.0f);
   std::vector<float> angle(n, 0.0f);
   for (std::size_t v = 0; v < n; ++v) {
     const V3 d = shaped[v] - frame.base;
@@ -120,119 +245,25 @@ SurfaceMesh dressLayer(const GarmentLayer& layer, const SurfaceMesh& skin,
     angle[v] = theta;
     below[v] = necklineHeight(layer, frame, theta) - h;
   }
-  // The covered skin: triangles of skin and neck with a corner below the neckline. Their
-  // corners above it are moved down their edges onto the neckline, so that the edge of the
-  // fabric follows the neckline smoothly rather than the mesh's stair of triangles.
-  std::vector<int> remap(n, -1);
-  std::vector<std::array<int, 3>> covered;
-  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
-    const LabelClass label = skin.triangleClass[t];
-    if (label != LabelClass::Skin && label != LabelClass::Neck) {
-      continue;
-    }
-    const std::array<int, 3>& tri = skin.triangles[t];
-    if (std::any_of(tri.begin(), tri.end(),
-                    [&](int v) { return below[static_cast<std::size_t>(v)] > 0.0f; })) {
-      covered.push_back(tri);
-    }
-  }
-  std::vector<V3> position(skin.positions);
-  std::vector<V3> normal(skin.normals);
-  {
-    std::vector<V3> positionSum(n, V3::Zero());
-    std::vector<V3> normalSum(n, V3::Zero());
-    std::vector<int> crossings(n, 0);
-    for (const std::array<int, 3>& tri : covered) {
-      for (int k = 0; k < 3; ++k) {
-        const auto out = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
-        if (below[out] > 0.0f) {
-          continue;
-        }
-        for (int j = 1; j < 3; ++j) {
-          const auto in = static_cast<std::size_t>(tri[static_cast<std::size_t>((k + j) % 3)]);
-          if (below[in] <= 0.0f) {
-            continue;
-          }
-          const float t = below[in] / (below[in] - below[out]);
-          positionSum[out] += skin.positions[in] + t * (skin.positions[out] - skin.positions[in]);
-          normalSum[out] += skin.normals[in] + t * (skin.normals[out] - skin.normals[in]);
-          ++crossings[out];
-        }
-      }
-    }
-    for (std::size_t v = 0; v < n; ++v) {
-      if (crossings[v] > 0) {
-        position[v] = positionSum[v] / static_cast<float>(crossings[v]);
-        normal[v] = normalSum[v].normalized();
-        below[v] = 0.0f;
-      }
-    }
-  }
-  auto shellPoint = [&](std::size_t v) {
-    const float loose = layer.looseness * smoothstep(0.0f, 50.0f, below[v]);
-    const V3& rest = skin.restPositions.empty() ? skin.positions[v] : skin.restPositions[v];
-    // Folds: long ones hanging down, finer ones across; none at the neckline's band.
-    const float folds =
-        layer.wrinkles * smoothstep(3.0f, 25.0f, below[v]) *
-        (0.7f * foldNoise(V3(rest.x() / 22.0f, rest.y() / 60.0f, rest.z() / 22.0f), seed) +
-         0.3f * foldNoise(rest / 9.0f, seed + 1u));
-    const float lift = std::max(0.6f, layer.thickness + loose + folds);
-    return V3(position[v] + lift * normal[v]);
-  };
-  for (const std::array<int, 3>& tri : covered) {
-    std::array<int, 3> local{};
-    for (int k = 0; k < 3; ++k) {
-      const auto v = static_cast<std::size_t>(tri[static_cast<std::size_t>(k)]);
-      if (remap[v] < 0) {
-        remap[v] = static_cast<int>(out.positions.size());
-        out.positions.push_back(shellPoint(v));
-        out.restPositions.push_back(skin.restPositions.empty() ? skin.positions[v]
-                                                               : skin.restPositions[v]);
-      }
-      local[static_cast<std::size_t>(k)] = remap[v];
-    }
-    addTriangle(out, local[0], local[1], local[2]);
-  }
-  // The neckline's edge: boundary edges of the covered set near the neckline (the skin's
-  // own cut at the chest stays open, below the frame).
-  std::map<std::pair<int, int>, int> edgeUse;
-  for (const std::array<int, 3>& tri : covered) {
-    for (int k = 0; k < 3; ++k) {
-      const int a = tri[static_cast<std::size_t>(k)];
-      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
-      ++edgeUse[{std::min(a, b), std::max(a, b)}];
-    }
-  }
-  std::vector<std::pair<int, int>> rim;  // skin vertex pairs, in the triangles' winding
-  for (const std::array<int, 3>& tri : covered) {
-    for (int k = 0; k < 3; ++k) {
-      const int a = tri[static_cast<std::size_t>(k)];
-      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
-      if (edgeUse[{std::min(a, b), std::max(a, b)}] == 1 &&
-          below[static_cast<std::size_t>(a)] < 12.0f &&
-          below[static_cast<std::size_t>(b)] < 12.0f) {
-        rim.emplace_back(a, b);
-      }
-    }
-  }
-  // The hem: a wall from the shell down to just above the skin, so the fabric has an edge.
-  std::map<int, int> inner;
-  auto innerVertex = [&](int v) {
-    if (const auto it = inner.find(v); it != inner.end()) {
-      return it->second;
-    }
-    const auto s = static_cast<std::size_t>(v);
-    const int index = static_cast<int>(out.positions.size());
-    out.positions.push_back(position[s] + 0.25f * normal[s]);
-    out.restPositions.push_back(skin.restPositions.empty() ? skin.positions[s]
-                                                           : skin.restPositions[s]);
-    inner.emplace(v, index);
-    return index;
-  };
-  for (const auto& [a, b] : rim) {
-    addQuad(out, remap[static_cast<std::size_t>(b)], remap[static_cast<std::size_t>(a)],
-            innerVertex(a), innerVertex(b));
-  }
+  Shell shell = buildShell(
+      skin, below, {LabelClass::Skin, LabelClass::Neck}, LabelClass::Clothing,
+      [&](std::size_t v, const V3& rest) {
+        const float loose = layer.looseness * smoothstep(0.0f, 50.0f, below[v]);
+        // Folds: long ones hanging down, finer ones across; none at the neckline's band.
+        const float folds =
+            layer.wrinkles * smoothstep(3.0f, 25.0f, below[v]) *
+            (0.7f * foldNoise(V3(rest.x() / 22.0f, rest.y() / 60.0f, rest.z() / 22.0f), seed) +
+             0.3f * foldNoise(rest / 9.0f, seed + 1u));
+        return layer.thickness + loose + folds;
+      });
+  SurfaceMesh& out = shell.mesh;
+  out.name = "clothing";
+  out.material = SurfaceMaterial::Cloth;
+  out.baseColor = layerColour(layer, colour);
+  out.knit = layer.knit;
+  const std::vector<int>& remap = shell.remap;
+  const std::vector<V3>& normal = shell.normal;
+  const std::vector<std::pair<int, int>>& rim = shell.rim;
   // A shirt's collar: a stand up the neck from the neckline, then folded out and down over
   // the shoulders, open in front.
   if (layer.collar > 0.0f) {
@@ -270,6 +301,93 @@ SurfaceMesh dressLayer(const GarmentLayer& layer, const SurfaceMesh& skin,
               ra[0]);
       addQuad(out, ra[0], rb[0], rb[1], ra[1]);
       addQuad(out, ra[1], rb[1], rb[2], ra[2]);
+    }
+  }
+  computeNormals(out);
+  return out;
+}
+
+SurfaceMesh dressHeadwearShell(const HeadwearStyle& style, const SurfaceMesh& skin,
+                               std::span<const V3> shaped, const HeadFrame& frame, const V3& colour,
+                               std::uint32_t seed) {
+  // Per skin vertex: its angle round the head's vertical axis and how far above the brim.
+  const std::size_t n = skin.positions.size();
+  std::vector<float> above(n, -1.0f);
+  std::vector<float> angle(n, 0.0f);
+  const V3 side = frame.up.cross(frame.forward).normalized();
+  for (std::size_t v = 0; v < n; ++v) {
+    const V3 d = shaped[v] - frame.centre;
+    const float h = d.dot(frame.up);
+    const float theta = std::atan2(d.dot(side), d.dot(frame.forward));
+    angle[v] = theta;
+    const float c = std::cos(theta);
+    const float front = frame.browHeight + style.brimFront;
+    const float sides = frame.eyeHeight + style.brimSide;
+    const float back = frame.eyeHeight + style.brimBack;
+    const float brim =
+        sides + (front - sides) * std::max(c, 0.0f) + (back - sides) * std::max(-c, 0.0f);
+    above[v] = h - brim;
+  }
+  const float top = [&] {
+    float best = 0.0f;
+    for (std::size_t v = 0; v < n; ++v) {
+      best = std::max(best, above[v]);
+    }
+    return std::max(best, 1.0f);
+  }();
+  Shell shell = buildShell(
+      skin, above, {LabelClass::Skin}, LabelClass::Headwear, [&](std::size_t v, const V3& rest) {
+        // Room for the hair, more at the crown; a folded cuff is a step along the brim.
+        const float crown = style.crown * smoothstep(0.2f, 1.0f, above[v] / top);
+        const float cuff = style.cuff > 0.0f
+                               ? 2.5f * (1.0f - smoothstep(style.cuff - 2.0f, style.cuff, above[v]))
+                               : 0.0f;
+        const float folds =
+            0.6f * smoothstep(5.0f, 30.0f, above[v]) * foldNoise(rest / 14.0f, seed);
+        return style.lift + crown + cuff + folds;
+      });
+  SurfaceMesh& out = shell.mesh;
+  out.name = "headwear";
+  out.material = SurfaceMaterial::Cloth;
+  out.baseColor = colour;
+  out.knit = style.knit;
+  // A cap's visor: a curved plate out from the front of the brim.
+  if (style.visor > 0.0f) {
+    std::map<int, std::array<int, 2>> rows;
+    auto visorRows = [&](int v) {
+      if (const auto it = rows.find(v); it != rows.end()) {
+        return it->second;
+      }
+      const auto s = static_cast<std::size_t>(v);
+      const V3 base = out.positions[static_cast<std::size_t>(shell.remap[s])];
+      // Longest at the middle, curving down at the sides.
+      const float reach = style.visor * std::pow(std::max(0.0f, std::cos(angle[s] * 1.3f)), 0.6f);
+      V3 outward = shell.normal[s] - shell.normal[s].dot(frame.up) * frame.up;
+      outward = outward.norm() > 1e-4f ? V3(outward.normalized()) : frame.forward;
+      const V3 middle = base + 0.55f * reach * outward - 0.08f * reach * frame.up;
+      const V3 edge = base + reach * outward - 0.22f * reach * frame.up;
+      const V3& rest = out.restPositions[static_cast<std::size_t>(shell.remap[s])];
+      std::array<int, 2> indices{};
+      const V3 points[2] = {middle, edge};
+      for (int k = 0; k < 2; ++k) {
+        indices[static_cast<std::size_t>(k)] = static_cast<int>(out.positions.size());
+        out.positions.push_back(points[k]);
+        out.restPositions.push_back(rest + points[k] - base);
+      }
+      rows.emplace(v, indices);
+      return indices;
+    };
+    for (const auto& [a, b] : shell.rim) {
+      if (std::abs(angle[static_cast<std::size_t>(a)]) > 1.15f ||
+          std::abs(angle[static_cast<std::size_t>(b)]) > 1.15f) {
+        continue;
+      }
+      const std::array<int, 2> ra = visorRows(a);
+      const std::array<int, 2> rb = visorRows(b);
+      const int sa = shell.remap[static_cast<std::size_t>(a)];
+      const int sb = shell.remap[static_cast<std::size_t>(b)];
+      addQuad(out, sa, sb, rb[0], ra[0], LabelClass::Headwear);
+      addQuad(out, ra[0], rb[0], rb[1], ra[1], LabelClass::Headwear);
     }
   }
   computeNormals(out);
@@ -363,6 +481,66 @@ std::vector<SurfaceMesh> dressGarment(const GarmentStyle& style, const SurfaceMe
     }
   }
   return layers;
+}
+
+std::span<const HeadwearStyle> builtinHeadwear() {
+  // brimFront, brimSide, brimBack, lift, crown, cuff, visor, knit.
+  static const std::vector<HeadwearStyle> headwear = {
+      {"beanie", "Beanie", {"knit", "warm"}, 8.0f, 14.0f, -12.0f, 7.0f, 3.0f, 0.0f, 0.0f, true},
+      {"beanie_cuffed",
+       "Cuffed beanie",
+       {"knit", "warm"},
+       6.0f,
+       12.0f,
+       -14.0f,
+       7.0f,
+       4.0f,
+       28.0f,
+       0.0f,
+       true},
+      {"beanie_slouch",
+       "Slouchy beanie",
+       {"knit", "casual"},
+       12.0f,
+       18.0f,
+       -8.0f,
+       7.0f,
+       22.0f,
+       0.0f,
+       0.0f,
+       true},
+      {"cap",
+       "Baseball cap",
+       {"casual", "visor"},
+       14.0f,
+       22.0f,
+       4.0f,
+       6.0f,
+       6.0f,
+       0.0f,
+       70.0f,
+       false},
+  };
+  return headwear;
+}
+
+const HeadwearStyle* findHeadwear(const std::string& id) {
+  for (const HeadwearStyle& item : builtinHeadwear()) {
+    if (item.id == id) {
+      return &item;
+    }
+  }
+  return nullptr;
+}
+
+SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,
+                          std::span<const Eigen::Vector3f> shaped, const HeadFrame& frame,
+                          const Eigen::Vector3f& colour, std::uint64_t seed) {
+  if (shaped.size() != skin.positions.size() || skin.normals.size() != skin.positions.size()) {
+    return SurfaceMesh{};
+  }
+  return dressHeadwearShell(style, skin, shaped, frame, colour,
+                            static_cast<std::uint32_t>(seed ^ (seed >> 32)));
 }
 
 }  // namespace sf

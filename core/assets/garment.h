@@ -66,4 +66,41 @@ std::vector<SurfaceMesh> dressGarment(const GarmentStyle& style, const SurfaceMe
                                       const NeckFrame& frame, const Eigen::Vector3f& colour,
                                       std::uint64_t seed);
 
+/// A built-in item of headwear: a shell over the scalp above a brim line that runs above
+/// the brows in front, over the ears and round the back of the head.
+struct HeadwearStyle {
+  std::string id;                 ///< "beanie", "cap", ...
+  std::string name;               ///< for people
+  std::vector<std::string> tags;  ///< "knit", "visor"...
+  float brimFront = 10.0f;        ///< mm above the brows in front
+  float brimSide = 15.0f;         ///< mm above the eyes at the sides
+  float brimBack = -10.0f;        ///< mm above the eyes behind
+  float lift = 7.0f;              ///< mm above the scalp: room for flattened hair
+  float crown = 0.0f;             ///< mm more toward the top (a slouch, a cap's crown)
+  float cuff = 0.0f;              ///< mm: height of a folded cuff along the brim (0 none)
+  float visor = 0.0f;             ///< mm: how far a visor reaches forward (0 none)
+  bool knit = true;               ///< knit, else woven
+};
+
+/// The built-in headwear, in a stable order.
+std::span<const HeadwearStyle> builtinHeadwear();
+/// The built-in headwear `id`, or nullptr.
+const HeadwearStyle* findHeadwear(const std::string& id);
+
+/// The head's frame of a face without expression or pose, in model space.
+struct HeadFrame {
+  Eigen::Vector3f centre = Eigen::Vector3f::Zero();  ///< on the head's vertical axis
+  Eigen::Vector3f up = Eigen::Vector3f::UnitY();
+  Eigen::Vector3f forward = Eigen::Vector3f::UnitZ();  ///< where the face looks
+  float browHeight = 40.0f;                            ///< the brows above the centre, along up
+  float eyeHeight = 15.0f;                             ///< the eyes above the centre, along up
+};
+
+/// Puts `style` on the posed skin (one mesh, material Cloth, class HEADWEAR): a shell over
+/// the skin above the brim line, decided on `shaped` like dressGarment(), lifted by the
+/// style's room for hair, with a hem at the brim and a visor when the style has one.
+SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,
+                          std::span<const Eigen::Vector3f> shaped, const HeadFrame& frame,
+                          const Eigen::Vector3f& colour, std::uint64_t seed);
+
 }  // namespace sf

@@ -699,6 +699,29 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     garments = dressGarment(*style, *skin, shaped.parts[paintedPart].positions, frame,
                             garmentColour, garmentSeed);
   }
+  // Headwear over the scalp; hair that would poke through it is cut away below.
+  const std::string headwearId =
+      builtinAssetName(textOr(resolved, "headwear.item", ""), "headwear");
+  if (flagOr("headwear.present", false) && !headwearId.empty() &&
+      paintedPart < model.parts.size() && head >= 0) {
+    const HeadwearStyle* style = findHeadwear(headwearId);
+    if (!style) {
+      throw Error("scene: no headwear named '" + headwearId + "'");
+    }
+    HeadFrame frame;
+    frame.centre = shaped.skeleton.positions[static_cast<std::size_t>(head)];
+    frame.browHeight = 0.5f * (shaped.landmarks[19] + shaped.landmarks[24]).y() - frame.centre.y();
+    frame.eyeHeight = 0.5f * (shaped.landmarks[68] + shaped.landmarks[69]).y() - frame.centre.y();
+    const Eigen::Vector3f hatColour =
+        clothingAlbedo(numberOr(resolved, "headwear.color.hue", 20.0f),
+                       numberOr(resolved, "headwear.color.saturation", 0.3f),
+                       numberOr(resolved, "headwear.color.lightness", 0.3f));
+    SurfaceMesh hat = dressHeadwear(*style, *skin, shaped.parts[paintedPart].positions, frame,
+                                    hatColour, resolved.seed ^ (resolved.index * 0x2545f491ull));
+    if (!hat.triangles.empty()) {
+      garments.push_back(std::move(hat));
+    }
+  }
   // The haircut's limits on this head, from its landmarks in head space.
   const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
   const Eigen::Vector3f brows =
@@ -723,12 +746,14 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
   std::vector<TriangleMeshInput> garmentInputs;
   for (const SurfaceMesh& layer : garments) {
-    garmentInputs.push_back({layer.positions, layer.triangles, true});
+    if (layer.name == "clothing") {  // hair stays under headwear: see below
+      garmentInputs.push_back({layer.positions, layer.triangles, true});
+    }
   }
   const std::optional<TriangleScene> garmentScene =
-      garments.empty() ? std::nullopt
-                       : std::optional<TriangleScene>(
-                             TriangleScene::create(sharedEmbreeDevice(), garmentInputs));
+      garmentInputs.empty() ? std::nullopt
+                            : std::optional<TriangleScene>(
+                                  TriangleScene::create(sharedEmbreeDevice(), garmentInputs));
   const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
   fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
     const Eigen::Vector3f toPoint = p - middle;
@@ -801,6 +826,37 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     }
     HairStrands beard = growBeard(*style, *skin, scene.worldFromHead, fit, facial);
     colour(beard, "beard", 0.0f);
+  }
+  // Scalp hair outside headwear (the hat between the skull and the point) is cut away:
+  // under a hat, hair shows only below its brim.
+  for (std::size_t g = 0; g < garments.size(); ++g) {
+    if (garments[g].name != "headwear") {
+      continue;
+    }
+    const TriangleMeshInput hatInput{garments[g].positions, garments[g].triangles, true};
+    const TriangleScene hatScene = TriangleScene::create(sharedEmbreeDevice(), {&hatInput, 1});
+    auto poking = [&](const Eigen::Vector4f& point) {
+      const Eigen::Vector3f toPoint = point.head<3>() - middle;
+      const float distance = toPoint.norm();
+      Ray ray;
+      ray.origin = middle;
+      ray.direction = toPoint / std::max(distance, 1e-6f);
+      ray.tFar = distance;
+      return distance > 1e-3f && hatScene.occluded(ray);
+    };
+    for (HairStrands& strands : scene.hair) {
+      if (strands.mask != "hair") {
+        continue;
+      }
+      std::vector<unsigned> kept;
+      kept.reserve(strands.segmentStarts.size());
+      for (const unsigned start : strands.segmentStarts) {
+        if (!poking(strands.points[start]) && !poking(strands.points[start + 1])) {
+          kept.push_back(start);
+        }
+      }
+      strands.segmentStarts = std::move(kept);
+    }
   }
   for (SurfaceMesh& layer : garments) {
     scene.meshes.push_back(std::move(layer));

@@ -520,6 +520,63 @@ private slots:
     QVERIFY(top["tshirt_crew"] < top["tshirt_vneck"]);
   }
 
+  void headwearSitsOnTheScalp() {
+    // Every built-in headwear, seen from the front: the crown is HEADWEAR, the eyes stay
+    // clear of the brim, and scalp hair shows only below it (none pokes through).
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    for (const sf::HeadwearStyle& item : sf::builtinHeadwear()) {
+      const sf::RecipeParse parse = sf::readRecipe(
+          sourceDir() / "resources/recipes/default.json",
+          {"headwear.present=true", "headwear.item=builtin/headwear/" + item.id,
+           "hair.present=true", "hair.groom=builtin/hair/bob", "head.yaw=0", "head.pitch=0",
+           "head.roll=0", "camera.yaw=0", "camera.pitch=0", "camera.roll=0", "camera.faceSize=0.6",
+           "expression.neutral=true", "gaze.yaw=0", "gaze.pitch=0"});
+      QVERIFY(parse.diagnostics.empty());
+      const sf::SceneCompiler compiler =
+          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(0), 96, 96);
+      const auto hat = std::find_if(scene.meshes.begin(), scene.meshes.end(),
+                                    [](const sf::SurfaceMesh& m) { return m.name == "headwear"; });
+      QVERIFY2(hat != scene.meshes.end(), item.id.c_str());
+      QVERIFY(std::all_of(hat->triangleClass.begin(), hat->triangleClass.end(),
+                          [](sf::LabelClass c) { return c == sf::LabelClass::Headwear; }));
+      const sf::LabelBuffers labels = sf::FaceRenderer::create(scene).labels();
+      auto at = [&](const Eigen::Vector3f& world) {
+        const Eigen::Vector3f p = scene.camera.project(world);
+        const int x = std::clamp(static_cast<int>(p.x()), 0, labels.width - 1);
+        const int y = std::clamp(static_cast<int>(p.y()), 0, labels.height - 1);
+        return static_cast<sf::LabelClass>(
+            labels.classes[static_cast<std::size_t>(y * labels.width + x)]);
+      };
+      // Above the forehead, half way from the brows to the crown.
+      const Eigen::Vector3f up = scene.worldFromHead.linear() * Eigen::Vector3f::UnitY();
+      const Eigen::Vector3f brows = 0.5f * (scene.landmarks[19] + scene.landmarks[24]);
+      QVERIFY2(at(brows + 55.0f * up) == sf::LabelClass::Headwear, item.id.c_str());
+      QVERIFY2(at(scene.landmarks[68]) == sf::LabelClass::RightEye, item.id.c_str());
+      QVERIFY2(at(scene.landmarks[69]) == sf::LabelClass::LeftEye, item.id.c_str());
+      // Hair remains below the brim, and none of it is outside the hat above it.
+      const sf::HairStrands& hair = scene.hair[0];
+      QCOMPARE(hair.mask, std::string("hair"));
+      QVERIFY2(hair.segmentStarts.size() > 1000, item.id.c_str());
+      static sf::EmbreeDevice device;
+      const sf::TriangleMeshInput input{hat->positions, hat->triangles, true};
+      const sf::TriangleScene hatScene = sf::TriangleScene::create(device, {&input, 1});
+      const Vec3f middle = scene.worldFromHead * Vec3f(0.0f, 60.0f, 0.0f);
+      std::size_t through = 0;
+      for (std::size_t i = 0; i < hair.segmentStarts.size(); i += 13) {
+        const Vec3f p = hair.points[hair.segmentStarts[i]].head<3>();
+        sf::Ray ray;
+        ray.origin = middle;
+        ray.direction = (p - middle).normalized();
+        ray.tFar = (p - middle).norm();
+        through += hatScene.occluded(ray) ? 1 : 0;
+      }
+      QCOMPARE(through, std::size_t(0));
+    }
+  }
+
   void beardsGrowOnTheLowerFace() {
     // Every built-in beard grows, labelled BEARD, on the lower face.
     static const sf::FaceModel model = sf::loadFaceModel("default");
