@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QPainterPath>
@@ -475,7 +476,10 @@ QWidget* LibraryDock::buildDetails(QWidget* parent) {
   m_apply = new QPushButton(tr("&Apply"), m_details);
   m_apply->setToolTip(tr("Save the licence, author and tags to the library"));
   m_use = new QPushButton(tr("&Use in Recipe"), m_details);
+  m_remove = new QPushButton(tr("&Remove..."), m_details);
+  m_remove->setToolTip(tr("Remove the asset and its files from your library"));
   buttons->addWidget(m_apply);
+  buttons->addWidget(m_remove);
   buttons->addStretch(1);
   buttons->addWidget(m_use);
   layout->addLayout(buttons);
@@ -495,6 +499,7 @@ QWidget* LibraryDock::buildDetails(QWidget* parent) {
   }
   connect(m_apply, &QPushButton::clicked, this, [this] { applyDetails(); });
   connect(m_use, &QPushButton::clicked, this, [this] { useSelectedInRecipe(); });
+  connect(m_remove, &QPushButton::clicked, this, [this] { removeSelected(); });
   return m_details;
 }
 
@@ -968,6 +973,7 @@ void LibraryDock::updateApplyState() {
               m_author->text().trimmed().toStdString() != asset.author;
   }
   m_apply->setEnabled(changed && !m_importing);
+  m_remove->setEnabled(entry != nullptr && !entry->builtin && m_libraryWritable && !m_importing);
 }
 
 void LibraryDock::updateRecipeNote() {
@@ -1049,6 +1055,57 @@ QString LibraryDock::applyDetails() {
   m_library = std::move(changed);
   rebuild();
   showStatus(written ? tr("Saved the licence and tags of %1.").arg(qs(id)) : QString());
+  return QString();
+}
+
+QString LibraryDock::removeSelected(bool confirm) {
+  showError(QString());
+  const Entry* entry = selectedEntry();
+  QString error;
+  if (entry == nullptr) {
+    error = tr("Select an asset first");
+  } else if (entry->builtin) {
+    error = tr("%1 is built in: it cannot be removed").arg(qs(entry->asset.id));
+  } else if (!m_libraryWritable) {
+    error = tr("%1 could not be read, so it is not written: fix it first")
+                .arg(fromPath(m_library.indexPath()));
+  } else if (m_importing) {
+    error = tr("An import is running: wait for it to end");
+  }
+  if (!error.isEmpty()) {
+    showError(error);
+    return error;
+  }
+  const std::string id = entry->asset.id;
+  if (confirm) {
+    const QString question =
+        tr("Remove %1 and its files from your library?\n\n%2\n\nThis cannot be undone.")
+            .arg(qs(id), fromPath(m_library.folder()));
+    QMessageBox box(QMessageBox::Warning, tr("Remove Asset"), question, QMessageBox::Cancel, this);
+    QPushButton* remove = box.addButton(tr("&Remove"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != remove) {
+      return QString();
+    }
+  }
+  // Change a copy, so that what the dock shows stays what the file holds.
+  AssetLibrary changed = m_library;
+  try {
+    changed.remove(id);
+  } catch (const std::exception& failure) {
+    error = messageOf(failure);
+    try {
+      m_library = AssetLibrary::open(m_library.folder());
+    } catch (const std::exception&) {
+    }
+    rebuild();
+    showError(error);
+    return error;
+  }
+  m_library = std::move(changed);
+  rebuild();
+  showStatus(tr("Removed %1 from the library.").arg(qs(id)));
   return QString();
 }
 

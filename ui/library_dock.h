@@ -99,6 +99,10 @@ public:
   /// Saves the detail fields (tags, licence, author) of the selected user asset (Apply).
   /// Returns the error, or an empty string.
   QString applyDetails();
+  /// Removes the selected user asset from the library: its entry in library.json and its
+  /// files (Remove...). With `confirm`, asks the user first. Returns the error, or an empty
+  /// string (also when the user declines).
+  QString removeSelected(bool confirm = true);
   /// Sets the recipe's parameter for the selected asset's kind to its id (Use in Recipe).
   /// Returns the error, or an empty string.
   QString useSelectedInRecipe();
@@ -130,6 +134,7 @@ public:
   QLineEdit* sourceEdit() const { return m_source; }
   QPushButton* applyButton() const { return m_apply; }
   QPushButton* useButton() const { return m_use; }
+  QPushButton* removeButton() const { return m_remove; }
   /// Opens a file dialog, then the import form.
   QPushButton* importButton() const { return m_importButton; }
   /// What the last action did (imported, saved, set in the recipe).
@@ -243,6 +248,7 @@ private:
   QLineEdit* m_source = nullptr;
   QPushButton* m_apply = nullptr;
   QPushButton* m_use = nullptr;
+  QPushButton* m_remove = nullptr;
   QLabel* m_recipeNote = nullptr;
 
   QWidget* m_importForm = nullptr;

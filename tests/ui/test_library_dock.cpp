@@ -10,6 +10,7 @@
 #include "assets/builtin_catalog.h"
 #include "render/image.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,11 +21,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUndoStack>
 #include <QUrl>
 
@@ -173,6 +176,7 @@ private slots:
   void editsTagsAndLicence();
   void emptyLicenceIsRefused();
   void builtinsAreReadOnly();
+  void removesUserAsset();
 
   void useBuiltinInRecipe_data();
   void useBuiltinInRecipe();
@@ -459,6 +463,46 @@ void TestLibraryDock::builtinsAreReadOnly() {
   QVERIFY(!dock.licenceEdit()->isReadOnly());
   QVERIFY(!dock.authorEdit()->isReadOnly());
   QVERIFY(!dock.tagsEdit()->isReadOnly());
+}
+
+void TestLibraryDock::removesUserAsset() {
+  RecipeDocument document;
+  LibraryDock dock(&document);
+  dock.show();
+  sf::AssetLibrary library = freshLibrary();
+  dock.setUserLibrary(library);
+  // Built-ins cannot be removed.
+  QVERIFY(dock.selectAsset(firstBuiltin("environment")));
+  QVERIFY(!dock.removeButton()->isEnabled());
+  QVERIFY(dock.removeSelected(false).contains(QStringLiteral("built in")));
+
+  QCOMPARE(dock.importFiles(QStringLiteral("environment"),
+                            {writeMap(file(QStringLiteral("shed.exr")))}, withLicence("CC0-1.0")),
+           QString());
+  const QString id = dock.selectedId();
+  const sf::LibraryAsset* asset = dock.userLibrary().find(id.toStdString());
+  QVERIFY(asset != nullptr);
+  const fs::path stored = dock.userLibrary().absolutePath(asset->files.front().path);
+  QVERIFY(fs::exists(stored));
+  QVERIFY(dock.removeButton()->isEnabled());
+  // The button asks first; Cancel keeps everything.
+  QTimer::singleShot(0, [] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    QVERIFY(box != nullptr);
+    QVERIFY(box->text().contains(QStringLiteral("cannot be undone")));
+    box->button(QMessageBox::Cancel)->click();
+  });
+  QTest::mouseClick(dock.removeButton(), Qt::LeftButton);
+  QVERIFY(dock.userLibrary().find(id.toStdString()) != nullptr);
+  QVERIFY(fs::exists(stored));
+  const int tiles = dock.assetList()->count();
+  QCOMPARE(dock.removeSelected(false), QString());
+  // Gone from the dock, from library.json on disk, and its file from the folder.
+  QCOMPARE(dock.assetList()->count(), tiles - 1);
+  QVERIFY(!dock.selectAsset(id));
+  QVERIFY(sf::AssetLibrary::open(library.folder()).find(id.toStdString()) == nullptr);
+  QVERIFY(!fs::exists(stored));
+  QVERIFY(dock.statusLabel()->text().contains(id));
 }
 
 void TestLibraryDock::useBuiltinInRecipe_data() {
