@@ -468,7 +468,14 @@ const Image& environmentMap(const std::string& id) {
   const auto& builtins = builtinEnvironments();
   const bool builtin = std::any_of(builtins.begin(), builtins.end(),
                                    [&](const BuiltinEnvironment& e) { return e.id == id; });
-  Image map = builtin ? paintBuiltinEnvironment(id) : readImage(id);
+  // A system environment (Blender's maps) by its id, else an image file.
+  std::filesystem::path file = id;
+  for (const SystemEnvironment& system : systemEnvironments()) {
+    if (system.id == id) {
+      file = system.file;
+    }
+  }
+  Image map = builtin ? paintBuiltinEnvironment(id) : readImage(file);
   if (map.channels == 1 || map.channels == 2) {
     // Grey maps become RGB.
     Image rgb(map.width, map.height, 3);

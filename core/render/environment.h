@@ -90,9 +90,9 @@ std::vector<SystemEnvironment> findBlenderEnvironments(const std::filesystem::pa
 /// /usr/share/blender/datafiles/studiolights/world.
 std::span<const SystemEnvironment> systemEnvironments();
 
-/// The environment map for an id: a built-in one by name, or an image file (HDR, EXR, PNG...)
-/// read with OpenImageIO. Maps are cached per id for the life of the process.
-/// Throws sf::Error naming the file when it cannot be read.
+/// The environment map for an id: a built-in one by name, a system environment by its id
+/// ("blender_city"), or an image file (HDR, EXR, PNG...) read with OpenImageIO. Maps are cached per
+/// id for the life of the process. Throws sf::Error naming the file when it cannot be read.
 const Image& environmentMap(const std::string& id);
 
 }  // namespace sf
