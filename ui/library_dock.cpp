@@ -1001,22 +1001,28 @@ void LibraryDock::updateRecipeNote() {
   m_recipeNote->setText(notes.join(QLatin1Char(' ')));
 }
 
-QString LibraryDock::applyDetails() {
+QString LibraryDock::checkWritableSelection(const QString& builtinRefusal, const Entry*& entry) {
   showError(QString());
-  const Entry* entry = selectedEntry();
+  entry = selectedEntry();
   QString error;
   if (entry == nullptr) {
     error = tr("Select an asset first");
   } else if (entry->builtin) {
-    error = tr("%1 is built in: its details cannot be changed").arg(qs(entry->asset.id));
+    error = tr("%1 is built in: %2").arg(qs(entry->asset.id), builtinRefusal);
   } else if (!m_libraryWritable) {
     error = tr("%1 could not be read, so it is not written: fix it first")
                 .arg(fromPath(m_library.indexPath()));
   } else if (m_importing) {
     error = tr("An import is running: wait for it to end");
   }
-  if (!error.isEmpty()) {
-    showError(error);
+  showError(error);
+  return error;
+}
+
+QString LibraryDock::applyDetails() {
+  const Entry* entry = nullptr;
+  if (const QString error = checkWritableSelection(tr("its details cannot be changed"), entry);
+      !error.isEmpty()) {
     return error;
   }
   const std::string id = entry->asset.id;
@@ -1039,7 +1045,7 @@ QString LibraryDock::applyDetails() {
       written = true;
     }
   } catch (const std::exception& failure) {
-    error = messageOf(failure);
+    const QString error = messageOf(failure);
     if (written) {
       // Half saved: show what the file holds now.
       try {
@@ -1059,21 +1065,9 @@ QString LibraryDock::applyDetails() {
 }
 
 QString LibraryDock::removeSelected(bool confirm) {
-  showError(QString());
-  const Entry* entry = selectedEntry();
-  QString error;
-  if (entry == nullptr) {
-    error = tr("Select an asset first");
-  } else if (entry->builtin) {
-    error = tr("%1 is built in: it cannot be removed").arg(qs(entry->asset.id));
-  } else if (!m_libraryWritable) {
-    error = tr("%1 could not be read, so it is not written: fix it first")
-                .arg(fromPath(m_library.indexPath()));
-  } else if (m_importing) {
-    error = tr("An import is running: wait for it to end");
-  }
-  if (!error.isEmpty()) {
-    showError(error);
+  const Entry* entry = nullptr;
+  if (const QString error = checkWritableSelection(tr("it cannot be removed"), entry);
+      !error.isEmpty()) {
     return error;
   }
   const std::string id = entry->asset.id;
@@ -1094,7 +1088,7 @@ QString LibraryDock::removeSelected(bool confirm) {
   try {
     changed.remove(id);
   } catch (const std::exception& failure) {
-    error = messageOf(failure);
+    const QString error = messageOf(failure);
     try {
       m_library = AssetLibrary::open(m_library.folder());
     } catch (const std::exception&) {

@@ -203,6 +203,10 @@ private:
   void thumbnailReady(const QString& key, const QImage& image);
 
   void showSelection();
+  /// Clears the error, then finds the selected asset (`entry`) and why it cannot be written
+  /// (none selected, built in: `builtinRefusal`, an unreadable library, an import running);
+  /// shows and returns that, or an empty string.
+  QString checkWritableSelection(const QString& builtinRefusal, const Entry*& entry);
   void updateApplyState();
   void updateRecipeNote();
   void chooseImportFiles();

@@ -251,6 +251,15 @@ float sampleBurleyRadius(float d, float u) {
   return -3.0f * d * std::log(1.0f - (u - 0.25f) / 0.75f * 0.999f);
 }
 
+/// A per-vertex attribute at a point of a triangle, from its barycentric coordinates.
+template <typename T>
+T barycentric(const std::vector<T>& values, const std::array<int, 3>& tri, float b0, float b1,
+              float b2) {
+  return b0 * values[static_cast<std::size_t>(tri[0])] +
+         b1 * values[static_cast<std::size_t>(tri[1])] +
+         b2 * values[static_cast<std::size_t>(tri[2])];
+}
+
 float luminance(const V3& c) {
   return 0.2126f * c.x() + 0.7152f * c.y() + 0.0722f * c.z();
 }
@@ -420,21 +429,14 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   };
   const float lip = std::clamp((attribute(mesh.lipWeight) - 0.25f) * 2.0f, 0.0f, 1.0f);
   const float brow = std::clamp((attribute(mesh.browWeight) - 0.2f) * 1.6f, 0.0f, 1.0f);
-  V3 rest = s.position;
-  if (!mesh.restPositions.empty()) {
-    rest = b0 * mesh.restPositions[static_cast<std::size_t>(tri[0])] +
-           b1 * mesh.restPositions[static_cast<std::size_t>(tri[1])] +
-           b2 * mesh.restPositions[static_cast<std::size_t>(tri[2])];
-  }
+  const V3 rest =
+      mesh.restPositions.empty() ? s.position : barycentric(mesh.restPositions, tri, b0, b1, b2);
   const std::uint32_t seed = detailSeed;
 
   // Colour: blotches of blood and pigment, freckles, the vermilion, painted brows.
   V3 albedo = look.skinAlbedo + lip * (look.lipAlbedo - look.skinAlbedo);
   if (!mesh.tint.empty()) {
-    const V3 tint = b0 * mesh.tint[static_cast<std::size_t>(tri[0])] +
-                    b1 * mesh.tint[static_cast<std::size_t>(tri[1])] +
-                    b2 * mesh.tint[static_cast<std::size_t>(tri[2])];
-    albedo = albedo.cwiseProduct(tint);
+    albedo = albedo.cwiseProduct(barycentric(mesh.tint, tri, b0, b1, b2));
   }
   // Blood and pigment vary over centimetres (faint) and millimetres (mottling).
   const float blotch = fbm(rest / 22.0f, seed + 1u, 4);
@@ -491,12 +493,8 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
 
 void FaceRenderer::Impl::clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
                                      float b0, float b1, float b2, Shading& s) const {
-  V3 rest = s.position;
-  if (!mesh.restPositions.empty()) {
-    rest = b0 * mesh.restPositions[static_cast<std::size_t>(tri[0])] +
-           b1 * mesh.restPositions[static_cast<std::size_t>(tri[1])] +
-           b2 * mesh.restPositions[static_cast<std::size_t>(tri[2])];
-  }
+  const V3 rest =
+      mesh.restPositions.empty() ? s.position : barycentric(mesh.restPositions, tri, b0, b1, b2);
   // Yarn: heathered colour, and a relief of loops (knit: wales running down) or a plain
   // weave (woven), a fraction of a millimetre deep.
   const std::uint32_t seed = detailSeed + 101u;
