@@ -3,6 +3,7 @@
 #include "document/recipe_document.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/eyewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "recipe/parameter_paths.h"
@@ -157,6 +158,10 @@ std::string builtinDisplayName(const AssetInfo& info) {
     }
   } else if (info.kind == "headwear") {
     if (const HeadwearStyle* item = findHeadwear(name)) {
+      return item->name;
+    }
+  } else if (info.kind == "eyewear") {
+    if (const EyewearStyle* item = findEyewear(name)) {
       return item->name;
     }
   } else if (info.kind == "beard") {

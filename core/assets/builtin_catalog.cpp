@@ -1,5 +1,6 @@
 #include "assets/builtin_catalog.h"
 
+#include "assets/eyewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "random/memory_asset_catalog.h"
@@ -34,6 +35,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     }
     for (const HeadwearStyle& item : builtinHeadwear()) {
       assets.push_back({"builtin/headwear/" + item.id, "headwear", item.tags, "CC0-1.0", {}});
+    }
+    for (const EyewearStyle& item : builtinEyewear()) {
+      assets.push_back({"builtin/eyewear/" + item.id, "eyewear", item.tags, "CC0-1.0", {}});
     }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});

@@ -1,5 +1,7 @@
 #include "assets/garment.h"
 
+#include "assets/mesh_building.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -68,35 +70,6 @@ V3 layerColour(const GarmentLayer& layer, const V3& colour) {
     case 1: return V3(0.78f, 0.78f, 0.76f);
     case 2: return colour * 0.45f;
     default: return colour;
-  }
-}
-
-void addTriangle(SurfaceMesh& mesh, int a, int b, int c, LabelClass label = LabelClass::Clothing) {
-  mesh.triangles.push_back({a, b, c});
-  mesh.triangleClass.push_back(label);
-}
-
-void addQuad(SurfaceMesh& mesh, int a, int b, int c, int d,
-             LabelClass label = LabelClass::Clothing) {
-  addTriangle(mesh, a, b, c, label);
-  addTriangle(mesh, a, c, d, label);
-}
-
-/// Area-weighted vertex normals of a mesh's triangles.
-void computeNormals(SurfaceMesh& mesh) {
-  mesh.normals.assign(mesh.positions.size(), V3::Zero());
-  for (const std::array<int, 3>& t : mesh.triangles) {
-    const V3& a = mesh.positions[static_cast<std::size_t>(t[0])];
-    const V3& b = mesh.positions[static_cast<std::size_t>(t[1])];
-    const V3& c = mesh.positions[static_cast<std::size_t>(t[2])];
-    const V3 n = (b - a).cross(c - a);
-    for (int i : t) {
-      mesh.normals[static_cast<std::size_t>(i)] += n;
-    }
-  }
-  for (V3& n : mesh.normals) {
-    const float length = n.norm();
-    n = length > 0.0f ? V3(n / length) : V3::UnitZ();
   }
 }
 

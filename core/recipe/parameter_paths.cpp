@@ -212,6 +212,9 @@ std::vector<ParameterInfo> makeTable() {
              "lightness of the headwear's colour: 0 black, 1 white"),
       boolean("eyewear.present", bernoulli(0.2), "glasses or sunglasses"),
       string("eyewear.item", assetChoice("eyewear"), "the eyewear (asset id)"),
+      number("eyewear.finish", uniform(0.0, 1.0), 0, 1, "",
+             "the frame's colour: metals silver, gold, gunmetal, rose gold; acetates black, "
+             "tortoiseshell, brown, navy, burgundy, grey (in that order over 0..1)"),
       boolean("facewear.present", bernoulli(0.05), "a mask or face covering"),
       string("facewear.item", assetChoice("facewear"), "the facewear (asset id)"),
 

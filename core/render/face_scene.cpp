@@ -1,6 +1,7 @@
 #include "render/face_scene.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/eyewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "face/head_pose.h"
@@ -722,6 +723,31 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       garments.push_back(std::move(hat));
     }
   }
+  // Glasses on the nose and over the ears, riding rigidly on the head.
+  const std::string eyewearId = builtinAssetName(textOr(resolved, "eyewear.item", ""), "eyewear");
+  if (flagOr("eyewear.present", false) && !eyewearId.empty() && paintedPart < model.parts.size() &&
+      head >= 0) {
+    const EyewearStyle* style = findEyewear(eyewearId);
+    if (!style) {
+      throw Error("scene: no eyewear named '" + eyewearId + "'");
+    }
+    EyewearFit eyewearFit;
+    eyewearFit.shaped = shaped.parts[paintedPart].positions;
+    eyewearFit.landmarks = shaped.landmarks;
+    for (int side = 0; side < 2; ++side) {
+      const int joint = eyeJoints[side];
+      // Without eye joints, the pupil landmark stands in for the cornea's apex.
+      eyewearFit.eyeCentres[static_cast<std::size_t>(side)] =
+          joint >= 0 ? shaped.skeleton.positions[static_cast<std::size_t>(joint)]
+                     : Eigen::Vector3f(shaped.landmarks[static_cast<std::size_t>(68 + side)] -
+                                       Eigen::Vector3f(0.0f, 0.0f, 12.0f));
+    }
+    eyewearFit.worldFromRest = posed.skeleton.worldFromRest[static_cast<std::size_t>(head)];
+    for (SurfaceMesh& part :
+         dressEyewear(*style, *skin, eyewearFit, numberOr(resolved, "eyewear.finish", 0.0f))) {
+      garments.push_back(std::move(part));
+    }
+  }
   // The haircut's limits on this head, from its landmarks in head space.
   const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
   const Eigen::Vector3f brows =
@@ -746,7 +772,8 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
   std::vector<TriangleMeshInput> garmentInputs;
   for (const SurfaceMesh& layer : garments) {
-    if (layer.name == "clothing") {  // hair stays under headwear: see below
+    // Hair lies over clothing and glasses; it stays under headwear: see below.
+    if (layer.name == "clothing" || layer.name.rfind("eyewear", 0) == 0) {
       garmentInputs.push_back({layer.positions, layer.triangles, true});
     }
   }

@@ -28,7 +28,10 @@ enum class SurfaceMaterial : std::uint8_t {
   Teeth,
   Tongue,
   MouthCavity,
-  Cloth,  ///< fabric: diffuse with a broad sheen and a knit or woven relief (baseColor)
+  Cloth,    ///< fabric: diffuse with a broad sheen and a knit or woven relief (baseColor)
+  Glass,    ///< a lens: refracting dielectric; baseColor is its transmittance per crossing
+  Metal,    ///< polished metal: glossy reflection tinted by baseColor, no diffuse
+  Plastic,  ///< acetate: diffuse baseColor under a clear gloss; finish 1 tortoiseshell
 };
 
 /// One triangle mesh of a face scene, in world space (millimetres).
@@ -50,6 +53,7 @@ struct SurfaceMesh {
   bool occludes = true;                         ///< false: shadow rays pass (cornea, tear film)
   Eigen::Vector3f baseColor{0.5f, 0.5f, 0.5f};  ///< cloth: the linear albedo
   bool knit = true;                             ///< cloth: knit loops, else a woven weave
+  std::uint8_t finish = 0;                      ///< plastic: 0 plain, 1 tortoiseshell
 };
 
 /// Hair fibres as round linear segments, in world space (millimetres).

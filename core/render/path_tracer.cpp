@@ -232,6 +232,7 @@ struct Shading {
   SurfaceMaterial material = SurfaceMaterial::Skin;
   V3 albedo = V3::Constant(0.5f);
   Specular specular;
+  V3 specularColor = V3::Ones();  ///< tints the specular lobes (metals)
   bool subsurface = false;
   LabelClass label = LabelClass::Background;
   unsigned mesh = 0;
@@ -292,6 +293,20 @@ struct FaceRenderer::Impl {
   bool occludes(const RayHit& hit) const {
     return isHair(hit) || scene->meshes[hit.geomID].occludes;
   }
+  /// Whether the labels look through this hit: a clear lens (labels.md).
+  bool seeThrough(const RayHit& hit) const {
+    return !isHair(hit) && scene->meshes[hit.geomID].material == SurfaceMaterial::Glass &&
+           !scene->meshes[hit.geomID].occludes;
+  }
+  /// The closest hit the labels see along `ray`: past clear lenses.
+  RayHit labelHit(Ray ray) const {
+    RayHit hit = all->intersect(ray);
+    for (int crossing = 0; crossing < 8 && hit.hit() && seeThrough(hit); ++crossing) {
+      ray.tNear = hit.t + 1e-3f;
+      hit = all->intersect(ray);
+    }
+    return hit;
+  }
 
   Shading shade(const Ray& ray, const RayHit& hit) const;
   void skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
@@ -301,6 +316,8 @@ struct FaceRenderer::Impl {
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
   void clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
                    float b2, Shading& s) const;
+  void plasticDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
+                     float b2, Shading& s) const;
   bool unoccluded(const V3& origin, const V3& direction, float tFar) const;
 };
 
@@ -410,8 +427,16 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
       s.specular = {0.03f, 0.2f, 0.4f, 0.3f};
       break;
     case SurfaceMaterial::Cloth: clothDetail(mesh, tri, b0, b1, b2, s); break;
+    case SurfaceMaterial::Metal:
+      // Polished: all reflection, coloured by the metal (f0 1, the colour its tint).
+      s.albedo = V3::Zero();
+      s.specularColor = mesh.baseColor;
+      s.specular = {1.0f, 0.06f, 0.25f, 0.2f};
+      break;
+    case SurfaceMaterial::Plastic: plasticDetail(mesh, tri, b0, b1, b2, s); break;
     case SurfaceMaterial::Cornea:
-    case SurfaceMaterial::TearFilm: break;
+    case SurfaceMaterial::TearFilm:
+    case SurfaceMaterial::Glass: break;
   }
   return s;
 }
@@ -515,6 +540,22 @@ void FaceRenderer::Impl::clothDetail(const SurfaceMesh& mesh, const std::array<i
   s.normal = (s.normal - 0.6f * (ht * t + hb * b)).normalized();
   // Fibres scatter a broad, dim sheen.
   s.specular = {0.03f, 0.55f, 0.9f, 0.5f};
+}
+
+void FaceRenderer::Impl::plasticDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
+                                       float b0, float b1, float b2, Shading& s) const {
+  s.albedo = mesh.baseColor;
+  if (mesh.finish == 1) {
+    // Tortoiseshell: dark brown patches in amber, stretched along the frame's width.
+    const V3 rest =
+        mesh.restPositions.empty() ? s.position : barycentric(mesh.restPositions, tri, b0, b1, b2);
+    const V3 q(rest.x() / 9.0f, rest.y() / 4.0f, rest.z() / 4.0f);
+    const float patch = 0.5f + 0.5f * fbm(q, detailSeed + 211u, 4);
+    const float dark = std::clamp((patch - 0.4f) * 3.0f, 0.0f, 1.0f);
+    s.albedo = mesh.baseColor + dark * (V3(0.025f, 0.012f, 0.006f) - mesh.baseColor);
+  }
+  // A clear, glossy surface over the colour.
+  s.specular = {0.045f, 0.05f, 0.2f, 0.25f};
 }
 
 bool FaceRenderer::Impl::unoccluded(const V3& origin, const V3& direction, float tFar) const {
@@ -652,7 +693,7 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
       if (!recordedFeatures && firstAlbedo) {
         // No normal: fibres are finer than a pixel, so the denoiser leaves them alone
         // rather than smear strands into a cap.
-        *firstAlbedo = f.strands->albedo;
+        *firstAlbedo = f.strands->albedo.cwiseProduct(throughput);
         *firstNormal = V3::Zero();
         recordedFeatures = true;
       }
@@ -709,6 +750,29 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
     Shading s = shade(ray, hit);
     const V3 wo = -direction;
 
+    if (s.material == SurfaceMaterial::Glass) {
+      // A lens: its reflection of the environment is added where nothing is in the way
+      // (the usual case, and with no noise); the path goes on through it, tinted.
+      const float cosI = std::clamp(wo.dot(s.normal), 0.0f, 1.0f);
+      const float eta = s.frontFace ? 1.5f : 1.0f / 1.5f;
+      const float f = fresnelDielectric(cosI, eta);
+      const V3 mirror = 2.0f * cosI * s.normal - wo;
+      if (mirror.dot(s.geometric) > 0.0f && unoccluded(s.position + eps * s.geometric, mirror,
+                                                       std::numeric_limits<float>::infinity())) {
+        radiance += throughput.cwiseProduct(environment.radiance(mirror)) * f;
+      }
+      if (f >= 1.0f) {
+        break;  // total internal reflection at a grazing edge: the path is lost
+      }
+      const float ratio = 1.0f / eta;
+      const float cosT = std::sqrt(std::max(0.0f, 1.0f - ratio * ratio * (1.0f - cosI * cosI)));
+      ray.origin = s.position - eps * s.geometric;
+      ray.direction = (-ratio * wo + (ratio * cosI - cosT) * s.normal).normalized();
+      ray.tNear = 0.0f;
+      ray.tFar = std::numeric_limits<float>::infinity();
+      throughput = throughput.cwiseProduct(scene->meshes[s.mesh].baseColor) * (1.0f - f);
+      continue;
+    }
     if (s.material == SurfaceMaterial::Cornea || s.material == SurfaceMaterial::TearFilm) {
       // Delta interfaces: reflect or pass, by Fresnel.
       const float cosI = std::clamp(wo.dot(s.normal), 0.0f, 1.0f);
@@ -736,12 +800,13 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
     }
 
     if (!recordedFeatures && firstAlbedo) {
-      *firstAlbedo = s.albedo;
+      *firstAlbedo = s.albedo.cwiseProduct(throughput);  // seen through any tinted lens
       *firstNormal = s.normal;
       recordedFeatures = true;
     }
 
-    const float pSpecular = s.subsurface ? 0.35f : 0.3f;
+    const bool metal = s.albedo.maxCoeff() <= 0.0f;
+    const float pSpecular = s.subsurface ? 0.35f : (metal ? 1.0f : 0.3f);
     const V3 origin = s.position + eps * s.geometric;
 
     // Next-event estimation at the surface: the specular lobes, and the diffuse one for
@@ -753,7 +818,7 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
           unoccluded(origin, light.direction, std::numeric_limits<float>::infinity())) {
         float f = s.specular.eval(s.normal, wo, light.direction);
         float bsdfPdf = pSpecular * s.specular.pdf(s.normal, wo, light.direction);
-        V3 fColor = V3::Constant(f);
+        V3 fColor = s.specularColor * f;
         if (!s.subsurface) {
           const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
           fColor += s.albedo * (kd * kInvPi);
@@ -780,7 +845,7 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
         break;
       }
       float pdf = pSpecular * s.specular.pdf(s.normal, wo, nextDirection);
-      V3 f = V3::Constant(s.specular.eval(s.normal, wo, nextDirection));
+      V3 f = s.specularColor * s.specular.eval(s.normal, wo, nextDirection);
       if (!s.subsurface) {
         const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
         f += s.albedo * (kd * kInvPi);
@@ -831,7 +896,7 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
                         (1.0f - pSpecular) * ni * kInvPi;
       const float kd = 1.0f - schlick(s.specular.f0, std::max(0.0f, s.normal.dot(wo)));
       const V3 f =
-          V3::Constant(s.specular.eval(s.normal, wo, nextDirection)) + s.albedo * (kd * kInvPi);
+          s.specularColor * s.specular.eval(s.normal, wo, nextDirection) + s.albedo * (kd * kInvPi);
       throughput = throughput.cwiseProduct(f) * (ni / pdf);
       lastPdf = pdf;
       ray.origin = origin;
@@ -1009,7 +1074,7 @@ LabelBuffers FaceRenderer::labels() const {
         for (int y = rows.begin(); y < rows.end(); ++y) {
           for (int x = 0; x < out.width; ++x) {
             const Ray ray = camera.ray(static_cast<float>(x) + 0.5f, static_cast<float>(y) + 0.5f);
-            const RayHit hit = impl.all->intersect(ray);
+            const RayHit hit = impl.labelHit(ray);
             const std::size_t index =
                 static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) +
                 static_cast<std::size_t>(x);
@@ -1062,7 +1127,7 @@ LabelBuffers FaceRenderer::labels() const {
                 const Ray sub =
                     camera.ray(static_cast<float>(x) + (static_cast<float>(sx) + 0.5f) * 0.25f,
                                static_cast<float>(y) + (static_cast<float>(sy) + 0.5f) * 0.25f);
-                const RayHit h = impl.all->intersect(sub);
+                const RayHit h = impl.labelHit(sub);
                 if (!h.hit()) {
                   continue;
                 }

@@ -45,7 +45,8 @@ struct LabelBuffers {
 /// A physically based path tracer for one FaceScene on Embree: environment lighting with
 /// importance sampling and multiple importance sampling, skin with subsurface scattering
 /// (Burley's normalised diffusion, sampled by disk projection) under a two-lobe GGX
-/// specular, refracting corneas, wet tear films, and diffuse-glossy teeth, tongue and mouth.
+/// specular, refracting corneas, wet tear films, diffuse-glossy teeth, tongue and mouth,
+/// fabrics, and glasses (refracting lenses, tinted or clear; metal and acetate frames).
 /// Every random number is a function of (seed, pixel, sample), so images are identical
 /// whatever the number of threads.
 class FaceRenderer {

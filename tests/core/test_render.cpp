@@ -3,6 +3,7 @@
 // plane, visibility, thread-count independence, a small baseline image of the default
 // head, and the FaceSynthetics layout written by a batch run.
 
+#include "assets/eyewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "batch/batch_runner.h"
@@ -574,6 +575,114 @@ private slots:
         through += hatScene.occluded(ray) ? 1 : 0;
       }
       QCOMPARE(through, std::size_t(0));
+    }
+  }
+
+  void eyewearRestsOnTheFace() {
+    // Every built-in pair of glasses on a face turned a little: lenses clear of the eyes,
+    // the bridge on the nose, nothing inside the head, temples back over the ears; labels
+    // see through clear lenses and not through dark ones.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    static sf::EmbreeDevice device;
+    QCOMPARE(sf::builtinEyewear().size(), std::size_t(6));
+    for (const sf::EyewearStyle& item : sf::builtinEyewear()) {
+      const sf::RecipeParse parse = sf::readRecipe(
+          sourceDir() / "resources/recipes/default.json",
+          {"eyewear.present=true", "eyewear.item=builtin/eyewear/" + item.id, "hair.present=false",
+           "headwear.present=false", "head.yaw=20", "head.pitch=-5", "head.roll=0", "camera.yaw=0",
+           "camera.pitch=0", "camera.roll=0", "camera.faceSize=0.8", "expression.neutral=true",
+           "gaze.yaw=0", "gaze.pitch=0"});
+      QVERIFY(parse.diagnostics.empty());
+      const sf::SceneCompiler compiler =
+          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(0), 128, 128);
+      const char* id = item.id.c_str();
+      const sf::SurfaceMesh* lenses = nullptr;
+      std::vector<const sf::SurfaceMesh*> frame;
+      const sf::SurfaceMesh* skin = nullptr;
+      for (const sf::SurfaceMesh& mesh : scene.meshes) {
+        if (mesh.name == "eyewear_lenses") {
+          lenses = &mesh;
+        } else if (mesh.name.rfind("eyewear", 0) == 0) {
+          frame.push_back(&mesh);
+        } else if (mesh.name == "skin") {
+          skin = &mesh;
+        }
+      }
+      QVERIFY2(lenses && !frame.empty() && skin, id);
+      QCOMPARE(lenses->material, sf::SurfaceMaterial::Glass);
+      QCOMPARE(lenses->occludes, item.tinted);
+      for (const sf::SurfaceMesh* mesh : frame) {
+        QVERIFY2(std::all_of(mesh->triangleClass.begin(), mesh->triangleClass.end(),
+                             [](sf::LabelClass c) { return c == sf::LabelClass::Glasses; }),
+                 id);
+      }
+      // Lenses: at least 10 mm in front of each cornea (eyeball radius 12 mm).
+      for (const Vec3f& p : lenses->positions) {
+        for (const Vec3f& eye : scene.eyeCentres) {
+          QVERIFY2((p - eye).norm() > 22.0f, id);
+        }
+      }
+      // No part of the frame inside the head, and the bridge within 5 mm of the nose.
+      const sf::ClosestPointIndex index =
+          sf::ClosestPointIndex::create(device, skin->positions, skin->triangles);
+      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+      const float midX = (headFromWorld * (0.5f * (scene.landmarks[68] + scene.landmarks[69]))).x();
+      float nearNose = 1e9f;
+      float deepest = 0.0f;
+      float backmost = 1e9f;
+      for (const sf::SurfaceMesh* mesh : frame) {
+        for (const Vec3f& p : mesh->positions) {
+          const sf::ClosestPoint c = index.closest(p, 60.0f);
+          const Vec3f local = headFromWorld * p;
+          backmost = std::min(backmost, local.z());
+          if (!c.found()) {
+            continue;
+          }
+          const std::array<int, 3>& t = skin->triangles[static_cast<std::size_t>(c.triangle)];
+          const Vec3f& a = skin->positions[static_cast<std::size_t>(t[0])];
+          const Vec3f n = (skin->positions[static_cast<std::size_t>(t[1])] - a)
+                              .cross(skin->positions[static_cast<std::size_t>(t[2])] - a)
+                              .normalized();
+          deepest = std::min(deepest, (p - c.point).dot(n));
+          if (std::abs(local.x() - midX) < 12.0f) {
+            nearNose = std::min(nearNose, c.distance);
+          }
+        }
+      }
+      QVERIFY2(deepest > -0.5f, qPrintable(QString("%1: %2 mm inside").arg(id).arg(deepest)));
+      QVERIFY2(nearNose < 5.0f,
+               qPrintable(QString("%1: %2 mm off the nose").arg(id).arg(nearNose)));
+      // The temples reach back past the front of the ears (landmarks 0 and 16 lie there).
+      const float earFront = std::max((headFromWorld * scene.landmarks[0]).z(),
+                                      (headFromWorld * scene.landmarks[16]).z());
+      QVERIFY2(backmost < earFront - 10.0f, id);
+
+      // Labels: the pupils are EYE through clear lenses and GLASSES behind dark ones; the
+      // frame is in the glasses mask, and so are dark lenses.
+      const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+      const sf::LabelBuffers labels = renderer.labels();
+      QVERIFY2(labels.softMasks.count("glasses") == 1, id);
+      const sf::Image& mask = labels.softMasks.at("glasses");
+      for (int side = 0; side < 2; ++side) {
+        const Vec3f pupil = scene.landmarks[static_cast<std::size_t>(68 + side)];
+        const Eigen::Vector3f p = scene.camera.project(pupil);
+        const int x = static_cast<int>(p.x());
+        const int y = static_cast<int>(p.y());
+        const auto label = static_cast<sf::LabelClass>(
+            labels.classes[static_cast<std::size_t>(y * labels.width + x)]);
+        const sf::LabelClass eye = side == 0 ? sf::LabelClass::RightEye : sf::LabelClass::LeftEye;
+        QVERIFY2(label == (item.tinted ? sf::LabelClass::Glasses : eye), id);
+        QVERIFY2(renderer.visible(pupil) != item.tinted, id);
+        QVERIFY2((mask.at(x, y, 0) > 0.5f) == item.tinted, id);
+      }
+      std::size_t framePixels = 0;
+      for (std::size_t i = 0; i < labels.classes.size(); ++i) {
+        framePixels += labels.classes[i] == static_cast<std::uint8_t>(sf::LabelClass::Glasses);
+      }
+      QVERIFY2(framePixels > 25, qPrintable(QString("%1: %2 px").arg(id).arg(framePixels)));
     }
   }
 
