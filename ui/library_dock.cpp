@@ -4,6 +4,7 @@
 
 #include "assets/builtin_catalog.h"
 #include "assets/eyewear.h"
+#include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "recipe/parameter_paths.h"
@@ -162,6 +163,10 @@ std::string builtinDisplayName(const AssetInfo& info) {
     }
   } else if (info.kind == "eyewear") {
     if (const EyewearStyle* item = findEyewear(name)) {
+      return item->name;
+    }
+  } else if (info.kind == "facewear") {
+    if (const FacewearStyle* item = findFacewear(name)) {
       return item->name;
     }
   } else if (info.kind == "beard") {

@@ -1,6 +1,7 @@
 #include "assets/builtin_catalog.h"
 
 #include "assets/eyewear.h"
+#include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "random/memory_asset_catalog.h"
@@ -38,6 +39,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     }
     for (const EyewearStyle& item : builtinEyewear()) {
       assets.push_back({"builtin/eyewear/" + item.id, "eyewear", item.tags, "CC0-1.0", {}});
+    }
+    for (const FacewearStyle& item : builtinFacewear()) {
+      assets.push_back({"builtin/facewear/" + item.id, "facewear", item.tags, "CC0-1.0", {}});
     }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});

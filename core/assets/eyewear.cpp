@@ -1,7 +1,7 @@
 #include "assets/eyewear.h"
 
+#include "assets/head_fit.h"
 #include "assets/mesh_building.h"
-#include "render/embree_accel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -77,25 +77,6 @@ struct FrameLayout {
     return a * std::pow(std::max(0.0f, 1.0f - r), 1.0f / squareness);
   }
 };
-
-/// A sweep station at `point` going along `tangent`, its profile's p along the part of
-/// `preferred` across the path.
-SweepStation station(const V3& point, const V3& tangent, const V3& preferred, V2 scale = {1, 1}) {
-  const V3 t = tangent.normalized();
-  V3 across = preferred - t * t.dot(preferred);
-  across = across.norm() > 1e-6f ? V3(across.normalized()) : V3(t.unitOrthogonal());
-  return {point, across, t.cross(across).normalized(), scale};
-}
-
-/// The stations of a path of points, the profile's p along `preferred`.
-std::vector<SweepStation> stations(const std::vector<V3>& path, const V3& preferred) {
-  std::vector<SweepStation> out;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const V3 tangent = path[std::min(i + 1, path.size() - 1)] - path[i > 0 ? i - 1 : 0];
-    out.push_back(station(path[i], tangent, preferred));
-  }
-  return out;
-}
 
 /// Tints of the frames a `finish` in 0..1 picks from.
 struct Finish {
@@ -178,22 +159,6 @@ void addLens(SurfaceMesh& mesh, const FrameLayout& f, int s) {
     addFacing(mesh, a, a + 1, b + 1, out, LabelClass::Glasses);
     addFacing(mesh, a, b + 1, b, out, LabelClass::Glasses);
   }
-}
-
-/// Lateral distance from the midline to the side of the head (ears left out) at height y
-/// and depth z, or nullopt when the ray misses it.
-std::optional<float> skullSide(const TriangleScene& skull, const FrameLayout& f, int s, float y,
-                               float z) {
-  Ray ray;
-  const float sign = f.side[static_cast<std::size_t>(s)];
-  ray.origin = V3(f.mid.x() + sign * 200.0f, y, z);
-  ray.direction = V3(-sign, 0.0f, 0.0f);
-  ray.tFar = 200.0f;
-  const RayHit hit = skull.intersect(ray);
-  if (!hit.hit()) {
-    return std::nullopt;
-  }
-  return 200.0f - hit.t;
 }
 
 }  // namespace
@@ -304,24 +269,10 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
   const bool plastic = style.frame == FrameMaterial::Plastic;
 
   // The head without its ears: what temples rest against and rays find the nose on.
-  std::vector<std::array<int, 3>> skullTriangles;
-  std::array<std::vector<V3>, 2> ears;
+  const HeadFit head = HeadFit::create(skin, fit.shaped, fit.landmarks);
   FrameLayout f;
-  f.mid = 0.5f * (lm[68] + lm[69]);
-  f.side = {lm[68].x() < f.mid.x() ? -1.0f : 1.0f, lm[68].x() < f.mid.x() ? 1.0f : -1.0f};
-  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
-    const LabelClass c = skin.triangleClass[t];
-    if (c == LabelClass::RightEar || c == LabelClass::LeftEar) {
-      for (const int v : skin.triangles[t]) {
-        const V3& p = fit.shaped[static_cast<std::size_t>(v)];
-        ears[(p.x() - f.mid.x()) * f.side[0] > 0.0f ? 0 : 1].push_back(p);
-      }
-    } else {
-      skullTriangles.push_back(skin.triangles[t]);
-    }
-  }
-  const TriangleMeshInput skullInput{fit.shaped, skullTriangles, true};
-  const TriangleScene skull = TriangleScene::create(sharedEmbreeDevice(), {&skullInput, 1});
+  f.mid = head.mid();
+  f.side = {head.sideSign(0), head.sideSign(1)};
 
   // Size: frames come in sizes; this face wears the nearest, within 15% smaller or 12% larger than
   // the nominal.
@@ -354,7 +305,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
   Ray down;
   down.origin = V3(f.mid.x(), f.lensY + bridgeV + bridgeArch - bridgeHalf, f.mid.z() + 300.0f);
   down.direction = -V3::UnitZ();
-  if (const RayHit nose = skull.intersect(down); nose.hit()) {
+  if (const RayHit nose = head.intersect(down); nose.hit()) {
     const float noseZ = down.origin.z() - nose.t;
     f.lensZ = std::max(f.lensZ, noseZ + (plastic ? 0.5f : 3.5f) + bridgeDepth - bridgeRelative);
   }
@@ -376,7 +327,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
           Ray ray;
           ray.origin = V3(p.x(), p.y(), p.z() + 300.0f);
           ray.direction = -V3::UnitZ();
-          if (const RayHit hit = skull.intersect(ray); hit.hit() && hit.t < 300.0f + 0.5f) {
+          if (const RayHit hit = head.intersect(ray); hit.hit() && hit.t < 300.0f + 0.5f) {
             push = std::max(push, 300.0f + 0.5f - hit.t);
           }
         }
@@ -429,25 +380,9 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
         s, f.edgeU(hingeV) + (style.rimWidth > 0.0f ? 0.5f * style.rimWidth : 0.6f), hingeV, -0.3f);
     const V3 endpiece = hinge + lat * (plastic ? 1.5f : 2.5f) - V3::UnitZ() * 7.0f;
     const float clearance = 0.5f * style.templeThickness + 1.0f;
-    V3 rest(0.0f, f.lensY + 4.0f, lm[s == 0 ? 0 : 16].z() - 15.0f);
-    if (!ears[static_cast<std::size_t>(s)].empty()) {
-      const std::vector<V3>& ear = ears[static_cast<std::size_t>(s)];
-      float top = -1e9f;
-      for (const V3& p : ear) {
-        top = std::max(top, p.y());
-      }
-      float front = -1e9f;
-      float back = 1e9f;
-      for (const V3& p : ear) {
-        if (p.y() > top - 12.0f) {
-          front = std::max(front, p.z());
-          back = std::min(back, p.z());
-        }
-      }
-      rest = V3(0.0f, top - 6.0f, 0.5f * (front + back) + 2.0f);
-    }
+    const V3 rest = head.earRoot(s);
     auto lateralAt = [&](float y, float z, float fallback) {
-      const std::optional<float> sideOfHead = skullSide(skull, f, s, y, z);
+      const std::optional<float> sideOfHead = head.sideOfHead(s, y, z);
       return sideOfHead ? std::max(fallback, *sideOfHead + clearance) : fallback;
     };
     const float endLateral = std::abs(endpiece.x() - f.mid.x());
@@ -475,7 +410,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
     }
     const std::vector<V2> templeProfile =
         superellipse(0.5f * style.templeHeight, 0.5f * style.templeThickness, 4.0f, 12);
-    std::vector<SweepStation> templeStations = stations(temple, V3::UnitY());
+    std::vector<SweepStation> templeStations = sweepStations(temple, V3::UnitY());
     for (std::size_t i = 0; i < templeStations.size(); ++i) {
       // Acetate temples taper from the hinge toward the ear.
       const float t = static_cast<float>(i) / static_cast<float>(templeStations.size() - 1);
@@ -483,7 +418,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
     }
     sweepProfile(frame, templeStations, templeProfile, false, LabelClass::Glasses);
     if (plastic) {
-      std::vector<SweepStation> tipStations = stations(tip, V3::UnitY());
+      std::vector<SweepStation> tipStations = sweepStations(tip, V3::UnitY());
       for (SweepStation& st : tipStations) {
         st.scale = V2(0.65f, 1.0f);
       }
@@ -491,7 +426,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
     } else {
       // Metal temples end in plastic tips.
       const std::vector<V2> tipProfile = superellipse(1.5f, 1.2f, 3.0f, 10);
-      sweepProfile(parts, stations(tip, V3::UnitY()), tipProfile, false, LabelClass::Glasses);
+      sweepProfile(parts, sweepStations(tip, V3::UnitY()), tipProfile, false, LabelClass::Glasses);
     }
 
     // Nose pads on arms for metal frames: on the side of the nose below the bridge.
@@ -501,11 +436,12 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
       inward.origin.z() = f.lensZ - 6.0f;
       inward.direction = -lat;
       inward.tFar = 26.0f;
-      if (const RayHit hit = skull.intersect(inward); hit.hit()) {
-        const std::array<int, 3>& tri = skullTriangles[hit.primID];
-        const V3& p0 = fit.shaped[static_cast<std::size_t>(tri[0])];
-        V3 n = (fit.shaped[static_cast<std::size_t>(tri[1])] - p0)
-                   .cross(fit.shaped[static_cast<std::size_t>(tri[2])] - p0)
+      if (const RayHit hit = head.intersect(inward); hit.hit()) {
+        const std::array<int, 3>& tri = head.skullTriangles()[hit.primID];
+        const std::span<const V3> shaped = head.positions();
+        const V3& p0 = shaped[static_cast<std::size_t>(tri[0])];
+        V3 n = (shaped[static_cast<std::size_t>(tri[1])] - p0)
+                   .cross(shaped[static_cast<std::size_t>(tri[2])] - p0)
                    .normalized();
         if (n.dot(lat) < 0.0f) {
           n = -n;
@@ -525,7 +461,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
           arm.push_back((1 - t) * (1 - t) * (padCentre + 0.6f * n) + 2 * t * (1 - t) * knee +
                         t * t * anchor);
         }
-        sweepProfile(frame, stations(arm, n), superellipse(0.35f, 0.35f, 2.0f, 6), false,
+        sweepProfile(frame, sweepStations(arm, n), superellipse(0.35f, 0.35f, 2.0f, 6), false,
                      LabelClass::Glasses);
       }
     }
@@ -540,7 +476,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
       const float t = static_cast<float>(i) / 20.0f;
       path.push_back(right + t * (left - right) + V3::UnitY() * (arch * std::sin(kPi * t)));
     }
-    sweepProfile(frame, stations(path, V3::UnitY()),
+    sweepProfile(frame, sweepStations(path, V3::UnitY()),
                  superellipse(half, depth, plastic ? 5.0f : 2.0f, plastic ? 16 : 8), false,
                  LabelClass::Glasses);
   };

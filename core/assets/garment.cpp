@@ -1,6 +1,7 @@
 #include "assets/garment.h"
 
 #include "assets/mesh_building.h"
+#include "math/scalar.h"
 
 #include <algorithm>
 #include <array>
@@ -13,11 +14,6 @@ namespace sf {
 namespace {
 
 using V3 = Eigen::Vector3f;
-
-float smoothstep(float edge0, float edge1, float x) {
-  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
-  return t * t * (3.0f - 2.0f * t);
-}
 
 /// Height of a layer's neckline above the neck's base at angle `theta` round the neck
 /// (0 in front, +-pi behind).

@@ -44,6 +44,18 @@ void computeNormals(SurfaceMesh& mesh) {
   }
 }
 
+std::vector<SweepStation> sweepStations(std::span<const V3> path, const V3& preferred) {
+  std::vector<SweepStation> out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const V3 t = (path[std::min(i + 1, path.size() - 1)] - path[i > 0 ? i - 1 : 0]).normalized();
+    V3 across = preferred - t * t.dot(preferred);
+    across = across.norm() > 1e-6f ? V3(across.normalized()) : V3(t.unitOrthogonal());
+    out.push_back({path[i], across, t.cross(across).normalized()});
+  }
+  return out;
+}
+
 void sweepProfile(SurfaceMesh& mesh, std::span<const SweepStation> stations,
                   std::span<const Eigen::Vector2f> profile, bool closedPath, LabelClass label) {
   const int n = static_cast<int>(stations.size());

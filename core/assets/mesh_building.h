@@ -33,6 +33,11 @@ struct SweepStation {
   Eigen::Vector2f scale{1.0f, 1.0f};  ///< the profile's p and q scaled here
 };
 
+/// The stations of a path of points for sweepProfile(): each across the path, the
+/// profile's p along the part of `preferred` across it.
+std::vector<SweepStation> sweepStations(std::span<const Eigen::Vector3f> path,
+                                        const Eigen::Vector3f& preferred);
+
 /// Sweeps the closed convex profile `profile` (points (p, q) meaning point + p * across +
 /// q * up, scaled by the station's scale) along `stations`: a tube of class `label`, facing out,
 /// with its own normals. A closed path joins its ends; an open one is capped flat at both.

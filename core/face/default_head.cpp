@@ -1,6 +1,7 @@
 #include "face/default_head.h"
 
 #include "face/head_sculpt.h"
+#include "math/scalar.h"
 #include "util/check.h"
 #include "util/fp_mode.h"
 
@@ -89,11 +90,6 @@ float monotoneInterpolate(std::span<const float> xs, std::span<const float> ys, 
   const float t2 = t * t, t3 = t2 * t;
   return (2 * t3 - 3 * t2 + 1) * ys[i] + (t3 - 2 * t2 + t) * h * tangents[i] +
          (-2 * t3 + 3 * t2) * ys[i + 1] + (t3 - t2) * h * tangents[i + 1];
-}
-
-float smoothstep(float edge0, float edge1, float x) {
-  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
-  return t * t * (3.0f - 2.0f * t);
 }
 
 /// Azimuth (around y, 0 toward +z, positive toward +x) and elevation of a direction.

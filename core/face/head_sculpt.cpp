@@ -1,5 +1,6 @@
 #include "face/head_sculpt.h"
 
+#include "math/scalar.h"
 #include "util/check.h"
 
 #include <algorithm>
@@ -105,11 +106,6 @@ float smoothMin(float a, float b, float k) {
 
 float smoothMax(float a, float b, float k) {
   return -smoothMin(-a, -b, k);
-}
-
-float smoothstep(float edge0, float edge1, float x) {
-  const float t = std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
-  return t * t * (3.0f - 2.0f * t);
 }
 
 Vec3f mirrored(const Vec3f& v, int side) {

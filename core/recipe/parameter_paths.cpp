@@ -217,6 +217,12 @@ std::vector<ParameterInfo> makeTable() {
              "tortoiseshell, brown, navy, burgundy, grey (in that order over 0..1)"),
       boolean("facewear.present", bernoulli(0.05), "a mask or face covering"),
       string("facewear.item", assetChoice("facewear"), "the facewear (asset id)"),
+      number("facewear.color.hue", uniform(0.0, 360.0), 0, 360, "deg",
+             "hue of a cloth mask's or scarf's colour (a surgical mask keeps its own)"),
+      number("facewear.color.saturation", beta(1.2, 2.5), 0, 1, "",
+             "saturation of the facewear's colour: 0 grey"),
+      number("facewear.color.lightness", beta(1.3, 1.8), 0, 1, "",
+             "lightness of the facewear's colour: 0 black, 1 white"),
 
       // Rendering.
       integer("render.resolution", 512, 16, 16384, "px", "width and height of the image"),

@@ -1,5 +1,6 @@
 #include "render/environment.h"
 
+#include "math/scalar.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -206,11 +207,6 @@ float wrapDegrees(float a) {
     a += 360.0f;
   }
   return a;
-}
-
-float smoothstep(float e0, float e1, float x) {
-  const float t = std::clamp((x - e0) / (e1 - e0), 0.0f, 1.0f);
-  return t * t * (3.0f - 2.0f * t);
 }
 
 /// A soft-edged rectangular light, seen from the centre: 1 inside, 0 outside.

@@ -2,6 +2,7 @@
 
 #include "assets/builtin_catalog.h"
 #include "assets/eyewear.h"
+#include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "face/head_pose.h"
@@ -748,6 +749,25 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       garments.push_back(std::move(part));
     }
   }
+  // A mask or a scarf over the mouth, bound to the skin so that it follows the jaw.
+  const std::string facewearId =
+      builtinAssetName(textOr(resolved, "facewear.item", ""), "facewear");
+  if (flagOr("facewear.present", false) && !facewearId.empty() &&
+      paintedPart < model.parts.size()) {
+    const FacewearStyle* style = findFacewear(facewearId);
+    if (!style) {
+      throw Error("scene: no facewear named '" + facewearId + "'");
+    }
+    const Eigen::Vector3f fabric =
+        clothingAlbedo(numberOr(resolved, "facewear.color.hue", 210.0f),
+                       numberOr(resolved, "facewear.color.saturation", 0.2f),
+                       numberOr(resolved, "facewear.color.lightness", 0.3f));
+    for (SurfaceMesh& part :
+         dressFacewear(*style, *skin, shaped.parts[paintedPart].positions, shaped.landmarks, fabric,
+                       resolved.seed ^ (resolved.index * 0x5bd1e995ull))) {
+      garments.push_back(std::move(part));
+    }
+  }
   // The haircut's limits on this head, from its landmarks in head space.
   const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
   const Eigen::Vector3f brows =
@@ -772,8 +792,9 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   const TriangleScene skinScene = TriangleScene::create(sharedEmbreeDevice(), {&skinInput, 1});
   std::vector<TriangleMeshInput> garmentInputs;
   for (const SurfaceMesh& layer : garments) {
-    // Hair lies over clothing and glasses; it stays under headwear: see below.
-    if (layer.name == "clothing" || layer.name.rfind("eyewear", 0) == 0) {
+    // Hair lies over clothing, glasses and face coverings; it stays under headwear: below.
+    if (layer.name == "clothing" || layer.name.rfind("eyewear", 0) == 0 ||
+        layer.name.rfind("facewear", 0) == 0) {
       garmentInputs.push_back({layer.positions, layer.triangles, true});
     }
   }
@@ -854,10 +875,13 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     HairStrands beard = growBeard(*style, *skin, scene.worldFromHead, fit, facial);
     colour(beard, "beard", 0.0f);
   }
-  // Scalp hair outside headwear (the hat between the skull and the point) is cut away:
-  // under a hat, hair shows only below its brim.
+  // Hair outside a covering (the covering between the skull and the point) is cut away:
+  // under a hat, scalp hair shows only below its brim; a mask hides the beard under it.
   for (std::size_t g = 0; g < garments.size(); ++g) {
-    if (garments[g].name != "headwear") {
+    const std::string covered = garments[g].name == "headwear"   ? "hair"
+                                : garments[g].name == "facewear" ? "beard"
+                                                                 : "";
+    if (covered.empty()) {
       continue;
     }
     const TriangleMeshInput hatInput{garments[g].positions, garments[g].triangles, true};
@@ -872,7 +896,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       return distance > 1e-3f && hatScene.occluded(ray);
     };
     for (HairStrands& strands : scene.hair) {
-      if (strands.mask != "hair") {
+      if (strands.mask != covered) {
         continue;
       }
       std::vector<unsigned> kept;

@@ -4,6 +4,7 @@
 // head, and the FaceSynthetics layout written by a batch run.
 
 #include "assets/eyewear.h"
+#include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
 #include "batch/batch_runner.h"
@@ -72,6 +73,31 @@ fs::path sourceDir() {
 }
 
 }  // namespace
+
+/// How far the deepest vertex of `meshes` lies inside the skin (negative mm; 0 none), for
+/// vertices within 60 mm of it.
+float deepestInside(const std::vector<const sf::SurfaceMesh*>& meshes,
+                    const sf::SurfaceMesh& skin) {
+  static sf::EmbreeDevice device;
+  const sf::ClosestPointIndex index =
+      sf::ClosestPointIndex::create(device, skin.positions, skin.triangles);
+  float deepest = 0.0f;
+  for (const sf::SurfaceMesh* mesh : meshes) {
+    for (const Vec3f& p : mesh->positions) {
+      const sf::ClosestPoint c = index.closest(p, 60.0f);
+      if (!c.found()) {
+        continue;
+      }
+      const std::array<int, 3>& t = skin.triangles[static_cast<std::size_t>(c.triangle)];
+      const Vec3f& a = skin.positions[static_cast<std::size_t>(t[0])];
+      const Vec3f n = (skin.positions[static_cast<std::size_t>(t[1])] - a)
+                          .cross(skin.positions[static_cast<std::size_t>(t[2])] - a)
+                          .normalized();
+      deepest = std::min(deepest, (p - c.point).dot(n));
+    }
+  }
+  return deepest;
+}
 
 class TestRender : public QObject {
   Q_OBJECT
@@ -626,33 +652,23 @@ private slots:
         }
       }
       // No part of the frame inside the head, and the bridge within 5 mm of the nose.
+      const float deepest = deepestInside(frame, *skin);
+      QVERIFY2(deepest > -0.5f, qPrintable(QString("%1: %2 mm inside").arg(id).arg(deepest)));
       const sf::ClosestPointIndex index =
           sf::ClosestPointIndex::create(device, skin->positions, skin->triangles);
       const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
       const float midX = (headFromWorld * (0.5f * (scene.landmarks[68] + scene.landmarks[69]))).x();
       float nearNose = 1e9f;
-      float deepest = 0.0f;
       float backmost = 1e9f;
       for (const sf::SurfaceMesh* mesh : frame) {
         for (const Vec3f& p : mesh->positions) {
-          const sf::ClosestPoint c = index.closest(p, 60.0f);
           const Vec3f local = headFromWorld * p;
           backmost = std::min(backmost, local.z());
-          if (!c.found()) {
-            continue;
-          }
-          const std::array<int, 3>& t = skin->triangles[static_cast<std::size_t>(c.triangle)];
-          const Vec3f& a = skin->positions[static_cast<std::size_t>(t[0])];
-          const Vec3f n = (skin->positions[static_cast<std::size_t>(t[1])] - a)
-                              .cross(skin->positions[static_cast<std::size_t>(t[2])] - a)
-                              .normalized();
-          deepest = std::min(deepest, (p - c.point).dot(n));
           if (std::abs(local.x() - midX) < 12.0f) {
-            nearNose = std::min(nearNose, c.distance);
+            nearNose = std::min(nearNose, index.closest(p, 60.0f).distance);
           }
         }
       }
-      QVERIFY2(deepest > -0.5f, qPrintable(QString("%1: %2 mm inside").arg(id).arg(deepest)));
       QVERIFY2(nearNose < 5.0f,
                qPrintable(QString("%1: %2 mm off the nose").arg(id).arg(nearNose)));
       // The temples reach back past the front of the ears (landmarks 0 and 16 lie there).
@@ -683,6 +699,110 @@ private slots:
         framePixels += labels.classes[i] == static_cast<std::uint8_t>(sf::LabelClass::Glasses);
       }
       QVERIFY2(framePixels > 25, qPrintable(QString("%1: %2 px").arg(id).arg(framePixels)));
+    }
+  }
+
+  void facewearCoversTheMouth() {
+    // Every built-in face covering: FACEWEAR over the mouth and chin, the eyes clear, the
+    // mouth's landmarks hidden, nothing inside the face, a beard under it cut away; and it
+    // follows the jaw when the mouth opens.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    QCOMPARE(sf::builtinFacewear().size(), std::size_t(3));
+    for (const sf::FacewearStyle& item : sf::builtinFacewear()) {
+      const char* id = item.id.c_str();
+      std::array<float, 2> chinHeight{};
+      std::size_t chinVertex = 0;
+      for (const bool open : {false, true}) {
+        const sf::RecipeParse parse =
+            sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                           {"facewear.present=true", "facewear.item=builtin/facewear/" + item.id,
+                            "hair.present=false", "headwear.present=false", "eyewear.present=false",
+                            "beard.present=true", "beard.groom=builtin/beard/full", "head.yaw=0",
+                            "head.pitch=0", "head.roll=0", "camera.yaw=0", "camera.pitch=0",
+                            "camera.roll=0", "camera.faceSize=0.8", "gaze.yaw=0", "gaze.pitch=0",
+                            open ? "expression.neutral=false" : "expression.neutral=true",
+                            "expression.preset=blink", "expression.shapes.jawOpen=1"});
+        QVERIFY(parse.diagnostics.empty());
+        const sf::SceneCompiler compiler =
+            sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+        const sf::FaceScene scene =
+            sf::FaceScene::create(model, geometry, compiler.compile(0), 128, 128);
+        const sf::SurfaceMesh* skin = nullptr;
+        std::vector<const sf::SurfaceMesh*> covering;
+        for (const sf::SurfaceMesh& mesh : scene.meshes) {
+          if (mesh.name == "skin") {
+            skin = &mesh;
+          } else if (mesh.name.rfind("facewear", 0) == 0) {
+            covering.push_back(&mesh);
+          }
+        }
+        QVERIFY2(skin && !covering.empty(), id);
+        for (const sf::SurfaceMesh* mesh : covering) {
+          QCOMPARE(mesh->material, sf::SurfaceMaterial::Cloth);
+          QVERIFY2(std::all_of(mesh->triangleClass.begin(), mesh->triangleClass.end(),
+                               [](sf::LabelClass c) { return c == sf::LabelClass::Facewear; }),
+                   id);
+        }
+        const float deepest = deepestInside(covering, *skin);
+        QVERIFY2(
+            deepest > -1.0f,
+            qPrintable(
+                QString("%1%3: %2 mm inside").arg(id).arg(deepest).arg(open ? " (open)" : "")));
+        const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+        // The covering's vertex nearest the chin in the closed face, followed when it opens.
+        const std::vector<Vec3f>& sheet = covering.front()->positions;
+        if (!open) {
+          chinVertex = 0;
+          for (std::size_t v = 0; v < sheet.size(); ++v) {
+            if ((sheet[v] - scene.landmarks[8]).norm() <
+                (sheet[chinVertex] - scene.landmarks[8]).norm()) {
+              chinVertex = v;
+            }
+          }
+        }
+        QVERIFY2(chinVertex < sheet.size(), id);
+        chinHeight[open ? 1 : 0] = (headFromWorld * sheet[chinVertex]).y();
+        // No beard strand outside the covering over the mouth and chin.
+        const auto beard = std::find_if(scene.hair.begin(), scene.hair.end(),
+                                        [](const sf::HairStrands& h) { return h.mask == "beard"; });
+        const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+        const sf::LabelBuffers labels = renderer.labels();
+        auto at = [&](const Vec3f& world) {
+          const Eigen::Vector3f p = scene.camera.project(world);
+          return static_cast<sf::LabelClass>(labels.classes[static_cast<std::size_t>(
+              static_cast<int>(p.y()) * labels.width + static_cast<int>(p.x()))]);
+        };
+        for (const int landmark : {8, 51, 57, 62, 66}) {
+          const Vec3f p = scene.landmarks[static_cast<std::size_t>(landmark)];
+          QVERIFY2(at(p) == sf::LabelClass::Facewear,
+                   qPrintable(QString("%1: landmark %2").arg(id).arg(landmark)));
+          QVERIFY2(!renderer.visible(p), id);
+        }
+        if (!open) {
+          QVERIFY2(at(scene.landmarks[68]) == sf::LabelClass::RightEye, id);
+          QVERIFY2(at(scene.landmarks[69]) == sf::LabelClass::LeftEye, id);
+        }
+        if (beard != scene.hair.end()) {
+          for (std::size_t i = 0; i < beard->segmentStarts.size(); i += 7) {
+            const Vec3f p = beard->points[beard->segmentStarts[i]].head<3>();
+            const Eigen::Vector3f pixel = scene.camera.project(p);
+            if (pixel.x() < 0 || pixel.y() < 0 || pixel.x() >= 128 || pixel.y() >= 128) {
+              continue;
+            }
+            const Vec3f local = headFromWorld * p;
+            const Vec3f mouth = headFromWorld * scene.landmarks[62];
+            if (std::abs(local.x() - mouth.x()) < 15.0f &&
+                std::abs(local.y() - mouth.y()) < 12.0f) {
+              QVERIFY2(!renderer.visible(p, 0.3f), id);
+            }
+          }
+        }
+      }
+      // Opening the jaw takes a mask down with the chin (a loose scarf need only cover it,
+      // which the labels above check).
+      QVERIFY2(item.kind == sf::FacewearKind::Scarf || chinHeight[1] < chinHeight[0] - 3.0f,
+               qPrintable(QString("%1: %2 -> %3").arg(id).arg(chinHeight[0]).arg(chinHeight[1])));
     }
   }
 
