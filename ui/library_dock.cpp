@@ -169,6 +169,14 @@ std::string builtinDisplayName(const AssetInfo& info) {
     if (const FacewearStyle* item = findFacewear(name)) {
       return item->name;
     }
+  } else if (info.kind == "brows") {
+    if (const BrowStyle* brow = findBrow(name)) {
+      return brow->name;
+    }
+  } else if (info.kind == "lashes") {
+    if (const LashStyle* lashes = findLashes(name)) {
+      return lashes->name;
+    }
   } else if (info.kind == "beard") {
     if (const BeardStyle* beard = findBeard(name)) {
       return beard->name;

@@ -43,6 +43,12 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     for (const FacewearStyle& item : builtinFacewear()) {
       assets.push_back({"builtin/facewear/" + item.id, "facewear", item.tags, "CC0-1.0", {}});
     }
+    for (const BrowStyle& brow : builtinBrows()) {
+      assets.push_back({"builtin/brows/" + brow.id, "brows", brow.tags, "CC0-1.0", {}});
+    }
+    for (const LashStyle& lashes : builtinLashes()) {
+      assets.push_back({"builtin/lashes/" + lashes.id, "lashes", lashes.tags, "CC0-1.0", {}});
+    }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});
     }

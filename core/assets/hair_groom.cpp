@@ -446,8 +446,54 @@ void addStrand(HairStrands& out, const V3& root, V3 direction, const V3& bend, f
 
 }  // namespace
 
-HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFromHead, int side,
-                     std::uint64_t seed) {
+std::span<const BrowStyle> builtinBrows() {
+  // id, name, tags, inner and outer half height, arch, tail cut, bridge, density, length, lift
+  static const std::vector<BrowStyle> brows = {
+      {"natural", "Natural", {"medium"}, 4.0f, 1.4f, 0.0f, 0.0f, 0.0f, 4.0f, 7.0f, 0.0f},
+      {"thick", "Thick", {"thick"}, 5.5f, 2.4f, 0.5f, 0.0f, 0.0f, 5.0f, 8.0f, 0.1f},
+      {"thin", "Thin", {"thin", "groomed"}, 2.2f, 0.9f, 1.5f, 0.05f, 0.0f, 3.5f, 5.5f, 0.0f},
+      {"arched",
+       "High arch",
+       {"arched", "groomed"},
+       3.4f,
+       1.1f,
+       3.5f,
+       0.0f,
+       0.0f,
+       4.0f,
+       6.5f,
+       0.0f},
+      {"straight", "Straight", {"straight"}, 3.6f, 2.2f, -0.8f, 0.0f, 0.0f, 4.0f, 7.0f, 0.0f},
+      {"bushy", "Bushy", {"thick", "untamed"}, 6.0f, 3.0f, 0.8f, 0.0f, 1.5f, 4.5f, 11.0f, 0.35f},
+      {"feathered", "Feathered", {"groomed"}, 4.5f, 1.8f, 1.0f, 0.0f, 0.0f, 4.2f, 7.5f, 0.8f},
+      {"short_tail", "Short tail", {"medium"}, 4.0f, 1.6f, 0.5f, 0.3f, 0.0f, 4.0f, 7.0f, 0.0f},
+      {"sparse", "Sparse", {"thin", "light"}, 3.5f, 1.2f, 0.3f, 0.15f, 0.0f, 1.8f, 6.0f, 0.0f},
+      {"unibrow", "Joined", {"thick", "joined"}, 4.8f, 2.0f, 0.5f, 0.0f, 12.0f, 4.2f, 8.0f, 0.15f},
+  };
+  return brows;
+}
+
+const BrowStyle* findBrow(const std::string& id) {
+  return findById(builtinBrows(), id);
+}
+
+std::span<const LashStyle> builtinLashes() {
+  // id, name, tags, length, density, curl, radius
+  static const std::vector<LashStyle> lashes = {
+      {"natural", "Natural", {"medium"}, 1.0f, 1.0f, 1.0f, 1.0f},
+      {"long", "Long and curled", {"long"}, 1.3f, 1.1f, 1.5f, 1.0f},
+      {"sparse", "Short and sparse", {"short", "light"}, 0.75f, 0.6f, 0.7f, 0.85f},
+      {"mascara", "With mascara", {"makeup", "long"}, 1.2f, 1.2f, 1.4f, 1.6f},
+  };
+  return lashes;
+}
+
+const LashStyle* findLashes(const std::string& id) {
+  return findById(builtinLashes(), id);
+}
+
+HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
+                     const Eigen::Isometry3f& worldFromHead, int side, std::uint64_t seed) {
   HairStrands out;
   out.groom = side == 0 ? "brow_right" : "brow_left";
   out.label = side == 0 ? LabelClass::RightBrow : LabelClass::LeftBrow;
@@ -481,8 +527,7 @@ HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFrom
     }
     const V3 b = headFromWorld * skin.positions[static_cast<std::size_t>(tri[1])];
     const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
-    // About 4 hairs per square millimetre where the brow is full.
-    const float expected = 4.0f * weight * 0.5f * (b - a).cross(c - a).norm();
+    const float expected = style.density * weight * 0.5f * (b - a).cross(c - a).norm();
     const int count = stochasticCount(expected, rng.uniform(draw++));
     const V3 normal = (b - a).cross(c - a).normalized();
     for (int k = 0; k < count; ++k) {
@@ -492,12 +537,15 @@ HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFrom
       const float along =
           std::clamp((std::abs(root.x()) - inner) / std::max(outer - inner, 1.0f), 0.0f, 1.0f);
       // Inner hairs rise, the rest sweep to the temple, all lying close to the skin.
-      V3 direction(outward * (0.3f + 0.7f * along), 1.0f - 0.8f * along, 0.0f);
+      // A feathered (lifted) brow is brushed upward along its length.
+      V3 direction(outward * (0.3f + 0.7f * along) * (1.0f - 0.6f * style.lift),
+                   1.0f - 0.8f * along * (1.0f - style.lift), 0.0f);
       direction += 0.25f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
       draw += 2;
       direction = (direction - normal * normal.dot(direction)).normalized();
       direction = (direction + 0.25f * normal).normalized();
-      const float length = (7.0f - 2.5f * along) * (0.8f + 0.4f * rng.uniform(draw++));
+      const float length =
+          style.length * (1.0f - 0.35f * along) * (0.8f + 0.4f * rng.uniform(draw++));
       addStrand(out, root + 0.05f * normal, direction, -0.12f * normal, length, 4, 0.035f,
                 worldFromHead);
     }
@@ -505,7 +553,7 @@ HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFrom
   return out;
 }
 
-std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
+std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& skin,
                                     const std::array<Eigen::Vector3f, 2>& eyeCentres,
                                     const Eigen::Isometry3f& worldFromHead, float length,
                                     std::uint64_t seed) {
@@ -533,7 +581,7 @@ std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
                          .norm();
     }
   }
-  const float density = area > 0.0f ? 2.0f * 230.0f / area : 0.0f;
+  const float density = area > 0.0f ? style.density * 2.0f * 230.0f / area : 0.0f;
   for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
     if (t >= skin.triangleGrowth.size() || !(skin.triangleGrowth[t] & kGrowthLashes)) {
       continue;
@@ -558,9 +606,11 @@ std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
       V3 direction = (away + 0.9f * V3::UnitZ() + 0.2f * vertical).normalized();
       direction += 0.15f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
       draw += 3;
-      const float l = length * (upper ? 9.0f : 5.5f) * (0.75f + 0.5f * rng.uniform(draw++));
-      addStrand(out[static_cast<std::size_t>(side)], root, direction.normalized(), 0.22f * vertical,
-                l, 5, upper ? 0.045f : 0.035f, worldFromHead);
+      const float l =
+          style.length * length * (upper ? 9.0f : 5.5f) * (0.75f + 0.5f * rng.uniform(draw++));
+      addStrand(out[static_cast<std::size_t>(side)], root, direction.normalized(),
+                0.22f * style.curl * vertical, l, 5, (upper ? 0.045f : 0.035f) * style.radius,
+                worldFromHead);
     }
   }
   return out;

@@ -86,16 +86,52 @@ HairStrands growBeard(const BeardStyle& style, const SurfaceMesh& skin,
                       const Eigen::Isometry3f& worldFromHead, const GroomFit& fit,
                       std::uint64_t seed);
 
+/// The shape and hair of a pair of brows, drawn along the brow landmarks (17-21, 22-26).
+struct BrowStyle {
+  std::string id;
+  std::string name;
+  std::vector<std::string> tags;
+  float innerHalfHeight = 4.0f;  ///< mm: half the brow's height at its inner end
+  float outerHalfHeight = 1.4f;  ///< mm: at its tail
+  float arch = 0.0f;             ///< mm the brow rises above the landmarks at its peak
+  float tailCut = 0.0f;          ///< share of the brow's length missing at the tail
+  float bridge = 0.0f;           ///< mm it reaches in past the inner landmark (toward a unibrow)
+  float density = 4.0f;          ///< hairs per mm^2 where the brow is full
+  float length = 7.0f;           ///< mm: the inner hairs (the tail's are shorter)
+  float lift = 0.0f;             ///< 0 hairs sweep to the temple, 1 brushed upward
+};
+
+/// The built-in brows, in a stable order; the first is the default.
+std::span<const BrowStyle> builtinBrows();
+const BrowStyle* findBrow(const std::string& id);
+
 /// Grows the brow of one side (0 the subject's right, 1 the left) where the skin's
-/// browWeight is high: short hairs lying along the brow, toward the temple and, at the inner
-/// end, upward. Labelled RightBrow or LeftBrow, soft mask "right_brow" or "left_brow".
-HairStrands growBrow(const SurfaceMesh& skin, const Eigen::Isometry3f& worldFromHead, int side,
-                     std::uint64_t seed);
+/// browWeight is high (painted for `style`): short hairs lying along the brow, toward the
+/// temple and, at the inner end, upward, as long and dense as the style says. Labelled
+/// RightBrow or LeftBrow, soft mask "right_brow" or "left_brow".
+HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
+                     const Eigen::Isometry3f& worldFromHead, int side, std::uint64_t seed);
+
+/// A set of eyelashes.
+struct LashStyle {
+  std::string id;
+  std::string name;
+  std::vector<std::string> tags;
+  float length = 1.0f;   ///< times the typical length (upper 9 mm, lower 5.5 mm)
+  float density = 1.0f;  ///< times the typical count (150 upper, 80 lower an eye)
+  float curl = 1.0f;     ///< times the typical curl away from the eye
+  float radius = 1.0f;   ///< times the typical fibre radius (mascara thickens)
+};
+
+/// The built-in lash sets, in a stable order; the first is the default.
+std::span<const LashStyle> builtinLashes();
+const LashStyle* findLashes(const std::string& id);
 
 /// Grows the lashes on the skin's kGrowthLashes triangles: upper lashes curving up and out
-/// from the lid margin, shorter lower ones down. `eyeCentres` are the eyeballs' centres in
-/// world space (right, left). One set per eye, labelled as that eye, soft mask "lashes".
-std::vector<HairStrands> growLashes(const SurfaceMesh& skin,
+/// from the lid margin, shorter lower ones down, as `style` says, scaled by `length`.
+/// `eyeCentres` are the eyeballs' centres in world space (right, left). One set per eye,
+/// labelled as that eye, soft mask "lashes".
+std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& skin,
                                     const std::array<Eigen::Vector3f, 2>& eyeCentres,
                                     const Eigen::Isometry3f& worldFromHead, float length,
                                     std::uint64_t seed);

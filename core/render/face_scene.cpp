@@ -7,6 +7,7 @@
 #include "assets/hair_groom.h"
 #include "face/head_pose.h"
 #include "math/counter_rng.h"
+#include "math/scalar.h"
 #include "render/embree_accel.h"
 #include "render/image.h"
 #include "util/error.h"
@@ -138,22 +139,33 @@ SurfaceMesh makeSurface(const FacePart& part, const PolyMesh& mesh, const PolyMe
   return out;
 }
 
-/// Paints brows onto the skin from the brow landmarks of the template: a band along each
-/// brow's polyline, widest at the inner end. Sets SurfaceMesh::browWeight and labels the
-/// triangles the brows cover as the brow of their side.
-void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandmarks) {
+/// Paints brows of `style` onto the skin from the brow landmarks of the template: a band
+/// along each brow's polyline (raised by the style's arch, reaching in by its bridge, its
+/// tail cut short as it says), widest at the inner end. Sets SurfaceMesh::browWeight and
+/// labels the triangles the brows cover as the brow of their side, and those they do not
+/// as skin.
+void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandmarks,
+                const BrowStyle& style) {
   if (skin.restPositions.empty() || restLandmarks.size() < 27) {
     return;
   }
   skin.browWeight.assign(skin.positions.size(), 0.0f);
   std::vector<int> side(skin.positions.size(), -1);
   const float front = 0.5f * (restLandmarks[19].z() + restLandmarks[24].z()) - 25.0f;
+  const float midX = 0.5f * (restLandmarks[21].x() + restLandmarks[22].x());
   for (int s = 0; s < 2; ++s) {
-    // Outer to inner: right 17..21, left 26..22.
-    std::array<Eigen::Vector2f, 5> line;
+    // Outer to inner: right 17..21, left 26..22; then on toward the midline.
+    std::vector<Eigen::Vector2f> line;
     for (int i = 0; i < 5; ++i) {
       const Eigen::Vector3f& p = restLandmarks[static_cast<std::size_t>(s == 0 ? 17 + i : 26 - i)];
-      line[static_cast<std::size_t>(i)] = Eigen::Vector2f(p.x(), p.y() - 1.2f);
+      const float along = static_cast<float>(i) / 4.0f;
+      const float peak = along <= 0.35f ? along / 0.35f : 1.0f - (along - 0.35f) / 0.65f;
+      line.emplace_back(p.x(), p.y() - 1.2f + style.arch * peak);
+    }
+    if (style.bridge > 0.0f) {
+      const Eigen::Vector2f inner = line.back();
+      const float reach = std::min(style.bridge, std::abs(midX - inner.x()) + 1.0f);
+      line.emplace_back(inner.x() + std::copysign(reach, midX - inner.x()), inner.y() - 0.5f);
     }
     for (std::size_t v = 0; v < skin.positions.size(); ++v) {
       const Eigen::Vector3f& r = skin.restPositions[v];
@@ -163,9 +175,9 @@ void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandm
       const Eigen::Vector2f q(r.x(), r.y());
       float best = 1e9f;
       float along = 0.0f;
-      for (int i = 0; i < 4; ++i) {
-        const Eigen::Vector2f a = line[static_cast<std::size_t>(i)];
-        const Eigen::Vector2f b = line[static_cast<std::size_t>(i + 1)];
+      for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        const Eigen::Vector2f a = line[i];
+        const Eigen::Vector2f b = line[i + 1];
         const float t =
             std::clamp((q - a).dot(b - a) / std::max((b - a).squaredNorm(), 1e-6f), 0.0f, 1.0f);
         const float d = (a + t * (b - a) - q).norm();
@@ -174,9 +186,17 @@ void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandm
           along = (static_cast<float>(i) + t) / 4.0f;
         }
       }
-      const float halfHeight = 1.4f + 2.6f * std::pow(along, 1.5f);
-      const float t = std::clamp((best - 0.6f * halfHeight) / (0.8f * halfHeight), 0.0f, 1.0f);
-      const float weight = 1.0f - t * t * (3.0f - 2.0f * t);
+      // Beyond the inner landmark (along > 1) the bridge thins toward the midline.
+      const float halfHeight =
+          along <= 1.0f ? style.outerHalfHeight + (style.innerHalfHeight - style.outerHalfHeight) *
+                                                      std::pow(along, 1.5f)
+                        : style.innerHalfHeight * (1.0f - 1.6f * (along - 1.0f));
+      const float t =
+          std::clamp((best - 0.6f * halfHeight) / (0.8f * std::max(halfHeight, 0.3f)), 0.0f, 1.0f);
+      float weight = 1.0f - t * t * (3.0f - 2.0f * t);
+      if (style.tailCut > 0.0f) {
+        weight *= smoothstep(style.tailCut - 0.04f, style.tailCut + 0.04f, along);
+      }
       if (weight > skin.browWeight[v]) {
         skin.browWeight[v] = weight;
         side[v] = s;
@@ -184,7 +204,9 @@ void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandm
     }
   }
   for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
-    if (skin.triangleClass[t] != LabelClass::Skin) {
+    const LabelClass c = skin.triangleClass[t];
+    const bool brow = c == LabelClass::RightBrow || c == LabelClass::LeftBrow;
+    if (c != LabelClass::Skin && !brow) {
       continue;
     }
     float weight = 0.0f;
@@ -195,6 +217,8 @@ void paintBrows(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& restLandm
     }
     if (weight > 0.5f) {
       skin.triangleClass[t] = right >= 2 ? LabelClass::RightBrow : LabelClass::LeftBrow;
+    } else if (brow) {
+      skin.triangleClass[t] = LabelClass::Skin;
     }
   }
 }
@@ -547,6 +571,18 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   shapedState.identity = state.identity;
   const PosedFace shaped = geometry.pose(shapedState);
 
+  // The brows' and lashes' styles: the recipe's, else the defaults.
+  const std::string browId = builtinAssetName(textOr(resolved, "brows.groom", ""), "brows");
+  const BrowStyle* browStyle = browId.empty() ? &builtinBrows().front() : findBrow(browId);
+  if (!browStyle) {
+    throw Error("scene: no brows named '" + browId + "'");
+  }
+  const std::string lashId = builtinAssetName(textOr(resolved, "lashes.groom", ""), "lashes");
+  const LashStyle* lashStyle = lashId.empty() ? &builtinLashes().front() : findLashes(lashId);
+  if (!lashStyle) {
+    throw Error("scene: no lashes named '" + lashId + "'");
+  }
+
   // Surfaces.
   std::size_t paintedPart = model.parts.size();
   for (std::size_t p = 0; p < model.parts.size(); ++p) {
@@ -556,7 +592,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                                    geometry.faceParents(static_cast<int>(p)));
     mesh.material = surfaceMaterial(part.material);
     if (mesh.material == SurfaceMaterial::Skin && part.name == "skin") {
-      paintBrows(mesh, rest.landmarks);
+      paintBrows(mesh, rest.landmarks, *browStyle);
       paintLips(mesh, shaped.parts[p].positions, shaped.landmarks);
       paintedPart = p;
     }
@@ -857,10 +893,10 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   // Brows and lashes on every face, coloured like the brows; lashes darker.
   const std::uint64_t facial = resolved.seed ^ (resolved.identityIndex * 0xbf58476d1ce4e5b9ull);
   for (int side = 0; side < 2; ++side) {
-    HairStrands brow = growBrow(*skin, scene.worldFromHead, side, facial);
+    HairStrands brow = growBrow(*browStyle, *skin, scene.worldFromHead, side, facial);
     colour(brow, "brows", 0.0f);
   }
-  for (HairStrands& lashes : growLashes(*skin, scene.eyeCentres, scene.worldFromHead,
+  for (HairStrands& lashes : growLashes(*lashStyle, *skin, scene.eyeCentres, scene.worldFromHead,
                                         numberOr(resolved, "lashes.length", 1.0f), facial)) {
     colour(lashes, "brows", 0.3f);
   }

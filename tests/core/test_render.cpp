@@ -806,6 +806,96 @@ private slots:
     }
   }
 
+  void browAndLashStylesDiffer() {
+    // Each built-in brow grows on both sides with brow labels where it is painted; thick
+    // brows are taller and fuller than thin ones, sparse ones fewer, a joined brow crosses
+    // the midline; long lashes reach farther than sparse ones, and there are more of them.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    struct Measure {
+      std::size_t browStrands = 0;
+      float browHeight = 0.0f;  // mm: the spread (SD) of brow points' heights
+      float nearMidline = 1e9f;
+      std::size_t lashStrands = 0;
+      float lashReach = 0.0f;  // mm: how far forward of the eyes the lashes reach
+    };
+    auto measure = [&](const std::string& brows, const std::string& lashes) {
+      const sf::RecipeParse parse = sf::readRecipe(
+          sourceDir() / "resources/recipes/default.json",
+          {"brows.groom=builtin/brows/" + brows, "lashes.groom=builtin/lashes/" + lashes,
+           "lashes.length=1", "hair.present=false", "headwear.present=false",
+           "eyewear.present=false", "facewear.present=false", "expression.neutral=true",
+           "head.yaw=0", "head.pitch=0", "head.roll=0"});
+      if (!parse.diagnostics.empty()) {
+        throw std::runtime_error("bad recipe");
+      }
+      const sf::SceneCompiler compiler =
+          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+      const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+      const float midX = (headFromWorld * (0.5f * (scene.landmarks[21] + scene.landmarks[22]))).x();
+      const float eyesZ = (headFromWorld * scene.eyeCentres[0]).z();
+      Measure m;
+      double sum = 0.0, squares = 0.0, count = 0.0;
+      int sides = 0;
+      for (const sf::HairStrands& strands : scene.hair) {
+        if (strands.label == sf::LabelClass::RightBrow ||
+            strands.label == sf::LabelClass::LeftBrow) {
+          ++sides;
+          m.browStrands += strands.strandCount;
+          for (const Eigen::Vector4f& p : strands.points) {
+            const Vec3f local = headFromWorld * Vec3f(p.head<3>());
+            sum += local.y();
+            squares += static_cast<double>(local.y()) * local.y();
+            count += 1.0;
+            m.nearMidline = std::min(m.nearMidline, std::abs(local.x() - midX));
+          }
+        } else if (strands.mask == "lashes") {
+          m.lashStrands += strands.strandCount;
+          for (const Eigen::Vector4f& p : strands.points) {
+            m.lashReach = std::max(m.lashReach, (headFromWorld * Vec3f(p.head<3>())).z() - eyesZ);
+          }
+        }
+      }
+      if (sides != 2 || count == 0.0) {
+        throw std::runtime_error("brows missing");
+      }
+      m.browHeight = static_cast<float>(std::sqrt(squares / count - (sum / count) * (sum / count)));
+      // The skin's brow labels are where the style painted it.
+      const sf::SurfaceMesh& skin = scene.meshes.front();
+      for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+        float weight = 0.0f;
+        for (const int v : skin.triangles[t]) {
+          weight += skin.browWeight[static_cast<std::size_t>(v)] / 3.0f;
+        }
+        const bool brow = skin.triangleClass[t] == sf::LabelClass::RightBrow ||
+                          skin.triangleClass[t] == sf::LabelClass::LeftBrow;
+        if (brow != (weight > 0.5f)) {
+          throw std::runtime_error("brow labels off the painted brow");
+        }
+      }
+      return m;
+    };
+    QCOMPARE(sf::builtinBrows().size(), std::size_t(10));
+    QCOMPARE(sf::builtinLashes().size(), std::size_t(4));
+    std::map<std::string, Measure> brows;
+    for (const sf::BrowStyle& style : sf::builtinBrows()) {
+      brows[style.id] = measure(style.id, "natural");
+    }
+    QVERIFY(brows["thick"].browHeight > 1.3f * brows["thin"].browHeight);
+    QVERIFY(brows["thick"].browStrands > 2 * brows["thin"].browStrands);
+    QVERIFY(brows["sparse"].browStrands < brows["natural"].browStrands / 2);
+    QVERIFY2(brows["unibrow"].nearMidline < 3.0f,
+             qPrintable(QString::number(brows["unibrow"].nearMidline)));
+    QVERIFY(brows["natural"].nearMidline > 6.0f);
+    const Measure sparse = measure("natural", "sparse");
+    const Measure long_ = measure("natural", "long");
+    QVERIFY(long_.lashStrands > sparse.lashStrands);
+    QVERIFY2(long_.lashReach > sparse.lashReach + 2.0f,
+             qPrintable(QString("%1 vs %2").arg(long_.lashReach).arg(sparse.lashReach)));
+  }
+
   void beardsGrowOnTheLowerFace() {
     // Every built-in beard grows, labelled BEARD, on the lower face.
     static const sf::FaceModel model = sf::loadFaceModel("default");
