@@ -320,8 +320,9 @@ SurfaceMesh dressHeadwearShell(const HeadwearStyle& style, const SurfaceMesh& sk
   out.material = SurfaceMaterial::Cloth;
   out.baseColor = colour;
   out.knit = style.knit;
-  // A cap's visor: a curved plate out from the front of the brim.
-  if (style.visor > 0.0f) {
+  // A cap's visor (a curved plate out from the front of the brim line) or a hat's brim
+  // (all round it, drooping a little toward its edge).
+  if (style.visor > 0.0f || style.brim > 0.0f) {
     std::map<int, std::array<int, 2>> rows;
     auto visorRows = [&](int v) {
       if (const auto it = rows.find(v); it != rows.end()) {
@@ -329,12 +330,15 @@ SurfaceMesh dressHeadwearShell(const HeadwearStyle& style, const SurfaceMesh& sk
       }
       const auto s = static_cast<std::size_t>(v);
       const V3 base = out.positions[static_cast<std::size_t>(shell.remap[s])];
-      // Longest at the middle, curving down at the sides.
-      const float reach = style.visor * std::pow(std::max(0.0f, std::cos(angle[s] * 1.3f)), 0.6f);
+      // A visor: longest at the middle, curving down at the sides.
+      const bool visor = style.visor > 0.0f;
+      const float reach =
+          visor ? style.visor * std::pow(std::max(0.0f, std::cos(angle[s] * 1.3f)), 0.6f)
+                : style.brim;
       V3 outward = shell.normal[s] - shell.normal[s].dot(frame.up) * frame.up;
       outward = outward.norm() > 1e-4f ? V3(outward.normalized()) : frame.forward;
-      const V3 middle = base + 0.55f * reach * outward - 0.08f * reach * frame.up;
-      const V3 edge = base + reach * outward - 0.22f * reach * frame.up;
+      const V3 middle = base + 0.55f * reach * outward - (visor ? 0.08f : 0.02f) * reach * frame.up;
+      const V3 edge = base + reach * outward - (visor ? 0.22f : 0.09f) * reach * frame.up;
       const V3& rest = out.restPositions[static_cast<std::size_t>(shell.remap[s])];
       std::array<int, 2> indices{};
       const V3 points[2] = {middle, edge};
@@ -347,8 +351,8 @@ SurfaceMesh dressHeadwearShell(const HeadwearStyle& style, const SurfaceMesh& sk
       return indices;
     };
     for (const auto& [a, b] : shell.rim) {
-      if (std::abs(angle[static_cast<std::size_t>(a)]) > 1.15f ||
-          std::abs(angle[static_cast<std::size_t>(b)]) > 1.15f) {
+      if (style.visor > 0.0f && (std::abs(angle[static_cast<std::size_t>(a)]) > 1.15f ||
+                                 std::abs(angle[static_cast<std::size_t>(b)]) > 1.15f)) {
         continue;
       }
       const std::array<int, 2> ra = visorRows(a);
@@ -453,7 +457,7 @@ std::vector<SurfaceMesh> dressGarment(const GarmentStyle& style, const SurfaceMe
 }
 
 std::span<const HeadwearStyle> builtinHeadwear() {
-  // brimFront, brimSide, brimBack, lift, crown, cuff, visor, knit.
+  // brimFront, brimSide, brimBack, lift, crown, cuff, visor, knit, brim.
   static const std::vector<HeadwearStyle> headwear = {
       {"beanie", "Beanie", {"knit", "warm"}, 8.0f, 14.0f, -12.0f, 7.0f, 3.0f, 0.0f, 0.0f, true},
       {"beanie_cuffed",
@@ -489,6 +493,30 @@ std::span<const HeadwearStyle> builtinHeadwear() {
        0.0f,
        70.0f,
        false},
+      {"felt_hat",
+       "Felt hat",
+       {"formal", "brim"},
+       18.0f,
+       24.0f,
+       8.0f,
+       8.0f,
+       28.0f,
+       0.0f,
+       0.0f,
+       false,
+       50.0f},
+      {"sun_hat",
+       "Sun hat",
+       {"summer", "brim"},
+       16.0f,
+       22.0f,
+       6.0f,
+       8.0f,
+       18.0f,
+       0.0f,
+       0.0f,
+       false,
+       85.0f},
   };
   return headwear;
 }

@@ -80,6 +80,7 @@ struct HeadwearStyle {
   float cuff = 0.0f;              ///< mm: height of a folded cuff along the brim (0 none)
   float visor = 0.0f;             ///< mm: how far a visor reaches forward (0 none)
   bool knit = true;               ///< knit, else woven
+  float brim = 0.0f;              ///< mm: how far a brim reaches out all round (hats; 0 none)
 };
 
 /// The built-in headwear, in a stable order.
@@ -98,7 +99,7 @@ struct HeadFrame {
 
 /// Puts `style` on the posed skin (one mesh, material Cloth, class HEADWEAR): a shell over
 /// the skin above the brim line, decided on `shaped` like dressGarment(), lifted by the
-/// style's room for hair, with a hem at the brim and a visor when the style has one.
+/// style's room for hair, with a hem at the brim and a visor or a brim when the style has one.
 SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,
                           std::span<const Eigen::Vector3f> shaped, const HeadFrame& frame,
                           const Eigen::Vector3f& colour, std::uint64_t seed);

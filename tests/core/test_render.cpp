@@ -583,6 +583,18 @@ private slots:
       QVERIFY2(at(brows + 55.0f * up) == sf::LabelClass::Headwear, item.id.c_str());
       QVERIFY2(at(scene.landmarks[68]) == sf::LabelClass::RightEye, item.id.c_str());
       QVERIFY2(at(scene.landmarks[69]) == sf::LabelClass::LeftEye, item.id.c_str());
+      // A hat's brim reaches out past the head all round.
+      if (item.brim > 0.0f) {
+        const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+        float hatWidth = 0.0f;
+        for (const Vec3f& p : hat->positions) {
+          hatWidth = std::max(hatWidth, std::abs((headFromWorld * p).x()));
+        }
+        const float headWidth =
+            0.5f *
+            ((headFromWorld * scene.landmarks[0]) - (headFromWorld * scene.landmarks[16])).norm();
+        QVERIFY2(hatWidth > headWidth + 0.6f * item.brim, item.id.c_str());
+      }
       // Hair remains below the brim, and none of it is outside the hat above it.
       const sf::HairStrands& hair = scene.hair[0];
       QCOMPARE(hair.mask, std::string("hair"));
