@@ -2,6 +2,9 @@
 
 #include "util/json_util.h"
 
+#include <initializer_list>
+#include <tuple>
+
 namespace sf {
 
 namespace {
@@ -27,6 +30,78 @@ json beta(double alpha, double betaValue) {
 
 json assetChoice(const std::string& kind) {
   return {{"type", "assetChoice"}, {"kind", kind}};
+}
+
+/// The default draw of expression.preset: every built-in preset but neutral, everyday
+/// expressions and talking most often, strong and one-sided ones rarely.
+json presetChoice() {
+  static const std::vector<std::pair<const char*, double>> weights = {
+      {"smile", 20},
+      {"talk", 25},
+      {"surprise", 6},
+      {"frown", 6},
+      {"disgust", 3},
+      {"blink", 6},
+      {"wink", 3},
+      {"pucker", 3},
+      {"puff", 3},
+      {"smile_slight", 6},
+      {"smile_broad", 5},
+      {"laugh", 4},
+      {"sad_slight", 3},
+      {"sad", 3},
+      {"sad_strong", 1.5},
+      {"angry_slight", 3},
+      {"angry", 2},
+      {"angry_shout", 1},
+      {"fear_slight", 1.5},
+      {"fear", 1.5},
+      {"surprise_slight", 3},
+      {"surprise_strong", 1.5},
+      {"disgust_strong", 1},
+      {"contempt_left", 1},
+      {"contempt_right", 1},
+      {"pout", 1},
+      {"bored", 2},
+      {"thinking", 2},
+      {"yawn", 1},
+      {"viseme_aa", 2.5},
+      {"viseme_ee", 2.5},
+      {"viseme_ih", 2.5},
+      {"viseme_oh", 2.5},
+      {"viseme_oo", 2.5},
+      {"viseme_fv", 2.5},
+      {"viseme_mbp", 2.5},
+      {"viseme_th", 2.5},
+      {"viseme_ch", 2.5},
+      {"viseme_ss", 2.5},
+      {"viseme_rr", 2.5},
+      {"viseme_kk", 2.5},
+      {"viseme_nn", 2.5},
+      {"half_blink", 3},
+      {"eyes_closed", 2},
+      {"squint", 2},
+      {"wink_right", 3},
+      {"smirk_left", 1.5},
+      {"smirk_right", 1.5},
+      {"brow_raise_left", 1.5},
+      {"brow_raise_right", 1.5},
+      {"sneer_left", 0.7},
+      {"sneer_right", 0.7},
+      {"jaw_left", 1},
+      {"jaw_right", 1},
+      {"mouth_left", 1},
+      {"mouth_right", 1},
+      {"lips_rolled", 1},
+      {"jaw_forward", 0.7},
+  };
+  json values = json::array();
+  json w = json::array();
+  for (const auto& [name, weight] : weights) {
+    values.push_back(name);
+    w.push_back(weight);
+  }
+  return {{"type", "categorical"}, {"values", values}, {"weights", w}};
 }
 
 json linked(const std::string& source, double correlation) {
@@ -97,15 +172,10 @@ std::vector<ParameterInfo> makeTable() {
       // Expression: neutral, or a preset from the library plus per-blendshape additions.
       boolean("expression.neutral", bernoulli(0.15),
               "no expression at all: every blendshape weight 0"),
-      string(
-          "expression.preset",
-          {{"type", "categorical"},
-           {"values",
-            {"smile", "talk", "surprise", "frown", "disgust", "blink", "wink", "pucker", "puff"}},
-           {"weights", {25, 35, 8, 8, 4, 8, 4, 4, 4}}},
-          "which preset of the expression library a non-neutral sample shows (built-in: "
-          "smile, talk, surprise, frown, disgust, blink, wink, pucker, puff, neutral; more "
-          "under expression.presets)"),
+      string("expression.preset", presetChoice(),
+             "which preset of the expression library a non-neutral sample shows: 58 built-in "
+             "(emotions at several intensities, visemes, blinks and winks, one-sided "
+             "expressions; everyday ones drawn most often), more under expression.presets"),
       number("expression.shapes.*", 0.0, 0.0, 1.0, "",
              "added to the preset's weight of one blendshape in every non-neutral sample (the "
              "sum is clamped to [0, 1])"),
@@ -358,7 +428,144 @@ const std::map<std::string, std::map<std::string, nlohmann::json>>& builtinExpre
        {{"mouthPucker", presetUniform(0.4, 1.0)}, {"mouthFunnel", presetUniform(0.0, 0.4)}}},
       {"puff", {{"cheekPuff", presetUniform(0.4, 1.0)}, {"mouthPressLeft", presetUniform(0, 0.3)}}},
   };
-  return presets;
+  static const std::map<std::string, std::map<std::string, json>> library = [] {
+    std::map<std::string, std::map<std::string, json>> all = presets;
+    // Builds one preset from (shape, low, high) entries; a shape ending in "*" is a pair,
+    // its right side linked to its left.
+    auto add = [&](const std::string& name,
+                   std::initializer_list<std::tuple<std::string, double, double>> entries) {
+      std::map<std::string, json>& preset = all[name];
+      for (const auto& [shape, low, high] : entries) {
+        if (shape.back() == '*') {
+          const std::string stem = shape.substr(0, shape.size() - 1);
+          preset[stem + "Left"] = presetUniform(low, high);
+          preset[stem + "Right"] = presetLink(name, stem + "Left", 0.9);
+        } else {
+          preset[shape] = presetUniform(low, high);
+        }
+      }
+    };
+    // Emotions at several intensities.
+    add("smile_slight", {{"mouthSmile*", 0.1, 0.35}, {"cheekSquint*", 0.0, 0.2}});
+    add("smile_broad", {{"mouthSmile*", 0.7, 1.0},
+                        {"cheekSquint*", 0.4, 0.9},
+                        {"eyeSquint*", 0.2, 0.5},
+                        {"mouthDimple*", 0.0, 0.4},
+                        {"jawOpen", 0.15, 0.4}});
+    add("laugh", {{"mouthSmile*", 0.7, 1.0},
+                  {"cheekSquint*", 0.5, 1.0},
+                  {"eyeSquint*", 0.3, 0.7},
+                  {"jawOpen", 0.35, 0.7},
+                  {"mouthUpperUp*", 0.1, 0.4}});
+    add("sad_slight", {{"mouthFrown*", 0.1, 0.4}, {"browInnerUp", 0.2, 0.5}});
+    add("sad", {{"mouthFrown*", 0.3, 0.8},
+                {"browInnerUp", 0.4, 0.9},
+                {"mouthShrugLower", 0.0, 0.4},
+                {"mouthPress*", 0.0, 0.3}});
+    add("sad_strong", {{"mouthFrown*", 0.6, 1.0},
+                       {"browInnerUp", 0.7, 1.0},
+                       {"mouthShrugLower", 0.3, 0.7},
+                       {"eyeSquint*", 0.1, 0.4},
+                       {"mouthStretch*", 0.1, 0.4}});
+    add("angry_slight", {{"browDown*", 0.2, 0.5}, {"mouthPress*", 0.1, 0.4}});
+    add("angry", {{"browDown*", 0.5, 1.0},
+                  {"noseSneer*", 0.1, 0.5},
+                  {"mouthPress*", 0.2, 0.7},
+                  {"eyeSquint*", 0.1, 0.4}});
+    add("angry_shout", {{"browDown*", 0.6, 1.0},
+                        {"jawOpen", 0.4, 0.8},
+                        {"mouthUpperUp*", 0.3, 0.8},
+                        {"mouthStretch*", 0.2, 0.6},
+                        {"noseSneer*", 0.3, 0.8}});
+    add("fear_slight",
+        {{"browInnerUp", 0.3, 0.6}, {"eyeWide*", 0.2, 0.5}, {"mouthStretch*", 0.1, 0.3}});
+    add("fear", {{"browInnerUp", 0.5, 1.0},
+                 {"browOuterUp*", 0.2, 0.6},
+                 {"eyeWide*", 0.5, 1.0},
+                 {"mouthStretch*", 0.3, 0.8},
+                 {"jawOpen", 0.05, 0.3}});
+    add("surprise_slight",
+        {{"browInnerUp", 0.2, 0.5}, {"browOuterUp*", 0.2, 0.5}, {"eyeWide*", 0.1, 0.4}});
+    add("surprise_strong", {{"browInnerUp", 0.8, 1.0},
+                            {"browOuterUp*", 0.8, 1.0},
+                            {"eyeWide*", 0.7, 1.0},
+                            {"jawOpen", 0.5, 0.9}});
+    add("disgust_strong", {{"noseSneer*", 0.7, 1.0},
+                           {"mouthUpperUp*", 0.5, 1.0},
+                           {"browDown*", 0.3, 0.8},
+                           {"eyeSquint*", 0.2, 0.6},
+                           {"mouthShrugUpper", 0.0, 0.4}});
+    add("contempt_left",
+        {{"mouthSmileLeft", 0.3, 0.7}, {"mouthDimpleLeft", 0.2, 0.6}, {"mouthLeft", 0.0, 0.3}});
+    add("contempt_right",
+        {{"mouthSmileRight", 0.3, 0.7}, {"mouthDimpleRight", 0.2, 0.6}, {"mouthRight", 0.0, 0.3}});
+    add("pout", {{"mouthShrugLower", 0.4, 0.9},
+                 {"mouthPucker", 0.1, 0.4},
+                 {"mouthFrown*", 0.1, 0.4},
+                 {"browInnerUp", 0.0, 0.4}});
+    add("bored", {{"eyeBlink*", 0.2, 0.45}, {"mouthPress*", 0.0, 0.3}, {"mouthLeft", 0.0, 0.3}});
+    add("thinking", {{"browDownLeft", 0.2, 0.6},
+                     {"eyeSquintLeft", 0.0, 0.3},
+                     {"mouthLeft", 0.1, 0.4},
+                     {"mouthPress*", 0.1, 0.4}});
+    add("yawn", {{"jawOpen", 0.7, 1.0},
+                 {"eyeSquint*", 0.3, 0.8},
+                 {"eyeBlink*", 0.2, 0.6},
+                 {"browInnerUp", 0.0, 0.4},
+                 {"mouthFunnel", 0.0, 0.3}});
+    // Talking: visemes.
+    add("viseme_aa",
+        {{"jawOpen", 0.4, 0.7}, {"mouthLowerDown*", 0.2, 0.5}, {"mouthUpperUp*", 0.0, 0.2}});
+    add("viseme_ee", {{"jawOpen", 0.05, 0.2},
+                      {"mouthStretch*", 0.3, 0.7},
+                      {"mouthSmile*", 0.1, 0.3},
+                      {"mouthUpperUp*", 0.1, 0.3}});
+    add("viseme_ih", {{"jawOpen", 0.1, 0.3}, {"mouthStretch*", 0.1, 0.4}});
+    add("viseme_oh", {{"jawOpen", 0.25, 0.5}, {"mouthFunnel", 0.4, 0.8}});
+    add("viseme_oo",
+        {{"jawOpen", 0.05, 0.2}, {"mouthPucker", 0.5, 1.0}, {"mouthFunnel", 0.3, 0.6}});
+    add("viseme_fv",
+        {{"mouthRollLower", 0.4, 0.8}, {"mouthUpperUp*", 0.1, 0.4}, {"jawOpen", 0.0, 0.1}});
+    add("viseme_mbp",
+        {{"mouthPress*", 0.4, 0.8}, {"mouthRollLower", 0.0, 0.3}, {"mouthRollUpper", 0.0, 0.3}});
+    add("viseme_th", {{"jawOpen", 0.1, 0.25}, {"mouthLowerDown*", 0.1, 0.3}});
+    add("viseme_ch", {{"mouthFunnel", 0.3, 0.6},
+                      {"mouthPucker", 0.2, 0.5},
+                      {"jawOpen", 0.05, 0.2},
+                      {"mouthUpperUp*", 0.1, 0.3}});
+    add("viseme_ss", {{"jawOpen", 0.0, 0.1},
+                      {"mouthStretch*", 0.2, 0.5},
+                      {"mouthSmile*", 0.0, 0.2},
+                      {"mouthLowerDown*", 0.05, 0.2}});
+    add("viseme_rr",
+        {{"mouthPucker", 0.2, 0.5}, {"mouthFunnel", 0.1, 0.4}, {"jawOpen", 0.05, 0.2}});
+    add("viseme_kk", {{"jawOpen", 0.15, 0.35}, {"mouthStretch*", 0.1, 0.3}});
+    add("viseme_nn", {{"jawOpen", 0.05, 0.2}, {"mouthLowerDown*", 0.0, 0.2}});
+    // Eyes.
+    add("half_blink", {{"eyeBlink*", 0.3, 0.6}});
+    add("eyes_closed", {{"eyeBlink*", 0.95, 1.0}, {"eyeSquint*", 0.0, 0.2}});
+    add("squint", {{"eyeSquint*", 0.4, 1.0}, {"cheekSquint*", 0.1, 0.4}, {"browDown*", 0.0, 0.3}});
+    add("wink_right", {{"eyeBlinkRight", 0.8, 1.0},
+                       {"cheekSquintRight", 0.0, 0.4},
+                       {"mouthSmileRight", 0.0, 0.4}});
+    // One-sided.
+    add("smirk_left",
+        {{"mouthSmileLeft", 0.3, 0.8}, {"mouthLeft", 0.1, 0.4}, {"cheekSquintLeft", 0.0, 0.3}});
+    add("smirk_right",
+        {{"mouthSmileRight", 0.3, 0.8}, {"mouthRight", 0.1, 0.4}, {"cheekSquintRight", 0.0, 0.3}});
+    add("brow_raise_left", {{"browOuterUpLeft", 0.5, 1.0}, {"browInnerUp", 0.0, 0.3}});
+    add("brow_raise_right", {{"browOuterUpRight", 0.5, 1.0}, {"browInnerUp", 0.0, 0.3}});
+    add("sneer_left", {{"noseSneerLeft", 0.4, 1.0}, {"mouthUpperUpLeft", 0.3, 0.8}});
+    add("sneer_right", {{"noseSneerRight", 0.4, 1.0}, {"mouthUpperUpRight", 0.3, 0.8}});
+    add("jaw_left", {{"jawLeft", 0.3, 0.8}, {"mouthLeft", 0.1, 0.4}});
+    add("jaw_right", {{"jawRight", 0.3, 0.8}, {"mouthRight", 0.1, 0.4}});
+    add("mouth_left", {{"mouthLeft", 0.4, 0.9}});
+    add("mouth_right", {{"mouthRight", 0.4, 0.9}});
+    add("lips_rolled", {{"mouthRollLower", 0.4, 1.0}, {"mouthRollUpper", 0.4, 1.0}});
+    add("jaw_forward", {{"jawForward", 0.3, 0.8}, {"mouthShrugLower", 0.1, 0.3}});
+    return all;
+  }();
+  return library;
 }
 
 nlohmann::json defaultDistribution(const std::string& path) {

@@ -11,6 +11,7 @@
 #include "face/model_store.h"
 #include "labels/landmark_projection.h"
 #include "math/counter_rng.h"
+#include "recipe/parameter_paths.h"
 #include "recipe/recipe_io.h"
 #include "render/camera.h"
 #include "render/embree_accel.h"
@@ -33,6 +34,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -906,6 +908,29 @@ private slots:
     QVERIFY(long_.lashStrands > sparse.lashStrands);
     QVERIFY2(long_.lashReach > sparse.lashReach + 2.0f,
              qPrintable(QString("%1 vs %2").arg(long_.lashReach).arg(sparse.lashReach)));
+  }
+
+  void expressionLibraryUsesTheModelsShapes() {
+    // The built-in expression library: at least 50 presets, every one the default draw can
+    // pick exists, and every blendshape they name is one of the default head's.
+    const auto& presets = sf::builtinExpressionPresets();
+    QVERIFY2(presets.size() >= 50, qPrintable(QString::number(presets.size())));
+    const sf::ParameterInfo* choice = sf::findParameter("expression.preset");
+    QVERIFY(choice);
+    QVERIFY(choice->defaultValue["values"].size() >= 50);
+    for (const auto& value : choice->defaultValue["values"]) {
+      QVERIFY2(presets.count(value.get<std::string>()) == 1, value.dump().c_str());
+    }
+    const sf::FaceModel model = sf::loadFaceModel("default");
+    std::set<std::string> shapes;
+    for (const sf::MorphTarget& target : model.expressions) {
+      shapes.insert(target.name);
+    }
+    for (const auto& [name, entries] : presets) {
+      for (const auto& [shape, distribution] : entries) {
+        QVERIFY2(shapes.count(shape) == 1, qPrintable(QString::fromStdString(name + ": " + shape)));
+      }
+    }
   }
 
   void beardsGrowOnTheLowerFace() {

@@ -290,18 +290,19 @@ void TestScene::expressionComposes() {
     QCOMPARE(scene.expression.at("eyeBlinkRight"), left);
     QCOMPARE(scene.expression.at("jawOpen"), 0.0);
   }
-  // A recipe's own preset, chosen 70/30 against "neutral", plus a per-shape addition.
+  // A recipe's own preset (not a built-in name), chosen 70/30 against "neutral", plus a
+  // per-shape addition.
   const sf::SceneCompiler custom =
       sf::SceneCompiler::create(recipeFrom(R"({"schemaVersion": 2, "expression": {"neutral": false,
-        "preset": {"type": "mixture", "components": [{"weight": 70, "distribution": "yawn"},
+        "preset": {"type": "mixture", "components": [{"weight": 70, "distribution": "gape"},
                                                      {"weight": 30, "distribution": "neutral"}]},
-        "presets": {"yawn": {"jawOpen": {"type": "uniform", "min": 0.8, "max": 1}}},
+        "presets": {"gape": {"jawOpen": {"type": "uniform", "min": 0.8, "max": 1}}},
         "shapes": {"browInnerUp": 0.25}}})"),
                                 context);
   int yawns = 0;
   for (std::uint64_t i = 0; i < 1000; ++i) {
     const sf::ResolvedScene scene = custom.compile(i);
-    const bool yawn = scene.text("expression.preset") == "yawn";
+    const bool yawn = scene.text("expression.preset") == "gape";
     yawns += yawn ? 1 : 0;
     QCOMPARE(scene.expression.at("jawOpen") >= 0.8, yawn);
     QCOMPARE(scene.expression.at("browInnerUp"), 0.25);

@@ -6,6 +6,7 @@
 #include "histogram_widget.h"
 
 #include "random/memory_asset_catalog.h"
+#include "recipe/parameter_paths.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -237,22 +238,29 @@ void TestDistributionsDock::categoricalSharesMatchWeights() {
   DistributionsDock dock(&document);
   dock.selectPath(QStringLiteral("expression.preset"));
   QVERIFY(waitForHistogram(dock));
-  // The default weights: smile 25, talk 35, surprise 8, frown 8, disgust 4, blink 8, wink 4,
-  // pucker 4, puff 4 (of 100); the bars come in that order.
-  const std::vector<std::pair<QString, double>> weights = {
-      {"smile", 25}, {"talk", 35}, {"surprise", 8}, {"frown", 8}, {"disgust", 4},
-      {"blink", 8},  {"wink", 4},  {"pucker", 4},   {"puff", 4}};
+  // The default weights of the expression library (smile, talk, surprise, ... and 49 more);
+  // the bars come in their order.
+  const sf::ParameterInfo* info = sf::findParameter("expression.preset");
+  QVERIFY(info);
+  const json& values = info->defaultValue.at("values");
+  const json& weights = info->defaultValue.at("weights");
+  double total = 0.0;
+  for (const json& w : weights) {
+    total += w.get<double>();
+  }
   const auto& categories = dock.histogram()->categories();
-  QCOMPARE(categories.size(), weights.size());
+  QCOMPARE(categories.size(), values.size());
+  QVERIFY(values.size() >= 50);
   const std::map<QString, double> got = shares(*dock.histogram());
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    QCOMPARE(categories[i].label, weights[i].first);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const QString name = QString::fromStdString(values[i].get<std::string>());
+    QCOMPARE(categories[i].label, name);
     // 4 standard errors of a share from 10,000 draws.
-    const double p = weights[i].second / 100.0;
-    const double tolerance = 4.0 * std::sqrt(p * (1 - p) / 10000.0);
-    QVERIFY2(std::abs(got.at(weights[i].first) - p) < tolerance,
-             qPrintable(weights[i].first + QStringLiteral(": ") +
-                        QString::number(got.at(weights[i].first))));
+    const double p = weights[i].get<double>() / total;
+    const double tolerance = 4.0 * std::sqrt(p * (1 - p) / 10000.0) + 1e-4;
+    const double share = got.contains(name) ? got.at(name) : 0.0;
+    QVERIFY2(std::abs(share - p) < tolerance,
+             qPrintable(name + QStringLiteral(": ") + QString::number(share)));
   }
   QVERIFY(dock.histogram()->numbers().empty());
 }
@@ -263,12 +271,17 @@ void TestDistributionsDock::editedWeightsChangeShares() {
   dock.selectPath(QStringLiteral("expression.preset"));
   auto* weights = qobject_cast<QLineEdit*>(dock.field(QStringLiteral("weights")));
   QVERIFY(weights);
-  QCOMPARE(weights->text(), QStringLiteral("[25,35,8,8,4,8,4,4,4]"));
-  retype(weights, QStringLiteral("[0, 1, 0, 0, 0, 0, 0, 0, 3]"));
+  const json defaults = sf::findParameter("expression.preset")->defaultValue.at("weights");
+  QVERIFY(json::parse(weights->text().toStdString()) == defaults);
+  // Only talk (second) and puff (ninth), 1 : 3.
+  json edited = json::array();
+  for (std::size_t i = 0; i < defaults.size(); ++i) {
+    edited.push_back(i == 1 ? 1 : (i == 8 ? 3 : 0));
+  }
+  retype(weights, QString::fromStdString(edited.dump()));
   QVERIFY2(dock.errorLabel()->isHidden(), qPrintable(dock.errorLabel()->text()));
   QVERIFY2(isSet(document, "expression.preset"), qPrintable(weights->text()));
-  QVERIFY(document.recipe().parameters.at("expression.preset").at("weights") ==
-          json::parse("[0, 1, 0, 0, 0, 0, 0, 0, 3]"));
+  QVERIFY(document.recipe().parameters.at("expression.preset").at("weights") == edited);
   QVERIFY(waitForHistogram(dock));
   const std::map<QString, double> got = shares(*dock.histogram());
   QVERIFY(!got.contains(QStringLiteral("smile")));  // a zero weight is never drawn
@@ -491,7 +504,7 @@ void TestDistributionsDock::treeSummarisesAndMarksSetPaths() {
            QStringLiteral("bernoulli(0.92)"));
   QVERIFY(dock.itemForPath(QStringLiteral("expression.preset"))
               ->text(1)
-              .startsWith(QStringLiteral("categorical: smile 25, talk 35")));
+              .startsWith(QStringLiteral("categorical: smile 20, talk 25")));
   QCOMPARE(dock.itemForPath(QStringLiteral("camera.yaw"))->text(0), QStringLiteral("yaw"));
   QCOMPARE(dock.itemForPath(QStringLiteral("hair.color.melanin"))->text(0),
            QStringLiteral("color.melanin"));
