@@ -269,7 +269,7 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
   const bool plastic = style.frame == FrameMaterial::Plastic;
 
   // The head without its ears: what temples rest against and rays find the nose on.
-  const HeadFit head = HeadFit::create(skin, fit.shaped, fit.landmarks);
+  const HeadFit head = HeadFit::create(skin, fit.shaped, fit.landmarks, fit.ears);
   FrameLayout f;
   f.mid = head.mid();
   f.side = {head.sideSign(0), head.sideSign(1)};

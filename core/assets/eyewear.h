@@ -50,6 +50,7 @@ struct EyewearFit {
   std::span<const Eigen::Vector3f> shaped;     ///< the skin's vertices (skin's topology)
   std::span<const Eigen::Vector3f> landmarks;  ///< the 70
   std::array<Eigen::Vector3f, 2> eyeCentres;   ///< right, left eyeball centres
+  std::span<const Eigen::Vector3f> ears;       ///< points of ears that are parts of their own
   Eigen::Affine3f worldFromRest = Eigen::Affine3f::Identity();  ///< the head's posed transform
 };
 

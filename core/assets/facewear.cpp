@@ -70,11 +70,12 @@ const FacewearStyle* findFacewear(const std::string& id) {
 
 std::vector<SurfaceMesh> dressFacewear(const FacewearStyle& style, const SurfaceMesh& skin,
                                        std::span<const V3> shaped, std::span<const V3> landmarks,
-                                       const V3& colour, std::uint64_t seed) {
+                                       std::span<const V3> ears, const V3& colour,
+                                       std::uint64_t seed) {
   if (landmarks.size() < 70 || shaped.size() != skin.positions.size() || skin.triangles.empty()) {
     return {};
   }
-  const HeadFit head = HeadFit::create(skin, shaped, landmarks);
+  const HeadFit head = HeadFit::create(skin, shaped, landmarks, ears);
   const V3 mid = head.mid();
   const bool scarf = style.kind == FacewearKind::Scarf;
   Outline outline;

@@ -39,10 +39,12 @@ const FacewearStyle* findFacewear(const std::string& id);
 /// vertices in this identity without expression or pose, with `landmarks` its 70) and bound
 /// to the skin's triangles, so it follows the jaw and the head as they move. `colour` is the
 /// fabric's linear albedo (a surgical mask keeps its own pale blue); folds are deterministic
-/// in `seed`. Empty when the skin or landmarks do not fit.
+/// in `seed`. `ears` are the points of ears that are parts of their own (the loops go round
+/// them). Empty when the skin or landmarks do not fit.
 std::vector<SurfaceMesh> dressFacewear(const FacewearStyle& style, const SurfaceMesh& skin,
                                        std::span<const Eigen::Vector3f> shaped,
                                        std::span<const Eigen::Vector3f> landmarks,
+                                       std::span<const Eigen::Vector3f> ears,
                                        const Eigen::Vector3f& colour, std::uint64_t seed);
 
 }  // namespace sf

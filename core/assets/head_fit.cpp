@@ -9,7 +9,7 @@ namespace sf {
 using V3 = Eigen::Vector3f;
 
 HeadFit HeadFit::create(const SurfaceMesh& skin, std::span<const V3> shaped,
-                        std::span<const V3> landmarks) {
+                        std::span<const V3> landmarks, std::span<const V3> earPoints) {
   if (landmarks.size() < 70 || shaped.size() != skin.positions.size()) {
     throw Error("head fit: the skin and its 70 landmarks are needed");
   }
@@ -27,6 +27,9 @@ HeadFit HeadFit::create(const SurfaceMesh& skin, std::span<const V3> shaped,
     } else {
       skullTriangles.push_back(skin.triangles[t]);
     }
+  }
+  for (const V3& p : earPoints) {
+    ears[(p.x() - mid.x()) * rightSign > 0.0f ? 0 : 1].push_back(p);
   }
   const TriangleMeshInput input{shaped, skullTriangles, true};
   HeadFit fit(TriangleScene::create(sharedEmbreeDevice(), {&input, 1}));

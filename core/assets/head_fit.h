@@ -17,10 +17,13 @@ namespace sf {
 /// the face's sides. Glasses and masks are fitted with it.
 class HeadFit {
 public:
-  /// From the skin's triangles and classes and its vertices `shaped` in this identity, and
-  /// the 70 landmarks. Throws sf::Error when the sizes do not match or Embree fails.
+  /// From the skin's triangles and classes and its vertices `shaped` in this identity, the
+  /// 70 landmarks, and the points of ears that are parts of their own (`earPoints`, in the
+  /// same space; the skin's ear triangles count too). Throws sf::Error when the sizes do not
+  /// match or Embree fails.
   static HeadFit create(const SurfaceMesh& skin, std::span<const Eigen::Vector3f> shaped,
-                        std::span<const Eigen::Vector3f> landmarks);
+                        std::span<const Eigen::Vector3f> landmarks,
+                        std::span<const Eigen::Vector3f> earPoints = {});
 
   /// Between the pupils.
   const Eigen::Vector3f& mid() const { return m_mid; }

@@ -760,6 +760,17 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       garments.push_back(std::move(hat));
     }
   }
+  // Ears modelled as parts of their own: what temples and ear loops go round.
+  std::vector<Eigen::Vector3f> earPoints;
+  for (std::size_t p = 0; p < model.parts.size(); ++p) {
+    const std::vector<LabelClass>& classes = model.parts[p].faceClass;
+    if (p != paintedPart && std::any_of(classes.begin(), classes.end(), [](LabelClass c) {
+          return c == LabelClass::RightEar || c == LabelClass::LeftEar;
+        })) {
+      earPoints.insert(earPoints.end(), shaped.parts[p].positions.begin(),
+                       shaped.parts[p].positions.end());
+    }
+  }
   // Glasses on the nose and over the ears, riding rigidly on the head.
   const std::string eyewearId = builtinAssetName(textOr(resolved, "eyewear.item", ""), "eyewear");
   if (flagOr("eyewear.present", false) && !eyewearId.empty() && paintedPart < model.parts.size() &&
@@ -771,6 +782,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     EyewearFit eyewearFit;
     eyewearFit.shaped = shaped.parts[paintedPart].positions;
     eyewearFit.landmarks = shaped.landmarks;
+    eyewearFit.ears = earPoints;
     for (int side = 0; side < 2; ++side) {
       const int joint = eyeJoints[side];
       // Without eye joints, the pupil landmark stands in for the cornea's apex.
@@ -799,8 +811,8 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                        numberOr(resolved, "facewear.color.saturation", 0.2f),
                        numberOr(resolved, "facewear.color.lightness", 0.3f));
     for (SurfaceMesh& part :
-         dressFacewear(*style, *skin, shaped.parts[paintedPart].positions, shaped.landmarks, fabric,
-                       resolved.seed ^ (resolved.index * 0x5bd1e995ull))) {
+         dressFacewear(*style, *skin, shaped.parts[paintedPart].positions, shaped.landmarks,
+                       earPoints, fabric, resolved.seed ^ (resolved.index * 0x5bd1e995ull))) {
       garments.push_back(std::move(part));
     }
   }
