@@ -252,12 +252,7 @@ std::span<const EyewearStyle> builtinEyewear() {
 }
 
 const EyewearStyle* findEyewear(const std::string& id) {
-  for (const EyewearStyle& item : builtinEyewear()) {
-    if (item.id == id) {
-      return &item;
-    }
-  }
-  return nullptr;
+  return findById(builtinEyewear(), id);
 }
 
 std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMesh& skin,
@@ -439,10 +434,9 @@ std::vector<SurfaceMesh> dressEyewear(const EyewearStyle& style, const SurfaceMe
       if (const RayHit hit = head.intersect(inward); hit.hit()) {
         const std::array<int, 3>& tri = head.skullTriangles()[hit.primID];
         const std::span<const V3> shaped = head.positions();
-        const V3& p0 = shaped[static_cast<std::size_t>(tri[0])];
-        V3 n = (shaped[static_cast<std::size_t>(tri[1])] - p0)
-                   .cross(shaped[static_cast<std::size_t>(tri[2])] - p0)
-                   .normalized();
+        V3 n = triangleNormal(shaped[static_cast<std::size_t>(tri[0])],
+                              shaped[static_cast<std::size_t>(tri[1])],
+                              shaped[static_cast<std::size_t>(tri[2])]);
         if (n.dot(lat) < 0.0f) {
           n = -n;
         }

@@ -60,12 +60,7 @@ std::span<const FacewearStyle> builtinFacewear() {
 }
 
 const FacewearStyle* findFacewear(const std::string& id) {
-  for (const FacewearStyle& item : builtinFacewear()) {
-    if (item.id == id) {
-      return &item;
-    }
-  }
-  return nullptr;
+  return findById(builtinFacewear(), id);
 }
 
 std::vector<SurfaceMesh> dressFacewear(const FacewearStyle& style, const SurfaceMesh& skin,

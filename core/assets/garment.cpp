@@ -430,12 +430,7 @@ std::span<const GarmentStyle> builtinGarments() {
 }
 
 const GarmentStyle* findGarment(const std::string& id) {
-  for (const GarmentStyle& garment : builtinGarments()) {
-    if (garment.id == id) {
-      return &garment;
-    }
-  }
-  return nullptr;
+  return findById(builtinGarments(), id);
 }
 
 std::vector<SurfaceMesh> dressGarment(const GarmentStyle& style, const SurfaceMesh& skin,
@@ -522,12 +517,7 @@ std::span<const HeadwearStyle> builtinHeadwear() {
 }
 
 const HeadwearStyle* findHeadwear(const std::string& id) {
-  for (const HeadwearStyle& item : builtinHeadwear()) {
-    if (item.id == id) {
-      return &item;
-    }
-  }
-  return nullptr;
+  return findById(builtinHeadwear(), id);
 }
 
 SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,

@@ -1,5 +1,7 @@
 #include "assets/hair_groom.h"
 
+#include "assets/mesh_building.h"
+
 #include "math/counter_rng.h"
 
 #include <algorithm>
@@ -44,17 +46,6 @@ Eigen::Vector2f triangleBarycentrics(float u1, float u2) {
 /// probability (u uniform).
 int stochasticCount(float expected, float u) {
   return static_cast<int>(expected) + (u < expected - std::floor(expected) ? 1 : 0);
-}
-
-/// The style with this id in a built-in list, or nullptr.
-template <typename Style>
-const Style* findById(std::span<const Style> styles, const std::string& id) {
-  for (const Style& style : styles) {
-    if (style.id == id) {
-      return &style;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace

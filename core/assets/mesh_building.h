@@ -2,13 +2,31 @@
 
 #include "render/face_scene.h"
 
-#include <Eigen/Core>
+#include <Eigen/Geometry>
 
 #include <array>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace sf {
+
+/// The built-in style with this id in `styles` (anything with an `id`), or nullptr.
+template <typename Style>
+const Style* findById(std::span<const Style> styles, const std::string& id) {
+  for (const Style& style : styles) {
+    if (style.id == id) {
+      return &style;
+    }
+  }
+  return nullptr;
+}
+
+/// The unit normal of triangle (a, b, c), by its winding.
+inline Eigen::Vector3f triangleNormal(const Eigen::Vector3f& a, const Eigen::Vector3f& b,
+                                      const Eigen::Vector3f& c) {
+  return (b - a).cross(c - a).normalized();
+}
 
 /// Appends triangle (a, b, c) of class `label` to `mesh`.
 void addTriangle(SurfaceMesh& mesh, int a, int b, int c, LabelClass label = LabelClass::Clothing);

@@ -1,5 +1,6 @@
 #include "assets/surface_binding.h"
 
+#include "assets/mesh_building.h"
 #include "render/embree_accel.h"
 #include "util/error.h"
 
@@ -12,7 +13,7 @@ using V3 = Eigen::Vector3f;
 /// A triangle's orthonormal frame: its first edge, across it, and its normal.
 Eigen::Matrix3f triangleFrame(const V3& a, const V3& b, const V3& c) {
   const V3 edge = (b - a).normalized();
-  const V3 normal = (b - a).cross(c - a).normalized();
+  const V3 normal = triangleNormal(a, b, c);
   Eigen::Matrix3f frame;
   frame.col(0) = edge;
   frame.col(1) = normal.cross(edge);
@@ -75,10 +76,9 @@ void keepOutside(std::span<V3> points, std::span<const V3> positions,
       continue;
     }
     const std::array<int, 3>& t = triangles[static_cast<std::size_t>(c.triangle)];
-    const V3& a = positions[static_cast<std::size_t>(t[0])];
-    const V3 n = (positions[static_cast<std::size_t>(t[1])] - a)
-                     .cross(positions[static_cast<std::size_t>(t[2])] - a)
-                     .normalized();
+    const V3 n = triangleNormal(positions[static_cast<std::size_t>(t[0])],
+                                positions[static_cast<std::size_t>(t[1])],
+                                positions[static_cast<std::size_t>(t[2])]);
     if ((p - c.point).dot(n) < clearance) {
       p = c.point + clearance * n;
     }
