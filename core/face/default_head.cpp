@@ -569,7 +569,8 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
     const bool upperSide = row < kRowEye || (row == kRowEye && side != SlitSide::Lower);
     const float rowEdge = upperSide ? kRowEye - kLidBandRows : kRowEye + kLidBandRows;
     const float edge = monotoneInterpolate(rowX, rowY, rowEdge) +
-                       (line - eyeBase) * columnFade * std::max(0.0f, 1.0f - kLidBandRows / 6.0f);
+                       (line - eyeBase) * columnFade *
+                           std::max(0.0f, 1.0f - static_cast<float>(kLidBandRows) / 6.0f);
     const float shift = upperSide ? upperAngle : -lowerAngle;
     const float band = edge - lineHere;
     if (std::abs(band) > 1e-6f) {

@@ -166,12 +166,12 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_subnasale = Vec3f(0.0f, nasion.y() - nasalHeight, faceDepth + 9.0f + forward * 0.5f);
   m_stomion = Vec3f(0.0f, m_subnasale.y() - upperLip, faceDepth + 7.0f + lipForward);
   const Vec3f menton(0.0f, nasion.y() - faceHeight - v("chin_height"),
-                     faceDepth - 14.0f + forward + v("chin_protrusion") * 0.6f);
+                     faceDepth - 11.0f + forward + v("chin_protrusion") * 0.6f);
 
-  // Eyes: the globe centre sits 25 mm behind the nasion, so the cornea is ~12 mm behind it.
+  // Eyes: the globe centre sits 24 mm behind the nasion, so the cornea is ~11 mm behind it.
   const float ipd = v("eye_separation") + 1.5f * masc;
   const float eyeY = nasion.y() - 6.0f + v("eye_height");
-  const float eyeZ = faceDepth - 25.0f + v("eye_depth") - 1.0f * masc;
+  const float eyeZ = faceDepth - 24.0f + v("eye_depth") - 1.0f * masc;
   const float fissure = v("fissure_length") + 0.5f * masc;
   m_fissureHeight = std::max(v("fissure_height") - 0.8f * age, 5.0f);
   const float tilt = v("canthal_tilt") * std::numbers::pi_v<float> / 180.0f;
@@ -238,8 +238,8 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
       {menton.y(), 20.0f + chinWidth, menton.z(), 2.0f},
       {menton.y() + 12.0f + 0.4f * v("chin_height"), 0.5f * jawWidth - 10.0f + chinWidth,
        menton.z() + 15.0f + 0.4f * v("chin_protrusion"), 2.2f},
-      {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 9.0f, 2.4f},
-      {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() - 4.5f, 2.4f},
+      {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 4.0f, 2.4f},
+      {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() + 1.0f, 2.4f},
       {m_subnasale.y(), 0.5f * faceWidth - 7.0f + 0.3f * fullness, m_subnasale.z() - 6.0f, 2.6f},
       {eyeY - 14.0f, 0.5f * faceWidth, faceDepth - 4.0f, 2.8f},
       {eyeY, 0.5f * faceWidth - 2.0f, faceDepth - 6.0f, 2.8f},
@@ -273,8 +273,8 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   const float fold = v("upper_lid_fold");
   const float lowerLid = v("lower_lid_fullness");
   // Orbits: the hollow around each globe, deeper under the brow for a stronger lid fold.
-  addPairBump(eye + Vec3f(0.5f, 3.0f + 0.8f * fold, 12.0f), Vec3f(15.0f, 11.0f, 9.0f),
-              -5.5f - 0.8f * fold + 0.8f * weight + 0.8f * (v("eye_depth") - masc));
+  addPairBump(eye + Vec3f(2.0f, 3.0f + 0.8f * fold, 12.0f), Vec3f(13.5f, 11.0f, 9.0f),
+              -4.5f - 0.8f * fold + 0.8f * weight + 0.8f * (v("eye_depth") - masc));
   // Brow ridge over each orbit, and the glabella between them.
   addPairCrease(front(12.0f, browY - 1.0f, -2.0f), front(44.0f, browY + 1.0f, -3.0f),
                 Vec3f(10.0f, 6.0f, 8.0f), std::max(1.5f + ridge, 0.3f));
@@ -311,8 +311,9 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   addPairBump(Vec3f(0.5f * jawWidth + v("jaw_angle_flare"), gonionY + 12.0f, 12.0f),
               Vec3f(10.0f, 14.0f, 14.0f), 1.5f + 1.5f * masc);
   // The mouth's frame: the orbicularis round the lips, the sulcus below, the chin's pad.
-  addBump(front(0.0f, m_stomion.y() + 1.0f, -4.0f), Vec3f(26.0f, 20.0f, 10.0f),
-          1.5f + 0.5f * lipForward);
+  // The mouth stands forward on the dental arch: a broad dome from the nose to the chin.
+  addBump(front(0.0f, m_stomion.y() - 1.0f, -4.0f), Vec3f(24.0f, 19.0f, 12.0f),
+          3.5f + 0.5f * lipForward);
   addCrease(front(-9.0f, m_stomion.y() - 15.0f, -1.0f), front(9.0f, m_stomion.y() - 15.0f, -1.0f),
             Vec3f(3.5f, 3.5f, 8.0f), -1.6f);
   addBump(front(0.0f, menton.y() + 13.0f + 0.4f * v("chin_height"), -2.0f),
@@ -349,13 +350,14 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_upperVermilion = std::max(v("upper_vermilion") - 0.8f * masc - 1.2f * age, 2.5f);
   m_lowerVermilion = std::max(v("lower_vermilion") - 0.8f * masc - 1.2f * age, 3.0f);
   m_cupidBow = std::max(v("cupid_bow"), 0.0f);
-  m_lipFullness = 3.4f + 0.25f * lipForward;
+  m_lipFullness = 3.5f + 0.25f * lipForward;
 
   // Neck, shoulders and chest.
   const float neckWidth = v("neck_width") + 10.0f * masc + 6.0f * weight;
   const float neckDepth = v("neck_depth") + 8.0f * masc + 6.0f * weight;
+  // Narrower at the top, and back, so the jaw's angle and lower border stand out over it.
   m_neck = {Vec3f(0.0f, -40.0f, -12.0f), Vec3f(0.0f, -245.0f - v("neck_length"), -6.0f),
-            neckWidth * 0.46f, neckWidth * 0.52f};
+            neckWidth * 0.44f, neckWidth * 0.52f};
   m_neckSquash = neckWidth / std::max(neckDepth, 1.0f);
   for (int side = 0; side < 2; ++side) {
     const float sx = side == 0 ? -1.0f : 1.0f;
@@ -384,7 +386,8 @@ float HeadSculpt::lipLine(float s) const {
 }
 
 float HeadSculpt::lipBorderHeight(bool upper, float s) const {
-  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.6f);
+  // The red narrows to nothing at the corners, gently over the middle half.
+  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.9f);
   if (!upper) {
     return m_lowerVermilion * taper;
   }
@@ -404,26 +407,37 @@ float HeadSculpt::lipHeight(const Vec3f& p) const {
     return 0.0f;
   }
   const float gate = smoothstep(m_stomion.z() - 36.0f, m_stomion.z() - 22.0f, p.z());
-  const float taper = std::sqrt(std::max(1.0f - s * s, 0.0f));
+  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.75f);
   const float v = p.y() - lipLine(s);
   const bool upper = v > 0.0f;
   const float border = std::max(lipBorderHeight(upper, s), 0.5f);
-  const float full = m_lipFullness * taper * (upper ? 1.0f : 1.15f);
   const float t = std::abs(v) / border;
   float height;
-  if (t <= 1.0f) {
-    // The vermilion rolls out from the stomion to the border.
-    height = full * std::pow(1.0f - (1.0f - t) * (1.0f - t), 0.7f);
-  } else {
-    // Past the border the skin steps back: sharply above (the white roll), softly below.
-    const float fall = upper ? 1.6f : 3.2f;
-    height = full * std::exp(-std::pow((std::abs(v) - border) / fall, 2.0f));
-  }
   if (upper) {
-    // The white roll along the border, raised most at the bow's peaks.
-    const float bow = border - m_upperVermilion * std::pow(std::max(1.0f - s * s, 0.0f), 0.6f);
-    height +=
-        taper * (0.3f + 0.4f * bow) * std::exp(-std::pow((std::abs(v) - border) / 1.2f, 2.0f));
+    // In profile the upper vermilion slants down and back from its border to the
+    // stomion; above the border the skin of the lip falls back to the subnasale
+    // (the philtrum's slope), with the white roll as a low ridge on the border.
+    const float full = m_lipFullness * taper;
+    if (t <= 1.0f) {
+      height = full * (1.0f - 0.65f * std::pow(1.0f - t, 1.6f));
+    } else {
+      const float skin = std::max(m_subnasale.y() - lipLine(s) - border, 4.0f);
+      const float u = std::clamp((v - border) / skin, 0.0f, 1.0f);
+      height = full * (1.0f - u) * (1.0f - u) * (1.0f + 2.0f * u);
+    }
+    const float bow = border - m_upperVermilion * std::pow(std::max(1.0f - s * s, 0.0f), 0.9f);
+    height += taper * (0.3f + 0.4f * bow) * std::exp(-std::pow((v - border) / 1.2f, 2.0f));
+  } else {
+    // The lower vermilion is a pillow, fullest past its middle, that rolls under at its
+    // border into the skin's curve down to the mentolabial sulcus.
+    const float full = 0.85f * m_lipFullness * taper;
+    if (t <= 0.6f) {
+      height = full * (0.35f + 0.65f * std::sin(0.5f * std::numbers::pi_v<float> * t / 0.6f));
+    } else if (t <= 1.0f) {
+      height = full * (1.0f - 0.15f * std::pow((t - 0.6f) / 0.4f, 2.0f));
+    } else {
+      height = 0.85f * full * std::exp(-std::pow((std::abs(v) - border) / 3.5f, 2.0f));
+    }
   }
   return gate * height;
 }
@@ -548,7 +562,7 @@ float HeadSculpt::loftDistance(const Vec3f& p) const {
   float d = (f - 1.0f) / std::max(std::sqrt(gx * gx + gy * gy + gz * gz), 1e-4f);
   // Closed above by the forehead and below by the jaw's underside.
   d = smoothMax(d, p.y() - m_loftTop, 20.0f);
-  d = smoothMax(d, (p - m_jawPlanePoint).dot(m_jawPlaneNormal), 12.0f);
+  d = smoothMax(d, (p - m_jawPlanePoint).dot(m_jawPlaneNormal), 7.0f);
   return d;
 }
 
@@ -592,7 +606,7 @@ float HeadSculpt::faceDistance(const Vec3f& p) const {
   d = blendPair(d, (p - m_eye[0]).norm() - m_lidRadius, (p - m_eye[1]).norm() - m_lidRadius, 6.0f);
   // The nose and lips only matter near them: skip them where their bounding spheres show
   // they cannot change the blended distance (a smooth union is min(a, b) when b >= a + k).
-  if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 6.0f) {
+  if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 8.0f) {
     d = smoothMin(d, noseDistance(p), 8.0f);
   }
   return d;

@@ -293,6 +293,15 @@ struct FaceRenderer::Impl {
   bool occludes(const RayHit& hit) const {
     return isHair(hit) || scene->meshes[hit.geomID].occludes;
   }
+  /// Whether this hit is on something worn over the face: clothing, a covering, glasses.
+  bool isWorn(const RayHit& hit) const {
+    if (isHair(hit)) {
+      return false;
+    }
+    const SurfaceMaterial material = scene->meshes[hit.geomID].material;
+    return material == SurfaceMaterial::Cloth || material == SurfaceMaterial::Glass ||
+           material == SurfaceMaterial::Metal || material == SurfaceMaterial::Plastic;
+  }
   /// Whether the labels look through this hit: a clear lens (labels.md).
   bool seeThrough(const RayHit& hit) const {
     return !isHair(hit) && scene->meshes[hit.geomID].material == SurfaceMaterial::Glass &&
@@ -1168,7 +1177,9 @@ bool FaceRenderer::visible(const Eigen::Vector3f& point, float tolerance) const 
   }
   // A point on a silhouette: the ray grazes the surface near the point, where the rendered
   // (refined) surface may lie a little in front of the landmark's exact (limit) surface.
-  // Visible when every opaque hit before it is within reach of the point itself.
+  // Visible when every opaque hit before it is within reach of the point itself and is
+  // the face's own surface: something worn (a mask lying on the lips) hides it however
+  // close it lies.
   Ray probe = ray;
   for (int step = 0; step < 8; ++step) {
     const RayHit hit = m_impl->all->intersect(probe);
@@ -1176,7 +1187,7 @@ bool FaceRenderer::visible(const Eigen::Vector3f& point, float tolerance) const 
       return true;
     }
     const V3 at = probe.origin + hit.t * probe.direction;
-    if (m_impl->occludes(hit) && (at - point).norm() > 2.0f * tolerance) {
+    if (m_impl->occludes(hit) && ((at - point).norm() > 2.0f * tolerance || m_impl->isWorn(hit))) {
       return false;
     }
     probe.tNear = hit.t + 1e-3f;

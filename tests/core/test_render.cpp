@@ -791,7 +791,10 @@ private slots:
           const Vec3f p = scene.landmarks[static_cast<std::size_t>(landmark)];
           QVERIFY2(at(p) == sf::LabelClass::Facewear,
                    qPrintable(QString("%1: landmark %2").arg(id).arg(landmark)));
-          QVERIFY2(!renderer.visible(p), id);
+          QVERIFY2(!renderer.visible(p), qPrintable(QString("%1%3: landmark %2 visible")
+                                                        .arg(id)
+                                                        .arg(landmark)
+                                                        .arg(open ? " (open)" : "")));
         }
         if (!open) {
           QVERIFY2(at(scene.landmarks[68]) == sf::LabelClass::RightEye, id);
