@@ -43,6 +43,7 @@ constexpr int kColInnerCanthus = 5;
 constexpr int kColOuterCanthus = 16;
 constexpr int kColMouthCorner = 10;
 constexpr int kLidBandRows = 4;
+constexpr int kLipBandRows = 2;  ///< rows from the mouth's line to each vermilion border
 // Pockets: rings behind the lid margins and behind the lips.
 constexpr int kEyePocketRings = 2;
 constexpr int kMouthPocketRings = 4;
@@ -583,8 +584,42 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
   const float m = std::clamp(a / f.mouthAzimuth, 0.0f, 1.0f);
   const float mouthLine = f.stomionElevation + (f.cornerElevation - f.stomionElevation) * m * m;
   const float mouthColumnFade = smoothstep(f.mouthAzimuth + radians(12.0f), f.mouthAzimuth, a);
-  const float mouthRowFade = std::max(0.0f, 1.0f - std::abs(row - kRowMouth) / 6.0f);
-  elevation += (mouthLine - f.stomionElevation) * mouthColumnFade * mouthRowFade;
+  auto mouthRowFade = [](int r) {
+    return std::max(0.0f, 1.0f - static_cast<float>(std::abs(r - kRowMouth)) / 6.0f);
+  };
+  elevation += (mouthLine - f.stomionElevation) * mouthColumnFade * mouthRowFade(row);
+
+  // Lip rows: the rows kLipBandRows above and below the mouth's line lie on the vermilion
+  // borders (the cupid's bow's peaks included), so the red of the lips ends on an edge
+  // loop; the rows between share the lip evenly and the next kLipBandRows rows blend back.
+  // Toward the corners, where the red narrows to nothing, the rows return to their own
+  // spacing, so the faces at the corners keep their size when the mouth opens.
+  const int dr = row - kRowMouth;
+  const float across = a / f.mouthAzimuth;
+  const float cornerFade = smoothstep(1.0f, 0.7f, across);
+  if (dr != 0 && std::abs(dr) <= 2 * kLipBandRows && cornerFade > 0.0f) {
+    auto rowElevation = [&](int r) {
+      return monotoneInterpolate(rowX, rowY, static_cast<float>(r)) +
+             (mouthLine - f.stomionElevation) * mouthColumnFade * mouthRowFade(r);
+    };
+    const bool upper = dr < 0;
+    // The border above (below) this column, placed at the lips' depth: in front at the
+    // middle, back at the corners, as the mouth's arch goes.
+    const float s = std::min(across, 1.0f);
+    const Vec3f corner = sculpt.mouthCorner(1);
+    const float z = sculpt.stomion().z() + (corner.z() - sculpt.stomion().z()) * s * s;
+    const Vec3f border(s * corner.x(), sculpt.lipBorderY(upper, s), z);
+    const float least = std::atan(1.0f / f.eyeRadius);
+    const float line = f.stomionElevation + (f.cornerElevation - f.stomionElevation) * m * m;
+    float edge = elevationOf(border - kRayCenter);
+    edge = upper ? std::max(edge, line + least) : std::min(edge, line - least);
+    const int band = upper ? -kLipBandRows : kLipBandRows;
+    const float k = static_cast<float>(std::abs(dr)) / kLipBandRows;
+    const float target = std::abs(dr) <= kLipBandRows
+                             ? line + k * (edge - line)
+                             : elevation + (2.0f - k) * (edge - rowElevation(kRowMouth + band));
+    elevation += cornerFade * (target - elevation);
+  }
   return {azimuth, elevation};
 }
 
@@ -931,7 +966,7 @@ PolyMesh dentalArch(const HeadSculpt& sculpt, bool upper) {
   constexpr int kAlong = 40;   // around the arch, molar to molar
   constexpr int kAround = 10;  // around the tube's cross-section
   const Vec3f sto = sculpt.stomion();
-  const float front = sto.z() - 7.0f - (upper ? 0.0f : 2.5f);
+  const float front = sto.z() - 11.0f - (upper ? 0.0f : 2.5f);
   const float halfWidth = 24.0f;  // at the second molars
   const float depth = 30.0f;      // incisors to molars
   const float height = upper ? 10.5f : 9.5f;
@@ -991,7 +1026,7 @@ PolyMesh dentalArch(const HeadSculpt& sculpt, bool upper) {
 PolyMesh tongueMesh(const HeadSculpt& sculpt) {
   constexpr int kRings = 10, kAround = 16;
   const Vec3f sto = sculpt.stomion();
-  const Vec3f center(0.0f, sto.y() - 7.0f, sto.z() - 32.0f);
+  const Vec3f center(0.0f, sto.y() - 7.0f, sto.z() - 36.0f);
   const Vec3f radii(19.0f, 7.5f, 24.0f);
   PolyMesh mesh;
   mesh.positions.push_back(center + Vec3f(0.0f, 0.0f, radii.z()));  // tip, toward the lips
@@ -1604,27 +1639,26 @@ FaceModel createDefaultHead() {
     const std::vector<int> offsets = part.mesh.faceOffsets();
     const Vec3f sto = sculpt.stomion();
     const Vec3f eyeL = sculpt.eyeCenter(1);
-    // The red of the lips: between the vermilion borders, on the lips' solids.
+    // The red of the lips: the grid faces between the mouth's slit and the edge loops on
+    // the vermilion borders (see gridAngles); toward the corners, where the rows return to
+    // their own spacing, only the faces that lie (nearly) within the border.
     const float mouthHalf = std::abs(sculpt.mouthCorner(1).x());
-    // The red of the lips: grid faces next to the mouth's slit, out to the vermilion
-    // border (the lips' solids are partly buried in the muzzle, so their distance alone
-    // cannot tell lip from skin).
-    auto lipOf = [&](int face, const Vec3f& c, float top, float bottom) {
+    auto lipOf = [&](int face, const Vec3f& centre, float top, float bottom) {
       if (face >= kColumns * (kRows - 1)) {
         return LabelClass::Skin;  // not a grid face
       }
       const int row = face / kColumns;
       const int column = signedColumn(face % kColumns);
-      if (column < -kColMouthCorner || column >= kColMouthCorner || std::abs(row - kRowMouth) > 6) {
+      if (column < -kColMouthCorner || column >= kColMouthCorner) {
         return LabelClass::Skin;
       }
-      const float s = std::clamp(c.x() / mouthHalf, -1.0f, 1.0f);
-      // A face is lip when it lies (nearly) within the border, so the cupid's bow's peaks
-      // do not pull whole faces above them into the lip.
-      if (row < kRowMouth && top < sculpt.lipBorder(true, s).y() + 1.5f) {
+      const float s = centre.x() / mouthHalf;
+      if (row >= kRowMouth - kLipBandRows && row < kRowMouth &&
+          top < sculpt.lipBorderY(true, s) + 1.5f) {
         return LabelClass::TopLip;
       }
-      if (row >= kRowMouth && bottom > sculpt.lipBorder(false, s).y() - 1.5f) {
+      if (row >= kRowMouth && row < kRowMouth + kLipBandRows &&
+          bottom > sculpt.lipBorderY(false, s) - 1.5f) {
         return LabelClass::BottomLip;
       }
       return LabelClass::Skin;

@@ -164,7 +164,8 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   const float lipForward = v("lip_protrusion") + forward * 0.8f - 1.0f * age;
 
   m_subnasale = Vec3f(0.0f, nasion.y() - nasalHeight, faceDepth + 9.0f + forward * 0.5f);
-  m_stomion = Vec3f(0.0f, m_subnasale.y() - upperLip, faceDepth + 7.0f + lipForward);
+  // The stomion is where the lips meet, on the surface in front of the teeth.
+  m_stomion = Vec3f(0.0f, m_subnasale.y() - upperLip, faceDepth + 11.0f + lipForward);
   const Vec3f menton(0.0f, nasion.y() - faceHeight - v("chin_height"),
                      faceDepth - 11.0f + forward + v("chin_protrusion") * 0.6f);
 
@@ -187,13 +188,14 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
         Vec3f(sx * outerX, eyeY + 0.5f * fissure * std::sin(tilt) + asym, eyeZ + 3.5f);
   }
 
-  // Mouth corners lie back along the dental arch.
+  // Mouth corners lie back along the dental arch, in the commissure a little inside the
+  // skin.
   const float mouthWidth = v("mouth_width") + 1.5f * masc;
   for (int side = 0; side < 2; ++side) {
     const float sx = side == 0 ? -1.0f : 1.0f;
     m_mouthCorner[side] =
         Vec3f(sx * mouthWidth * 0.5f, m_stomion.y() + 1.5f + v("mouth_corner_height") - age,
-              m_stomion.z() - 16.0f);
+              m_stomion.z() - 11.0f);
   }
 
   // Nose.
@@ -217,14 +219,17 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   const float height = v("head_height") + 3.0f * masc;
   // The crown's position moves the back of the skull; the front (over the brows) stays.
   const float crown = v("crown_position");
-  m_cranium = {Vec3f(0.0f, 40.0f, faceDepth + 2.0f - 0.5f * length - 5.0f + 0.5f * crown),
-               Vec3f(0.5f * breadth, height - 38.0f, 0.5f * length - 0.5f * crown)};
+  // Head length is glabella (about 7 mm in front of the face's depth) to the back of the
+  // skull, where the occiput's blend adds about 7 mm to the cranium.
+  const float craniumFront = faceDepth - 3.0f;
+  const float craniumBack = faceDepth + 14.0f - length + crown;
+  m_cranium = {Vec3f(0.0f, 40.0f, 0.5f * (craniumFront + craniumBack)),
+               Vec3f(0.5f * breadth, height - 38.0f, 0.5f * (craniumFront - craniumBack))};
   m_forehead = {
       Vec3f(0.0f, eyeY + 48.0f + v("forehead_height"), faceDepth - 48.0f - v("forehead_slope")),
       // Hollow temples narrow the brow's sides.
       Vec3f(0.5f * v("forehead_width") - 2.0f * v("temple_depth"), 52.0f, 47.0f)};
-  m_occiput = {Vec3f(0.0f, 22.0f, m_cranium.center.z() - 0.5f * length + 36.0f - v("occiput")),
-               Vec3f(52.0f, 42.0f, 34.0f)};
+  m_occiput = {Vec3f(0.0f, 22.0f, craniumBack + 36.0f - v("occiput")), Vec3f(52.0f, 42.0f, 34.0f)};
 
   // The face's base form: superellipse sections lofted from the brow to the chin. Each
   // row is placed from the face's frame, so the measurements move it.
@@ -238,8 +243,8 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
       {menton.y(), 20.0f + chinWidth, menton.z(), 2.0f},
       {menton.y() + 12.0f + 0.4f * v("chin_height"), 0.5f * jawWidth - 10.0f + chinWidth,
        menton.z() + 15.0f + 0.4f * v("chin_protrusion"), 2.2f},
-      {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 4.0f, 2.4f},
-      {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() + 1.0f, 2.4f},
+      {m_stomion.y() - 17.0f, 0.5f * jawWidth + 0.3f * fullness, m_stomion.z() - 8.0f, 2.4f},
+      {m_stomion.y(), 0.5f * jawWidth + 5.0f + 0.5f * fullness, m_stomion.z() - 3.0f, 2.4f},
       {m_subnasale.y(), 0.5f * faceWidth - 7.0f + 0.3f * fullness, m_subnasale.z() - 6.0f, 2.6f},
       {eyeY - 14.0f, 0.5f * faceWidth, faceDepth - 4.0f, 2.8f},
       {eyeY, 0.5f * faceWidth - 2.0f, faceDepth - 6.0f, 2.8f},
@@ -315,7 +320,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   addBump(front(0.0f, m_stomion.y() - 1.0f, -4.0f), Vec3f(24.0f, 19.0f, 12.0f),
           3.5f + 0.5f * lipForward);
   addCrease(front(-9.0f, m_stomion.y() - 15.0f, -1.0f), front(9.0f, m_stomion.y() - 15.0f, -1.0f),
-            Vec3f(3.5f, 3.5f, 8.0f), -1.6f);
+            Vec3f(3.5f, 3.5f, 8.0f), -2.6f);
   addBump(front(0.0f, menton.y() + 13.0f + 0.4f * v("chin_height"), -2.0f),
           Vec3f(11.0f + 0.6f * chinWidth, 9.0f, 8.0f), 2.8f + 0.3f * v("chin_protrusion"));
   // The philtrum: a groove between two columns from the columella to the cupid's bow.
@@ -689,9 +694,14 @@ Vec3f HeadSculpt::castRayFromOutside(const Vec3f& origin, const Vec3f& direction
   return origin + 0.5f * (inside + outside) * direction;
 }
 
+float HeadSculpt::lipBorderY(bool upper, float s) const {
+  s = std::clamp(s, -1.0f, 1.0f);
+  return lipLine(s) + (upper ? 1.0f : -1.0f) * lipBorderHeight(upper, s);
+}
+
 Vec3f HeadSculpt::lipBorder(bool upper, float s) const {
   s = std::clamp(s, -1.0f, 1.0f);
-  const float y = lipLine(s) + (upper ? 1.0f : -1.0f) * lipBorderHeight(upper, s);
+  const float y = lipBorderY(upper, s);
   const float x = s * m_mouthHalfWidth;
   // The surface point there, seen from the front.
   return castRayFromOutside(Vec3f(x, y, m_stomion.z() - 40.0f), Vec3f(0.0f, 0.0f, 1.0f), 60.0f);

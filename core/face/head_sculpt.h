@@ -76,6 +76,8 @@ public:
   /// The lip's outer border (vermilion edge) on the surface, at s in [-1, 1] across the
   /// mouth.
   Vec3f lipBorder(bool upper, float s) const;
+  /// The height of that border, without finding the surface (cheap).
+  float lipBorderY(bool upper, float s) const;
 
 private:
   struct Ellipsoid {

@@ -652,7 +652,8 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
   }
   // Then the face alone, on every sample, point to plane (it converges where point-to-point
   // ICP creeps along a smooth surface), with the size.
-  for (int iteration = 0; iteration < 30; ++iteration) {
+  constexpr int kRigidIterations = 15;
+  for (int iteration = 0; iteration < 30 + kRigidIterations; ++iteration) {
     Eigen::Matrix<double, 7, 7> normal = Eigen::Matrix<double, 7, 7>::Zero();
     Eigen::Matrix<double, 7, 1> rhs = Eigen::Matrix<double, 7, 1>::Zero();
     std::vector<std::pair<Vec3f, ClosestPoint>> pairs;
@@ -663,7 +664,12 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
       }
       const Vec3f p = best(restPoints[i]);
       const ClosestPoint hit = targetSurface.index.closest(p, options.maxDistance);
-      if (hit.found() && !targetSurface.onBoundary(hit)) {
+      // Only pairs whose surfaces face alike (either winding): a lip's closest point on a
+      // misaligned nose would pull the size down as readily as into place.
+      if (hit.found() && !targetSurface.onBoundary(hit) &&
+          std::abs((best.rotation * restNormals[i])
+                       .dot(targetSurface.normals[static_cast<std::size_t>(hit.triangle)])) >=
+              0.5f) {
         pairs.emplace_back(p, hit);
         centre += p;
       }
@@ -691,6 +697,11 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
       normal += row * row.transpose();
       rhs -= row * residual;
     }
+    if (iteration < kRigidIterations) {
+      // Turn and move first: with the size free from a poor start, shrinking toward the
+      // face's middle can look as good as turning into place.
+      normal(0, 0) += 1e12;
+    }
     const Eigen::Matrix<double, 7, 1> step = normal.ldlt().solve(rhs);
     if (!step.allFinite()) {
       break;
@@ -707,7 +718,8 @@ Similarity alignRigidly(const FaceModel& model, const ModelSurface& surface, con
     best.scale = update.scale * best.scale;
     best.rotation = update.rotation * best.rotation;
     best.translation = update(best.translation);
-    if (w.norm() < 1e-6 && step.segment<3>(4).norm() < 1e-4 && std::abs(step(0)) < 1e-6) {
+    if (iteration >= kRigidIterations && w.norm() < 1e-6 && step.segment<3>(4).norm() < 1e-4 &&
+        std::abs(step(0)) < 1e-6) {
       break;
     }
   }
