@@ -265,7 +265,7 @@ float polygonDistance(std::span<const Eigen::Vector2f> polygon, const Eigen::Vec
 /// Paints the vermilion of the lips onto the skin from the lip landmarks of the face in
 /// this identity without expression (`shaped`: per vertex positions and the 70
 /// landmarks): inside the smooth outline through the outer lip points 48-59, seen from the
-/// front, with a border half a millimetre soft. Replaces the per-face lip weight in front
+/// front, with a border 0.8 mm soft. Replaces the per-face lip weight in front
 /// of the mouth (the mouth's pocket keeps its own) and relabels the skin and lip triangles
 /// there to match, top or bottom by the mouth's line, so that the segmentation's lips are
 /// the red ones.
@@ -309,7 +309,7 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
   };
   // In front of the mouth: the lips' surface, not the pocket behind the slit.
   const float front = std::min(landmarks[48].z(), landmarks[54].z()) - 3.0f;
-  constexpr float kSoft = 0.5f;
+  constexpr float kSoft = 0.8f;
   std::vector<char> painted(skin.positions.size(), 0);
   for (std::size_t v = 0; v < shaped.size(); ++v) {
     const Eigen::Vector3f& p = shaped[v];

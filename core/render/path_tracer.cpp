@@ -501,11 +501,15 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   }
   s.albedo = albedo.cwiseMax(0.002f).cwiseMin(0.95f);
 
-  // Relief: pores and fine creases as a bump on the shading normal.
+  // Relief: pores and fine creases as a bump on the shading normal; on the lips, the fine
+  // grooves that run across them, from the mouth's line out to the border.
+  auto grooves = [&](const V3& x) {
+    return fbm(V3(x.x() / 0.3f, x.y() / 4.0f, x.z() / 4.0f), seed + 9u, 2);
+  };
   auto height = [&](const V3& x) {
     const float pores = std::min(1.0f, cellular(x / 0.55f, seed + 6u) * 1.6f);
     const float grain = fbm(x / 1.6f, seed + 7u, 2);
-    return 0.035f * pores + 0.03f * grain;
+    return (1.0f - lip) * (0.035f * pores + 0.03f * grain) + lip * 0.05f * grooves(x);
   };
   V3 t, b;
   basis(s.normal, t, b);
@@ -513,8 +517,11 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   const float h0 = height(rest);
   const float ht = (height(rest + step * t) - h0) / step;
   const float hb = (height(rest + step * b) - h0) / step;
-  const float bumpScale = 1.0f - 0.7f * lip;
-  s.normal = (s.normal - bumpScale * (ht * t + hb * b)).normalized();
+  s.normal = (s.normal - (ht * t + hb * b)).normalized();
+  if (lip > 0.0f) {
+    // The grooves hold a little shadow of colour.
+    s.albedo *= 1.0f - 0.12f * lip * std::max(0.0f, -grooves(rest));
+  }
 
   // Sheen: oilier and smoother on the lips and the T-zone.
   const float oil = 0.5f + 0.5f * fbm(rest / 30.0f, seed + 8u, 2);
