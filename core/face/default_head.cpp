@@ -610,13 +610,12 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
     const float z = sculpt.stomion().z() + (corner.z() - sculpt.stomion().z()) * s * s;
     const Vec3f border(s * corner.x(), sculpt.lipBorderY(upper, s), z);
     const float least = std::atan(1.0f / f.eyeRadius);
-    const float line = f.stomionElevation + (f.cornerElevation - f.stomionElevation) * m * m;
     float edge = elevationOf(border - kRayCenter);
-    edge = upper ? std::max(edge, line + least) : std::min(edge, line - least);
+    edge = upper ? std::max(edge, mouthLine + least) : std::min(edge, mouthLine - least);
     const int band = upper ? -kLipBandRows : kLipBandRows;
     const float k = static_cast<float>(std::abs(dr)) / kLipBandRows;
     const float target = std::abs(dr) <= kLipBandRows
-                             ? line + k * (edge - line)
+                             ? mouthLine + k * (edge - mouthLine)
                              : elevation + (2.0f - k) * (edge - rowElevation(kRowMouth + band));
     elevation += cornerFade * (target - elevation);
   }
