@@ -181,21 +181,23 @@ struct PosedScene {
     scene.emplace(TriangleScene::create(device, inputs));
   }
 
-  /// The name of the part a ray along -z from 400 mm in front of `point` meets first, or "".
-  std::string partSeenInFrontOf(const Vec3f& point) const {
+  /// The first hit of a ray along -z from 400 mm in front of `point`.
+  RayHit hitInFrontOf(const Vec3f& point) const {
     Ray ray;
     ray.origin = point + Vec3f(0.0f, 0.0f, 400.0f);
     ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
-    const RayHit hit = scene->intersect(ray);
+    return scene->intersect(ray);
+  }
+
+  /// The name of the part a ray along -z from 400 mm in front of `point` meets first, or "".
+  std::string partSeenInFrontOf(const Vec3f& point) const {
+    const RayHit hit = hitInFrontOf(point);
     return hit.hit() ? model().parts[hit.geomID].name : std::string();
   }
 
   /// The depth (z) of the first surface a ray along -z meets at (x, y), or -1e9.
   float frontZ(float x, float y) const {
-    Ray ray;
-    ray.origin = Vec3f(x, y, 400.0f);
-    ray.direction = Vec3f(0.0f, 0.0f, -1.0f);
-    const RayHit hit = scene->intersect(ray);
+    const RayHit hit = hitInFrontOf(Vec3f(x, y, 0.0f));
     return hit.hit() ? 400.0f - hit.t : -1e9f;
   }
 };
