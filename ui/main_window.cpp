@@ -8,12 +8,14 @@
 #include "preview_dock.h"
 #include "render_service.h"
 #include "samples_dock.h"
+#include "viewport/dressing_entity.h"
 #include "viewport/face_entity.h"
 #include "viewport/face_overlay.h"
 #include "viewport/viewport_widget.h"
 
 #include "face/face_geometry.h"
 #include "face/model_store.h"
+#include "render/face_scene.h"
 #include "scene/scene_compiler.h"
 #include "system_info.h"
 #include "util/error.h"
@@ -75,6 +77,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setCentralWidget(m_viewport);
   m_face = new FaceEntity(m_viewport->contentRoot());
   m_overlay = new FaceOverlay(m_viewport->contentRoot());
+  m_dressing = new DressingEntity(m_viewport->contentRoot());
+  m_dressingPool = new QThreadPool(this);
+  m_dressingPool->setMaxThreadCount(1);
 
   m_faceDock = new FaceDock(this);
   m_faceDock->setEnabled(false);  // until the model has loaded
@@ -110,6 +115,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_previewDock->showSample(m_currentSample,
                               state == m_sampleFace ? std::nullopt : std::optional(state),
                               pose == m_samplePose ? std::nullopt : std::optional(pose));
+    requestDressing();
   });
   m_autosave = new QTimer(this);
   m_autosave->setInterval(kAutosaveMilliseconds);
@@ -143,6 +149,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+  // A dressing job posts to this window: let it finish first.
+  ++m_dressingGeneration;
+  m_dressingPool->clear();
+  m_dressingPool->waitForDone();
   // The loader posts its result to this window; wait for it rather than leave it running.
   if (m_loader.joinable()) {
     m_loader.join();
@@ -244,6 +254,56 @@ void MainWindow::showFaceState(const FaceState& state) {
   }
   // The path-traced preview follows, once the sliders rest.
   m_facePreview->start();
+}
+
+void MainWindow::requestDressing() {
+  const std::uint64_t generation = ++m_dressingGeneration;
+  if (!m_loaded || !m_context || !m_showDressing->isChecked()) {
+    showDressing(generation, nullptr, {});
+    return;
+  }
+  m_dressingPool->clear();  // a job not yet started is out of date
+  m_dressingPool->start([this, generation, loaded = m_loaded, context = *m_context,
+                         recipe = m_document->recipe(), index = m_currentSample,
+                         state = m_faceDock->faceState(), pose = m_faceDock->headPose()] {
+    std::shared_ptr<Dressing> dressing;
+    QString error;
+    try {
+      ResolvedScene scene = SceneCompiler::create(recipe, context).compile(index);
+      scene.setFace(loaded->model, state);
+      scene.setHeadPose(pose);
+      const FaceScene posed =
+          FaceScene::create(loaded->model, *loaded->geometry, scene, 64, 64, context.assets.get());
+      dressing = std::make_shared<Dressing>(dressingOf(posed));
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    QMetaObject::invokeMethod(
+        this, [this, generation, dressing, error] { showDressing(generation, dressing, error); },
+        Qt::QueuedConnection);
+  });
+}
+
+void MainWindow::showDressing(std::uint64_t generation,
+                              const std::shared_ptr<const Dressing>& dressing,
+                              const QString& error) {
+  if (generation != m_dressingGeneration) {
+    return;  // a newer request is under way
+  }
+  if (dressing) {
+    m_dressing->setDressing(*dressing);
+    m_face->setColors(dressing->faceColors);
+  } else {
+    m_dressing->clear();
+    m_face->setColors(FaceColors{});
+  }
+  if (m_loaded) {
+    m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
+  }
+  if (!error.isEmpty()) {
+    statusBar()->showMessage(tr("Hair and assets not shown: %1").arg(error));
+  }
+  emit dressingShown(error);
 }
 
 void MainWindow::recipeChanged(const QStringList& paths) {
@@ -502,6 +562,14 @@ void MainWindow::createMenus() {
     m_overlayActions[QString::fromLatin1(entry.name)] = action;
   }
   applyOverlays();
+  m_showDressing = view->addAction(tr("&Hair and Assets"));
+  m_showDressing->setCheckable(true);
+  m_showDressing->setShortcut(QKeySequence(Qt::Key_H));
+  m_showDressing->setChecked(settings.value(QStringLiteral("view/dressing"), true).toBool());
+  connect(m_showDressing, &QAction::toggled, this, [this](bool on) {
+    QSettings().setValue(QStringLiteral("view/dressing"), on);
+    requestDressing();
+  });
 
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) {

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QString>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,8 @@ class BatchDock;
 class DistributionsDock;
 class FaceDock;
 class FaceEntity;
+class DressingEntity;
+struct Dressing;
 class FaceOverlay;
 class LibraryDock;
 class PreviewDock;
@@ -50,6 +53,10 @@ public:
   ViewportWidget* viewport() const { return m_viewport; }
   /// The face in the viewport (empty until the model has loaded).
   FaceEntity* faceEntity() const { return m_face; }
+  /// The current sample's hair and worn assets in the viewport.
+  DressingEntity* dressingEntity() const { return m_dressing; }
+  /// View > Hair and Assets: shows or hides them.
+  QAction* dressingAction() const { return m_showDressing; }
   /// Landmarks, indices, dense landmarks and wireframe over the face.
   FaceOverlay* faceOverlay() const { return m_overlay; }
   /// The View > Overlays actions, by name: "landmarks", "indices", "dense", "segmentation",
@@ -87,6 +94,9 @@ public:
 signals:
   /// Loading the face model finished: `error` is empty when the face is shown.
   void faceLoaded(const QString& error);
+  /// The viewport shows the current sample's hair and worn assets (or, with them switched
+  /// off or unavailable, none); `error` says why they could not be made.
+  void dressingShown(const QString& error);
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -113,12 +123,21 @@ private:
   void addRecentFile(const QString& path);
   void updateRecentMenu();
   void reportError(const QString& title, const QString& message);
+  /// Fits the current sample's hair and worn assets to the face as the Face dock shows it,
+  /// off the GUI thread; the newest request wins.
+  void requestDressing();
+  void showDressing(std::uint64_t generation, const std::shared_ptr<const Dressing>& dressing,
+                    const QString& error);
 
   RecipeDocument* m_document = nullptr;
   RenderService* m_service = nullptr;
   ViewportWidget* m_viewport = nullptr;
   FaceEntity* m_face = nullptr;
   FaceOverlay* m_overlay = nullptr;
+  DressingEntity* m_dressing = nullptr;
+  QAction* m_showDressing = nullptr;
+  QThreadPool* m_dressingPool = nullptr;
+  std::uint64_t m_dressingGeneration = 0;
   std::map<QString, QAction*> m_overlayActions;
   FaceDock* m_faceDock = nullptr;
   SamplesDock* m_samplesDock = nullptr;

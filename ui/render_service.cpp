@@ -69,17 +69,6 @@ QImage segmentationImage(const LabelBuffers& labels) {
   return out;
 }
 
-/// The scene with its face replaced by `face` (coefficients in the model's order).
-void applyFace(ResolvedScene& scene, const FaceModel& model, const FaceState& face) {
-  for (std::size_t i = 0; i < model.identity.size(); ++i) {
-    scene.identity[model.identity[i].name] = i < face.identity.size() ? face.identity[i] : 0.0;
-  }
-  for (std::size_t i = 0; i < model.expressions.size(); ++i) {
-    scene.expression[model.expressions[i].name] =
-        i < face.expression.size() ? face.expression[i] : 0.0;
-  }
-}
-
 /// Lowers the calling thread's scheduling priority (nice 10): background renders take
 /// the cores the GUI and its software OpenGL leave idle, and never slow a slider drag.
 void lowerThisThread() {
@@ -291,14 +280,10 @@ void RenderService::loop() {
         const SampleRenderer renderer = w.base->rebind(recipe, *w.context, overrides);
         ResolvedScene scene = renderer.compiler().compile(job.index);
         if (job.face) {
-          applyFace(scene, renderer.model(), *job.face);
+          scene.setFace(renderer.model(), *job.face);
         }
         if (job.pose) {
-          scene.parameters["head.yaw"] = double(job.pose->yaw);
-          scene.parameters["head.pitch"] = double(job.pose->pitch);
-          scene.parameters["head.roll"] = double(job.pose->roll);
-          scene.parameters["gaze.yaw"] = double(job.pose->gazeYaw);
-          scene.parameters["gaze.pitch"] = double(job.pose->gazePitch);
+          scene.setHeadPose(*job.pose);
         }
         const RenderedSample sample = renderer.renderScene(std::move(scene));
         PreviewFrame frame;

@@ -54,6 +54,23 @@ FaceState ResolvedScene::faceState(const FaceModel& model) const {
   return state;
 }
 
+void ResolvedScene::setFace(const FaceModel& model, const FaceState& face) {
+  for (std::size_t i = 0; i < model.identity.size(); ++i) {
+    identity[model.identity[i].name] = i < face.identity.size() ? face.identity[i] : 0.0;
+  }
+  for (std::size_t i = 0; i < model.expressions.size(); ++i) {
+    expression[model.expressions[i].name] = i < face.expression.size() ? face.expression[i] : 0.0;
+  }
+}
+
+void ResolvedScene::setHeadPose(const HeadPose& pose) {
+  parameters["head.yaw"] = double(pose.yaw);
+  parameters["head.pitch"] = double(pose.pitch);
+  parameters["head.roll"] = double(pose.roll);
+  parameters["gaze.yaw"] = double(pose.gazeYaw);
+  parameters["gaze.pitch"] = double(pose.gazePitch);
+}
+
 nlohmann::json ResolvedScene::toJson() const {
   nlohmann::json json;
   json["seed"] = seed;

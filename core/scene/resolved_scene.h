@@ -2,6 +2,7 @@
 
 #include "face/face_model.h"
 #include "face/face_state.h"
+#include "face/head_pose.h"
 #include "random/value.h"
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,11 @@ struct ResolvedScene {
   /// The face's coefficients in the model's order (names the model lacks are ignored;
   /// modes the scene lacks are 0).
   FaceState faceState(const FaceModel& model) const;
+  /// Replaces the identity and expression by `face`'s coefficients (in `model`'s order;
+  /// missing ones are 0): the studio's face posed by hand on a sample's scene.
+  void setFace(const FaceModel& model, const FaceState& face);
+  /// Replaces head.yaw, head.pitch, head.roll, gaze.yaw and gaze.pitch by `pose`'s.
+  void setHeadPose(const HeadPose& pose);
 
   /// {"seed", "index", "identityIndex", "split", "parameters": {"camera.yaw": ...},
   ///  "identity": {...}, "expression": {...}}

@@ -2,6 +2,7 @@
 
 #include "face_dock.h"
 #include "main_window.h"
+#include "viewport/dressing_entity.h"
 #include "viewport/face_entity.h"
 #include "viewport/orbit_camera.h"
 #include "viewport/viewport_widget.h"
@@ -16,6 +17,8 @@
 #include <QTest>
 #include <QWheelEvent>
 #include <QWindow>
+
+#include "recipe/recipe_io.h"
 
 #include <algorithm>
 
@@ -73,6 +76,7 @@ private slots:
   void viewMenuFramesTheHead();
   void mainWindowShowsTheFace();
   void faceDockSlidersPoseTheFace();
+  void viewportDressesTheSample();
   void screenshotSavesTheWindow();
 };
 
@@ -208,6 +212,8 @@ void TestViewport::faceDockSlidersPoseTheFace() {
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
   QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), 240000);
+  // The face alone: its sample's hair, arriving late, would change the pictures compared.
+  window.dressingAction()->setChecked(false);
   sf::ui::FaceDock* dock = window.faceDock();
   QVERIFY(dock->isEnabled());
   QSlider* jaw = dock->slider("jawOpen");
@@ -249,6 +255,76 @@ void TestViewport::faceDockSlidersPoseTheFace() {
   dock->randomize();
   QVERIFY(std::any_of(dock->faceState().identity.begin(), dock->faceState().identity.end(),
                       [](float c) { return c != 0.0f; }));
+}
+
+// The viewport shows the sample as the renderer dresses it: its hair as strands, what it
+// wears as meshes, its skin in its tone; View > Hair and Assets hides them.
+void TestViewport::viewportDressesTheSample() {
+  QTemporaryDir dir;
+  auto writeRecipe = [&](const QString& name, const std::string& tone) {
+    const sf::RecipeParse parse =
+        sf::readRecipe(std::filesystem::path(SF_SOURCE_DIR) / "resources/recipes/default.json",
+                       {"hair.present=true", "hair.groom=builtin/hair/bob", "eyewear.present=true",
+                        "eyewear.item=builtin/eyewear/round", "clothing.present=true",
+                        "clothing.item=builtin/clothing/turtleneck", "headwear.present=false",
+                        "facewear.present=false", "beard.present=false", "skin.tone=" + tone});
+    const QString path = dir.filePath(name);
+    sf::saveRecipe(parse.recipe, path.toStdString());
+    return path;
+  };
+  sf::ui::MainWindow window;
+  window.resize(1280, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &sf::ui::MainWindow::dressingShown);
+  QVERIFY(window.openRecipe(writeRecipe("light.json", "0.1")));
+  QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), 240000);
+  window.dressingAction()->setChecked(true);
+  sf::ui::DressingEntity& dressing = *window.dressingEntity();
+  const std::vector<std::string>& names = dressing.meshNames();
+  auto shows = [&](const char* part) {
+    return std::find(names.begin(), names.end(), part) != names.end();
+  };
+  // The default recipe's sample shows first; this recipe's follows.
+  QTRY_VERIFY_WITH_TIMEOUT(shows("eyewear_lenses"), 60000);
+  QCOMPARE(shown.last().at(0).toString(), QString());
+  QVERIFY(shows("clothing"));
+  // A bob has tens of thousands of hairs; brows and lashes add theirs.
+  QVERIFY2(dressing.segmentCount() > 20000, qPrintable(QString::number(dressing.segmentCount())));
+  QVERIFY(dressing.triangleCount() > 1000);
+  const QColor light = window.faceEntity()->colors().skin;
+  // The scalp under a bob takes the hair's colour.
+  QVERIFY(window.faceEntity()->colors().scalp != light);
+  const QImage dressed = settledCapture(*window.viewport());
+  if (const QString shots = qEnvironmentVariable("SF_SCREENSHOT_DIR"); !shots.isEmpty()) {
+    QVERIFY(dressed.save(shots + "/viewport-dressed.png"));
+  }
+
+  // Hidden: the face alone, in the default colours.
+  shown.clear();
+  window.dressingAction()->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 60000);
+  QCOMPARE(dressing.segmentCount(), 0);
+  QCOMPARE(dressing.triangleCount(), 0);
+  const QImage bare = settledCapture(*window.viewport());
+  // The hair and the turtleneck cover a good share of the picture.
+  const QRect all(0, 0, bare.width(), bare.height());
+  int changed = 0;
+  for (int y = 0; y < bare.height(); ++y) {
+    for (int x = 0; x < bare.width(); ++x) {
+      changed += dressed.pixel(x, y) != bare.pixel(x, y) ? 1 : 0;
+    }
+  }
+  QVERIFY2(changed > all.width() * all.height() / 20, qPrintable(QString::number(changed)));
+
+  // A darker skin tone shows darker.
+  shown.clear();
+  window.dressingAction()->trigger();
+  QVERIFY(window.openRecipe(writeRecipe("dark.json", "0.9")));
+  QTRY_VERIFY_WITH_TIMEOUT(
+      window.faceLoadFinished() && !shown.isEmpty() && window.faceEntity()->colors().skin != light,
+      240000);
+  QVERIFY(window.faceEntity()->colors().skin.lightness() < light.lightness() - 40);
 }
 
 void TestViewport::screenshotSavesTheWindow() {

@@ -26,7 +26,8 @@ struct Group {
 
 /// The faces of one part, sorted into coloured groups (fan-triangulated).
 std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
-                              const std::vector<int>& parents, bool segmentation) {
+                              const std::vector<int>& parents, bool segmentation,
+                              const FaceColors& colors) {
   std::vector<Group> groups;
   std::function<int(int)> groupOf;
   const std::vector<int> offsets = mesh.faceOffsets();
@@ -46,20 +47,27 @@ std::vector<Group> groupFaces(const FacePart& part, const PolyMesh& mesh,
     switch (part.material) {
       case PartMaterial::Skin:
         // A broad, faint sheen: skin is not plastic.
-        groups = {{QColor(200, 150, 128), 10.0f, {}},
-                  {QColor(180, 100, 95), 16.0f, {}},
-                  {QColor(110, 40, 40), 8.0f, {}}};
+        groups = {{colors.skin, 10.0f, {}},
+                  {colors.lips, 16.0f, {}},
+                  {QColor(110, 40, 40), 8.0f, {}},
+                  {colors.scalp, 6.0f, {}}};
         groupOf = [&](int f) {
-          const LabelClass c = classOf(f);
+          const auto parent = static_cast<std::size_t>(parents[static_cast<std::size_t>(f)]);
+          const LabelClass c = part.faceClass[parent];
           if (c == LabelClass::TopLip || c == LabelClass::BottomLip) {
             return 1;
           }
-          return c == LabelClass::MouthInterior ? 2 : 0;
+          if (c == LabelClass::MouthInterior) {
+            return 2;
+          }
+          const bool scalp =
+              parent < part.faceGrowth.size() && (part.faceGrowth[parent] & kGrowthScalp) != 0;
+          return scalp ? 3 : 0;
         };
         break;
       case PartMaterial::Sclera:
         groups = {{QColor(235, 232, 225), 60.0f, {}},
-                  {QColor(110, 72, 40), 60.0f, {}},
+                  {colors.iris, 60.0f, {}},
                   {QColor(12, 10, 10), 60.0f, {}}};
         groupOf = [&](int f) {
           const float v = meanFaceV(mesh, offsets, f);
@@ -143,6 +151,13 @@ void FaceEntity::setSegmentationShading(bool on) {
   }
 }
 
+void FaceEntity::setColors(const FaceColors& colors) {
+  if (colors != m_colors) {
+    m_colors = colors;
+    m_dirty = true;
+  }
+}
+
 void FaceEntity::setFace(const FaceModel& model, const FaceGeometry& geometry,
                          const PosedFace& posed) {
   bool sameLayout = !m_dirty && m_parts.size() == posed.parts.size();
@@ -171,8 +186,8 @@ void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
   constexpr uint kStride = 6 * sizeof(float);
   for (std::size_t p = 0; p < posed.parts.size(); ++p) {
     const PolyMesh& mesh = posed.parts[p];
-    const std::vector<Group> groups =
-        groupFaces(model.parts[p], mesh, geometry.faceParents(static_cast<int>(p)), m_segmentation);
+    const std::vector<Group> groups = groupFaces(
+        model.parts[p], mesh, geometry.faceParents(static_cast<int>(p)), m_segmentation, m_colors);
     if (groups.empty()) {
       continue;
     }

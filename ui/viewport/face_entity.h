@@ -5,6 +5,8 @@
 
 #include <Qt3DCore/QEntity>
 
+#include <QColor>
+
 #include <vector>
 
 namespace Qt3DCore {
@@ -12,6 +14,16 @@ class QBuffer;
 }
 
 namespace sf::ui {
+
+/// The colours the viewport paints a face's materials in: a sample's skin, lips and irises
+/// (FaceScene's look), and its scalp under the hair.
+struct FaceColors {
+  QColor skin{200, 150, 128};
+  QColor lips{180, 100, 95};
+  QColor iris{110, 72, 40};
+  QColor scalp{200, 150, 128};  ///< the scalp growth region: the skin, or tinted by hair
+  friend bool operator==(const FaceColors&, const FaceColors&) = default;
+};
 
 /// A posed face in the viewport: one mesh per part, split by material (skin, lips, mouth,
 /// sclera, iris, pupil, teeth...), lit by the viewport's lights. Clear parts (corneas, tear
@@ -30,6 +42,9 @@ public:
   /// setFace() on.
   void setSegmentationShading(bool on);
   bool segmentationShading() const { return m_segmentation; }
+  /// Paints the skin, lips, irises and scalp in `colors` from the next setFace() on.
+  void setColors(const FaceColors& colors);
+  const FaceColors& colors() const { return m_colors; }
 
   /// Triangles currently shown, over all parts.
   int triangleCount() const { return m_triangles; }
@@ -45,6 +60,7 @@ private:
   std::vector<PartBuffers> m_parts;
   int m_triangles = 0;
   bool m_segmentation = false;
+  FaceColors m_colors;
   bool m_dirty = false;  ///< the shading changed: the next setFace() rebuilds
 };
 
