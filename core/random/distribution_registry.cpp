@@ -32,10 +32,6 @@ const char* specKindName(SpecKind kind) {
 
 namespace {
 
-std::string inQuotes(const std::string& text) {
-  return dumpJson(nlohmann::json(text));
-}
-
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string hint = closestMatch(word, candidates);
   return hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?";

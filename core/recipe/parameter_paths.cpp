@@ -168,6 +168,13 @@ std::vector<ParameterInfo> makeTable() {
       perIdentity(number("identity.scale.*", 1.0, 0.0, 5.0, "",
                          "scales one identity mode, or every mode of a group (\"nose\", "
                          "\"jaw\"...)")),
+      perIdentity(string("identity.person", "",
+                         "a named person of identity.people whose face every sample of the "
+                         "identity shows, in place of a drawn one; empty: drawn (a choice of "
+                         "names makes a dataset of fixed people)")),
+      number("identity.people.*.*", 0.0, -6.0, 6.0, "sd",
+             "one identity mode of a named person (the studio's Face dock saves them), in "
+             "standard deviations; modes not given are 0"),
 
       // Expression: neutral, or a preset from the library plus per-blendshape additions.
       boolean("expression.neutral", bernoulli(0.15),

@@ -21,10 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string inQuotes(const std::string& text) {
-  return dumpJson(json(text));
-}
-
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string hint = closestMatch(word, candidates);
   return hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?";

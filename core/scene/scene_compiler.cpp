@@ -78,6 +78,18 @@ SceneCompiler SceneCompiler::create(const Recipe& recipe, SceneContext context) 
       }
     }
   }
+  // Named people: the modes each gives.
+  for (const auto& [path, distribution] : recipe.parameters) {
+    const std::vector<std::string> parts = splitPath(path);
+    if (parts.size() == 4 && parts[0] == "identity" && parts[1] == "people") {
+      compiler.addEntry(path);
+      std::vector<std::string>& modes = compiler.m_people[parts[2]];
+      if (std::find(names.identityModes.begin(), names.identityModes.end(), parts[3]) !=
+          names.identityModes.end()) {
+        modes.push_back(parts[3]);
+      }
+    }
+  }
   compiler.m_heldOutAssets.insert(recipe.splits.testAssets.begin(), recipe.splits.testAssets.end());
   return compiler;
 }
@@ -227,9 +239,24 @@ ResolvedScene SceneCompiler::compile(std::uint64_t index) const {
     scene.parameters[path] = sampler.valueOf(path);
   }
 
-  // Identity: every factor is drawn per identity.
-  const double distinctiveness = sampler.numberOf("identity.distinctiveness");
-  for (std::size_t i = 0; i < m_context.identityModes.size(); ++i) {
+  // Identity: a named person's, or every factor drawn per identity.
+  const std::string person = valueToString(scene.parameters.at("identity.person"));
+  const auto named = m_people.find(person);
+  if (!person.empty() && named == m_people.end()) {
+    throw Error("identity.person: no person named " + inQuotes(person) + " under identity.people" +
+                (m_people.empty() ? std::string(" (the recipe names none)") : std::string()));
+  }
+  for (const std::string& mode : m_context.identityModes) {
+    scene.identity[mode] = 0.0;
+  }
+  if (named != m_people.end()) {
+    for (const std::string& mode : named->second) {
+      scene.identity[mode] = sampler.numberOf("identity.people." + person + "." + mode);
+    }
+  }
+  const double distinctiveness =
+      person.empty() ? sampler.numberOf("identity.distinctiveness") : 0.0;
+  for (std::size_t i = 0; person.empty() && i < m_context.identityModes.size(); ++i) {
     const std::string& mode = m_context.identityModes[i];
     double scale = sampler.numberOf("identity.scale." + mode);
     if (i < m_context.identityGroups.size() && !m_context.identityGroups[i].empty()) {

@@ -66,6 +66,8 @@ private:
   std::vector<std::string> m_scalarPaths;
   /// For each preset, the blendshapes it sets (that the model has).
   std::map<std::string, std::vector<std::string>> m_presetShapes;
+  /// For each named person of identity.people, the modes it gives (that the model has).
+  std::map<std::string, std::vector<std::string>> m_people;
   std::set<std::string> m_heldOutAssets;
 };
 

@@ -13,10 +13,6 @@ namespace sf {
 
 namespace {
 
-std::string inQuotes(const std::string& text) {
-  return dumpJson(nlohmann::json(text));
-}
-
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -39,6 +35,10 @@ std::string nameProblem(const std::string& path, const SceneContext& context) {
     std::vector<std::string> known = context.identityModes;
     known.insert(known.end(), context.identityGroups.begin(), context.identityGroups.end());
     return unknown("identity mode or group", parts[2], known);
+  }
+  if (parts.size() == 4 && parts[0] == "identity" && parts[1] == "people" &&
+      !contains(context.identityModes, parts[3])) {
+    return unknown("identity mode", parts[3], context.identityModes);
   }
   if (parts.size() == 3 && parts[0] == "expression" && parts[1] == "shapes" &&
       !contains(context.expressions, parts[2])) {
@@ -84,6 +84,27 @@ std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneCon
     distribution->checkAssets(catalog, warnings);
     for (const std::string& warning : warnings) {
       diagnostics.warning(pointer, warning);
+    }
+  }
+  // A person chosen by name must be one the recipe gives.
+  if (const auto person = recipe.parameters.find("identity.person");
+      person != recipe.parameters.end() && person->second.is_string() &&
+      !person->second.get<std::string>().empty()) {
+    const std::string name = person->second.get<std::string>();
+    std::vector<std::string> people;
+    for (const auto& [path, json] : recipe.parameters) {
+      const std::vector<std::string> parts = splitPath(path);
+      if (parts.size() == 4 && parts[0] == "identity" && parts[1] == "people" &&
+          !contains(people, parts[2])) {
+        people.push_back(parts[2]);
+      }
+    }
+    if (!contains(people, name)) {
+      const std::string hint = closestMatch(name, people);
+      diagnostics.error(
+          pointerOfPath("identity.person"),
+          "no person named " + inQuotes(name) + " under identity.people" +
+              (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?"));
     }
   }
   if (!recipe.library.empty()) {

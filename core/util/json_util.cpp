@@ -107,4 +107,8 @@ std::string dumpJson(const nlohmann::json& value, int indent) {
   return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string inQuotes(const std::string& text) {
+  return dumpJson(nlohmann::json(text));
+}
+
 }  // namespace sf

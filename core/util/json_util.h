@@ -31,4 +31,7 @@ bool isValidUtf8(std::string_view text);
 /// JSON text that never throws on bad UTF-8 (invalid bytes are replaced).
 std::string dumpJson(const nlohmann::json& value, int indent = -1);
 
+/// A name as a JSON string, quotes and escapes included, for messages: "nose_width".
+std::string inQuotes(const std::string& text);
+
 }  // namespace sf

@@ -40,6 +40,10 @@ std::string closestMatch(std::string_view word, std::span<const std::string> can
   return best;
 }
 
+std::string singleQuoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
+
 std::string join(std::span<const std::string> parts, std::string_view separator) {
   std::string text;
   for (std::size_t i = 0; i < parts.size(); ++i) {

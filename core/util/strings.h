@@ -15,6 +15,9 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 /// none is close enough to be a plausible typo (more than a third of the word differs).
 std::string closestMatch(std::string_view word, std::span<const std::string> candidates);
 
+/// A name in single quotes, for messages about files: 'jawOpen'.
+std::string singleQuoted(std::string_view text);
+
 /// Joins the strings with a separator.
 std::string join(std::span<const std::string> parts, std::string_view separator);
 

@@ -66,6 +66,7 @@ private slots:
   void resolvedSceneRoundTripsExactly();
   void valuesStayInTheirRanges();
   void identityComposes();
+  void namedPeopleKeepTheirFaces();
   void expressionComposes();
   void identitiesRepeatAndSplit();
   void heldOutAssetsStayOutOfTraining();
@@ -270,6 +271,54 @@ void TestScene::identityComposes() {
   QCOMPARE(state.expression[0], static_cast<float>(plain.expression.at("jawOpen")));
 }
 
+// A dataset of fixed people: identity.person chooses among identity.people, and every
+// sample of a person shows that person's coefficients, whatever else is drawn.
+void TestScene::namedPeopleKeepTheirFaces() {
+  const sf::SceneContext context = testContext();
+  const sf::Recipe recipe = recipeFrom(
+      R"({"schemaVersion": 2, "seed": 5, "samples": 100, "identities": 10,
+          "identity": {"person": {"type": "categorical", "values": ["ada", "bo"]},
+                       "people": {"ada": {"nose_width": 1.5, "jaw_width": -0.5},
+                                  "bo": {"eye_height": 2}}}})");
+  QVERIFY(sf::checkRecipeForScene(recipe, context).empty());
+  const sf::SceneCompiler compiler = sf::SceneCompiler::create(recipe, context);
+  std::map<std::string, int> seen;
+  for (std::uint64_t i = 0; i < 60; ++i) {
+    const sf::ResolvedScene scene = compiler.compile(i);
+    const std::string person = scene.text("identity.person");
+    ++seen[person];
+    const std::map<std::string, double> expected =
+        person == "ada" ? std::map<std::string, double>{{"nose_width", 1.5},
+                                                        {"nose_length", 0.0},
+                                                        {"jaw_width", -0.5},
+                                                        {"eye_height", 0.0}}
+                        : std::map<std::string, double>{{"nose_width", 0.0},
+                                                        {"nose_length", 0.0},
+                                                        {"jaw_width", 0.0},
+                                                        {"eye_height", 2.0}};
+    QCOMPARE(scene.identity, expected);
+    // The person is drawn per identity: sample i and i + 10 show the same one.
+    QCOMPARE(compiler.compile(i + 10).text("identity.person"), person);
+  }
+  QCOMPARE(seen.size(), std::size_t{2});
+
+  // Empty (the default): drawn identities, as before.
+  const sf::ResolvedScene drawn = sf::compileScene(recipeFrom(kRecipe), 3, context);
+  QCOMPARE(drawn.text("identity.person"), std::string());
+  QVERIFY(drawn.identity.at("nose_width") != 0.0);
+
+  // A name the recipe does not give: an error naming the field, at validation and at
+  // compile time.
+  const sf::Recipe unknown = recipeFrom(
+      R"({"schemaVersion": 2, "identity": {"person": "adda", "people": {"ada": {"nose_width": 1}}}})");
+  const QString text = QString::fromStdString(
+      sf::formatDiagnostics(sf::checkRecipeForScene(unknown, context), "r.json"));
+  QVERIFY2(text.contains(R"(r.json: /identity/person: no person named "adda" under )"
+                         R"(identity.people; did you mean "ada"?)"),
+           qPrintable(text));
+  QVERIFY_THROWS_EXCEPTION(sf::Error, sf::compileScene(unknown, 0, context));
+}
+
 void TestScene::expressionComposes() {
   const sf::SceneContext context = testContext();
   // Always neutral: every weight 0.
@@ -391,6 +440,9 @@ void TestScene::modelNamesAreChecked_data() {
   QTest::newRow("blendshape")
       << "expression.shapes.jawOpn=0.5"
       << R"(r.json: /expression/shapes/jawOpn: the model has no expression blendshape (got "jawOpn"); did you mean "jawOpen"?)";
+  QTest::newRow("person's mode")
+      << "identity.people.ada.nose_widht=1"
+      << R"(r.json: /identity/people/ada/nose_widht: the model has no identity mode (got "nose_widht"); did you mean "nose_width"?)";
   QTest::newRow("preset blendshape") << "expression.presets.mine.eyeBlinkLef=1"
                                      << R"(did you mean "eyeBlinkLeft"?)";
   QTest::newRow("linked to a missing mode")

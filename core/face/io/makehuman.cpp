@@ -36,10 +36,6 @@ std::string str(int value) {
   return std::to_string(value);
 }
 
-std::string inQuotes(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
-
 /// " (did you mean 'x'?)" or "".
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   const std::string match = closestMatch(word, candidates);
@@ -97,7 +93,7 @@ public:
     int value = 0;
     const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
     if (error != std::errc() || end != field.data() + field.size()) {
-      fail(std::string(what) + ": expected an integer, got " + inQuotes(field));
+      fail(std::string(what) + ": expected an integer, got " + singleQuoted(field));
     }
     return value;
   }
@@ -120,10 +116,10 @@ public:
     double value = 0;
     const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
     if (error != std::errc() || end != field.data() + field.size()) {
-      fail(std::string(what) + ": expected a number, got " + inQuotes(m_fields[k]));
+      fail(std::string(what) + ": expected a number, got " + singleQuoted(m_fields[k]));
     }
     if (!std::isfinite(value)) {
-      fail(std::string(what) + " is not finite: " + inQuotes(m_fields[k]));
+      fail(std::string(what) + " is not finite: " + singleQuoted(m_fields[k]));
     }
     return value;
   }
@@ -141,7 +137,7 @@ public:
   void expectArguments(std::size_t least, std::size_t most, std::string_view usage) const {
     const std::size_t count = m_fields.size() - 1;
     if (count < least || count > most) {
-      fail(inQuotes(m_fields[0]) + " takes " + std::string(usage) + ", got " + str(count) +
+      fail(singleQuoted(m_fields[0]) + " takes " + std::string(usage) + ", got " + str(count) +
            (count == 1 ? " field" : " fields"));
     }
   }
@@ -196,7 +192,7 @@ public:
     for (const auto& [key, item] : value.items()) {
       if (std::find(names.begin(), names.end(), key) == names.end()) {
         fail(pointer + "/" + escapePointerToken(key),
-             "unknown key " + inQuotes(key) + didYouMean(key, names));
+             "unknown key " + singleQuoted(key) + didYouMean(key, names));
       }
     }
     for (const char* key : required) {
@@ -278,7 +274,7 @@ int objIndex(const TextLines& lines, std::string_view text, int count, std::stri
   int value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    lines.fail(std::string(what) + " index: expected an integer, got " + inQuotes(text));
+    lines.fail(std::string(what) + " index: expected an integer, got " + singleQuoted(text));
   }
   const int index = value > 0 ? value - 1 : count + value;
   if (value == 0 || index < 0 || index >= count) {
@@ -330,7 +326,7 @@ MhObj readMhObj(const fs::path& path) {
         while (true) {
           const std::size_t slash = corner.find('/');
           if (count == 3) {
-            lines.fail("face corner " + inQuotes(f[k]) + " has more than 3 indices");
+            lines.fail("face corner " + singleQuoted(f[k]) + " has more than 3 indices");
           }
           parts[count++] = corner.substr(0, slash);
           if (slash == std::string_view::npos) {
@@ -343,7 +339,7 @@ MhObj readMhObj(const fs::path& path) {
         if (facesWithUvs < 0) {
           facesWithUvs = hasUv ? 1 : 0;
         } else if (hasUv != (facesWithUvs == 1)) {
-          lines.fail("face corner " + inQuotes(f[k]) + (hasUv ? " has" : " has no") +
+          lines.fail("face corner " + singleQuoted(f[k]) + (hasUv ? " has" : " has no") +
                      " texture index, unlike the first face's corners");
         }
         if (hasUv) {
@@ -366,7 +362,7 @@ MhObj readMhObj(const fs::path& path) {
     } else if (keyword == "o" || keyword == "s" || keyword == "mtllib" || keyword == "usemtl") {
       continue;
     } else {
-      lines.fail("unknown OBJ statement " + inQuotes(keyword) +
+      lines.fail("unknown OBJ statement " + singleQuoted(keyword) +
                  " (expected v, vt, vn, f, g, o, s, mtllib or usemtl)");
     }
   }
@@ -491,7 +487,7 @@ MhSkeleton readMhSkeleton(const fs::path& path, int vertexCount) {
     const std::string pointer = child("/joints", name);
     json.array(list, pointer);
     if (list.empty()) {
-      json.fail(pointer, "joint " + inQuotes(name) + " has no vertices");
+      json.fail(pointer, "joint " + singleQuoted(name) + " has no vertices");
     }
     std::vector<int> vertices;
     for (std::size_t k = 0; k < list.size(); ++k) {
@@ -524,7 +520,7 @@ MhSkeleton readMhSkeleton(const fs::path& path, int vertexCount) {
     for (const char* end : {"head", "tail"}) {
       const std::string jointName = json.string(bone[end], child(pointer, end));
       if (skeleton.findJoint(jointName) < 0) {
-        json.fail(child(pointer, end), "unknown joint " + inQuotes(jointName) +
+        json.fail(child(pointer, end), "unknown joint " + singleQuoted(jointName) +
                                            didYouMean(jointName, skeleton.jointNames));
       }
       (std::string_view(end) == "head" ? entry.bone.head : entry.bone.tail) = jointName;
@@ -533,7 +529,7 @@ MhSkeleton readMhSkeleton(const fs::path& path, int vertexCount) {
       entry.parent = json.string(bone["parent"], child(pointer, "parent"));
       if (std::find(names.begin(), names.end(), entry.parent) == names.end()) {
         json.fail(child(pointer, "parent"),
-                  "unknown bone " + inQuotes(entry.parent) + didYouMean(entry.parent, names));
+                  "unknown bone " + singleQuoted(entry.parent) + didYouMean(entry.parent, names));
       }
     }
     parsed.push_back(std::move(entry));
@@ -563,7 +559,7 @@ MhSkeleton readMhSkeleton(const fs::path& path, int vertexCount) {
     for (std::size_t b = 0; b < parsed.size(); ++b) {
       if (indexOf[b] < 0) {
         json.fail(child(child("/bones", parsed[b].bone.name), "parent"),
-                  "bone " + inQuotes(parsed[b].bone.name) + " is in a cycle of parents");
+                  "bone " + singleQuoted(parsed[b].bone.name) + " is in a cycle of parents");
       }
     }
   }
@@ -608,7 +604,7 @@ MhWeights readMhWeights(const fs::path& path, int vertexCount) {
                                      [&](const auto& entry) { return entry.first == b; });
       if (same != entries.end()) {
         json.fail(pairPointer,
-                  "vertex " + str(vertex) + " is listed twice for bone " + inQuotes(bone));
+                  "vertex " + str(vertex) + " is listed twice for bone " + singleQuoted(bone));
       }
       entries.emplace_back(b, static_cast<float>(weight));
     }
@@ -733,7 +729,7 @@ MhcloProxy readMhclo(const fs::path& path, int baseVertexCount) {
         lines.fail("the reference distance must be > 0, got " + std::string(f[3]));
       }
     } else if (std::find(kKeywords.begin(), kKeywords.end(), keyword) == kKeywords.end()) {
-      lines.fail("unknown keyword " + inQuotes(keyword) + didYouMean(keyword, kKeywords));
+      lines.fail("unknown keyword " + singleQuoted(keyword) + didYouMean(keyword, kKeywords));
     }
   }
   std::sort(proxy.deleteVertices.begin(), proxy.deleteVertices.end());
@@ -1683,7 +1679,7 @@ private:
         }
         throw Error(SourceLocation::atPointer(m_weightsFile.string(),
                                               "/weights/" + escapePointerToken(bone)),
-                    "unknown bone " + inQuotes(bone) + " (not in default.mhskel)" +
+                    "unknown bone " + singleQuoted(bone) + " (not in default.mhskel)" +
                         didYouMean(bone, names));
       }
       jointOfWeightBone.push_back(jointOfBone[static_cast<std::size_t>(b)]);
@@ -1849,7 +1845,7 @@ private:
       auto modifierTarget = [&](const std::string& relative) {
         if (!fs::exists(path(relative))) {
           throw Error(SourceLocation::inFile(path("modifiers/modeling_modifiers.json").string()),
-                      "modifier " + inQuotes(modifier.name()) + ": unknown target, no file " +
+                      "modifier " + singleQuoted(modifier.name()) + ": unknown target, no file " +
                           path(relative).string());
         }
         return target(relative);

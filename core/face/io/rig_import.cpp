@@ -55,10 +55,6 @@ std::string str(unsigned value) {
   return std::to_string(value);
 }
 
-std::string inQuotes(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
-
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -81,7 +77,7 @@ std::string coordinates(float x, float y, float z) {
 std::string someNames(const std::vector<std::string>& names, std::size_t shown = 8) {
   std::string text;
   for (std::size_t i = 0; i < names.size() && i < shown; ++i) {
-    text += (i == 0 ? "" : ", ") + inQuotes(names[i]);
+    text += (i == 0 ? "" : ", ") + singleQuoted(names[i]);
   }
   if (names.size() > shown) {
     text += " and " + std::to_string(names.size() - shown) + " more";
@@ -226,7 +222,7 @@ private:
     for (const auto& [key, value] : object.items()) {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         fail(pointer + "/" + escapePointerToken(key),
-             "unknown key " + inQuotes(key) + didYouMean(key, known));
+             "unknown key " + singleQuoted(key) + didYouMean(key, known));
       }
     }
   }
@@ -452,12 +448,12 @@ void checkGltfTargets(const fs::path& path, const std::string& file, bool binary
         if (targetCount && *targetCount != *count) {
           std::string name = "target " + str(t);
           if (targetNames != nullptr && t < targetNames->size() && (*targetNames)[t].is_string()) {
-            name = inQuotes((*targetNames)[t].get<std::string>());
+            name = singleQuoted((*targetNames)[t].get<std::string>());
           }
           throw Error(
               SourceLocation::atPointer(file, "/meshes/" + str(m) + "/primitives/" + str(p) +
                                                   "/targets/" + str(t) + "/POSITION"),
-              "mesh " + inQuotes(meshName) + ": morph " + name + " has " +
+              "mesh " + singleQuoted(meshName) + ": morph " + name + " has " +
                   std::to_string(*targetCount) + " positions, the mesh has " +
                   std::to_string(*count));
         }
@@ -541,7 +537,7 @@ private:
 
 /// "mesh 2 'Head'".
 std::string meshLabel(const aiScene& scene, unsigned mesh) {
-  return "mesh " + str(mesh) + " " + inQuotes(scene.mMeshes[mesh]->mName.C_Str());
+  return "mesh " + str(mesh) + " " + singleQuoted(scene.mMeshes[mesh]->mName.C_Str());
 }
 
 /// The meshes that form the head surface, in order.
@@ -584,7 +580,7 @@ std::vector<unsigned> surfaceMeshes(const aiScene& scene, const SceneIndex& inde
         names.emplace_back(scene.mMeshes[m]->mName.C_Str());
       }
       sidecar.fail("/surface/" + str(i),
-                   "the file has no mesh or node " + inQuotes(name) + didYouMean(name, names));
+                   "the file has no mesh or node " + singleQuoted(name) + didYouMean(name, names));
     }
     for (const unsigned m : found) {
       if (m < scene.mNumMeshes &&
@@ -790,7 +786,7 @@ WeldedMesh weldMesh(const aiScene& scene, unsigned meshIndex, const BoneWeights&
     if (anim.mVertices == nullptr) {
       continue;
     }
-    const std::string what = "morph target " + inQuotes(anim.mName.C_Str());
+    const std::string what = "morph target " + singleQuoted(anim.mName.C_Str());
     if (anim.mNumVertices != mesh.mNumVertices) {
       fail(what + " has " + str(anim.mNumVertices) + " vertices, the mesh has " +
            str(mesh.mNumVertices));
@@ -1276,7 +1272,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
     skippedFaces += part.skippedFaces;
     degenerateFaces += part.degenerateFaces;
     joinedTriangles += part.joinedTriangles;
-    meshNames.push_back(inQuotes(scene->mMeshes[meshes[s]]->mName.C_Str()));
+    meshNames.push_back(singleQuoted(scene->mMeshes[meshes[s]]->mName.C_Str()));
   }
   for (const Vec3f& p : surface.positions) {
     if (!std::isfinite(p.x()) || !std::isfinite(p.y()) || !std::isfinite(p.z())) {
@@ -1315,7 +1311,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
         continue;
       }
       if (!seen.insert(name).second) {
-        fail(meshLabel(*scene, meshes[s]) + ": two morph targets are named " + inQuotes(name));
+        fail(meshLabel(*scene, meshes[s]) + ": two morph targets are named " + singleQuoted(name));
       }
       if (anim.mVertices == nullptr) {
         continue;
@@ -1354,10 +1350,10 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
       if (!modelNames[isIdentity ? 0 : 1].insert(modelName).second) {
         if (!pointer.empty()) {
           sidecar.fail(pointer, std::string(isIdentity ? "identity mode " : "expression ") +
-                                    inQuotes(modelName) + " is imported twice");
+                                    singleQuoted(modelName) + " is imported twice");
         }
-        report(options, "morph targets: " + inQuotes(target.name) + " ignored: " +
-                            inQuotes(modelName) + " came from another target already");
+        report(options, "morph targets: " + singleQuoted(target.name) + " ignored: " +
+                            singleQuoted(modelName) + " came from another target already");
         return;
       }
       (isIdentity ? identity : expressions)
@@ -1370,12 +1366,12 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
           const auto found = targetIndex.find(choice.fileName);
           if (found == targetIndex.end()) {
             sidecar.fail(choice.pointer, "the file's surface has no morph target " +
-                                             inQuotes(choice.fileName) +
+                                             singleQuoted(choice.fileName) +
                                              didYouMean(choice.fileName, fileNames));
           }
           if (!listed.insert(choice.fileName).second) {
             sidecar.fail(choice.pointer,
-                         "morph target " + inQuotes(choice.fileName) + " is listed twice");
+                         "morph target " + singleQuoted(choice.fileName) + " is listed twice");
           }
           std::string modelName = choice.modelName;
           if (modelName.empty()) {
@@ -1448,19 +1444,19 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
       for (const JointChoice& choice : sidecar.joints) {
         const int joint = reference.findJoint(choice.joint);
         if (joint < 0) {
-          sidecar.fail(choice.pointer, "the reference has no joint " + inQuotes(choice.joint) +
+          sidecar.fail(choice.pointer, "the reference has no joint " + singleQuoted(choice.joint) +
                                            didYouMean(choice.joint, referenceJoints) +
                                            "; its joints: " + join(referenceJoints, ", "));
         }
         const aiNode* node = index.find(choice.node);
         if (node == nullptr) {
-          sidecar.fail(choice.pointer, "the file has no joint (node) " + inQuotes(choice.node) +
+          sidecar.fail(choice.pointer, "the file has no joint (node) " + singleQuoted(choice.node) +
                                            didYouMean(choice.node, nodeNames));
         }
         const auto [it, inserted] = usedNodes.emplace(node, choice.joint);
         if (!inserted) {
-          sidecar.fail(choice.pointer, "the file's joint " + inQuotes(choice.node) +
-                                           " is already given to " + inQuotes(it->second));
+          sidecar.fail(choice.pointer, "the file's joint " + singleQuoted(choice.node) +
+                                           " is already given to " + singleQuoted(it->second));
         }
         mappedJoints.emplace_back(joint, node);
       }
@@ -1483,7 +1479,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
     std::vector<std::string> mappedText;
     for (const auto& [joint, node] : mappedJoints) {
       mappedText.push_back(reference.joints[static_cast<std::size_t>(joint)].name + " = " +
-                           inQuotes(node->mName.C_Str()));
+                           singleQuoted(node->mName.C_Str()));
     }
     if (!mappedText.empty()) {
       report(options, "joints from the file: " + join(mappedText, ", "));
@@ -1506,7 +1502,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
     }
     for (const LandmarkChoice& choice : sidecar.landmarks) {
       if (std::find(names.begin(), names.end(), choice.name) == names.end()) {
-        sidecar.fail(choice.pointer, "the reference has no landmark " + inQuotes(choice.name) +
+        sidecar.fail(choice.pointer, "the reference has no landmark " + singleQuoted(choice.name) +
                                          didYouMean(choice.name, names));
       }
       registration.landmarks.push_back({choice.name, modelFromScene * choice.position});
@@ -1595,7 +1591,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
       pivot = modelFromScene * Vec3f(index.global.at(node).translation());
     }
     if (!std::isfinite(pivot->x()) || !std::isfinite(pivot->y()) || !std::isfinite(pivot->z())) {
-      fail("joint " + inQuotes(node->mName.C_Str()) +
+      fail("joint " + singleQuoted(node->mName.C_Str()) +
            ": its bind pose is not invertible (a non-finite pivot)");
     }
     Joint& modelJoint = model.joints[static_cast<std::size_t>(joint)];
@@ -1669,7 +1665,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
     if (!toRoot.empty()) {
       const std::vector<std::string> names(toRoot.begin(), toRoot.end());
       report(options, "skin: bones above every mapped joint weight the root joint " +
-                          inQuotes(model.joints.front().name) + ": " + someNames(names));
+                          singleQuoted(model.joints.front().name) + ": " + someNames(names));
     }
     int carried = 0;
     for (int v = 0; v < surfaceVertices; ++v) {
@@ -1738,7 +1734,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
   model.license = sidecar.license.value_or("unknown");
   model.author = sidecar.author.value_or("unknown");
   validateFaceModel(model, file);
-  report(options, "imported " + inQuotes(model.name) + ": " + str(model.vertexCount()) +
+  report(options, "imported " + singleQuoted(model.name) + ": " + str(model.vertexCount()) +
                       " vertices, " + str(model.identity.size()) + " identity modes, " +
                       str(model.expressions.size()) + " expressions, " + str(model.joints.size()) +
                       " joints");
