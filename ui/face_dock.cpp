@@ -1,15 +1,21 @@
 #include "face_dock.h"
 
+#include "document/recipe_document.h"
 #include "face/random_face.h"
 #include "random/distribution_registry.h"
 #include "recipe/parameter_paths.h"
+#include "recipe/recipe_io.h"
+#include "util/json_util.h"
 
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSlider>
 #include <QVBoxLayout>
@@ -18,6 +24,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace sf::ui {
 
@@ -40,9 +47,30 @@ constexpr PoseSlider kPoseSliders[] = {
     {"gaze.pitch", &HeadPose::gazePitch, 30},
 };
 
+/// The names NAME of the recipe's parameters `prefix`.NAME.KEY, in order.
+QStringList namesUnder(const Recipe& recipe, const std::string& prefix) {
+  QStringList names;
+  for (const auto& [path, json] : recipe.parameters) {
+    const std::vector<std::string> parts = splitPath(path);
+    if (parts.size() == 4 && path.rfind(prefix, 0) == 0) {
+      const QString name = QString::fromStdString(parts[2]);
+      if (!names.contains(name)) {
+        names.append(name);
+      }
+    }
+  }
+  return names;
+}
+
+/// A value as saved in a recipe: four decimals are plenty for a slider's face.
+double tidy(float value) {
+  return std::round(static_cast<double>(value) * 1e4) / 1e4;
+}
+
 }  // namespace
 
-FaceDock::FaceDock(QWidget* parent) : QDockWidget(tr("Face"), parent) {
+FaceDock::FaceDock(RecipeDocument* document, QWidget* parent)
+    : QDockWidget(tr("Face"), parent), m_document(document) {
   setObjectName(QStringLiteral("faceDock"));
   auto* content = new QWidget(this);
   auto* layout = new QVBoxLayout(content);
@@ -66,10 +94,6 @@ FaceDock::FaceDock(QWidget* parent) : QDockWidget(tr("Face"), parent) {
   auto* presetRow = new QHBoxLayout();
   presetRow->addWidget(new QLabel(tr("Expression preset"), content));
   m_presets = new QComboBox(content);
-  m_presets->addItem(tr("(choose)"));
-  for (const auto& [name, shapes] : builtinExpressionPresets()) {
-    m_presets->addItem(QString::fromStdString(name));
-  }
   m_presets->setToolTip(
       tr("Set the expression to a preset of the recipe language: each of its "
          "blendshapes at the median of its distribution"));
@@ -80,6 +104,54 @@ FaceDock::FaceDock(QWidget* parent) : QDockWidget(tr("Face"), parent) {
       applyPreset(m_presets->itemText(index));
     }
   });
+
+  auto* personRow = new QHBoxLayout();
+  personRow->addWidget(new QLabel(tr("Person"), content));
+  m_people = new QComboBox(content);
+  m_people->setToolTip(tr("Set the identity to a named person of the recipe (identity.people)"));
+  personRow->addWidget(m_people, 1);
+  layout->addLayout(personRow);
+  connect(m_people, &QComboBox::activated, this, [this](int index) {
+    if (index > 0) {
+      applyPerson(m_people->itemText(index));
+    }
+  });
+
+  auto* saveRow = new QHBoxLayout();
+  auto* saveExpressionButton = new QPushButton(tr("Save &Expression..."), content);
+  saveExpressionButton->setObjectName(QStringLiteral("saveExpression"));
+  saveExpressionButton->setToolTip(
+      tr("Save the expression sliders as a preset of the recipe's expression library"));
+  auto* savePersonButton = new QPushButton(tr("Save &Person..."), content);
+  savePersonButton->setObjectName(QStringLiteral("savePerson"));
+  savePersonButton->setToolTip(
+      tr("Save the identity sliders as a named person of the recipe, for datasets of fixed "
+         "people (identity.person chooses among them)"));
+  auto* openModelButton = new QPushButton(tr("Open &Model..."), content);
+  openModelButton->setObjectName(QStringLiteral("openModel"));
+  openModelButton->setToolTip(
+      tr("Make another face model the recipe's: a SynthFace model (.sfm), or a head to import "
+         "(glTF, FBX, OBJ, MakeHuman)"));
+  saveRow->addWidget(saveExpressionButton);
+  saveRow->addWidget(savePersonButton);
+  saveRow->addWidget(openModelButton);
+  layout->addLayout(saveRow);
+  saveExpressionButton->setEnabled(m_document != nullptr);
+  savePersonButton->setEnabled(m_document != nullptr);
+  openModelButton->setEnabled(m_document != nullptr);
+  connect(saveExpressionButton, &QPushButton::clicked, this, [this] {
+    promptAndSave(tr("Expression"), namesUnder(m_document->recipe(), "expression.presets."),
+                  &FaceDock::saveExpression);
+  });
+  connect(savePersonButton, &QPushButton::clicked, this, [this] {
+    promptAndSave(tr("Person"), namesUnder(m_document->recipe(), "identity.people."),
+                  &FaceDock::savePerson);
+  });
+  connect(openModelButton, &QPushButton::clicked, this, &FaceDock::openModelRequested);
+  if (m_document) {
+    connect(m_document, &RecipeDocument::changed, this, &FaceDock::listRecipeNames);
+  }
+  listRecipeNames();
 
   auto* scroll = new QScrollArea(content);
   scroll->setWidgetResizable(true);
@@ -230,9 +302,24 @@ void FaceDock::setFace(const FaceState& state, const HeadPose& pose) {
 }
 
 bool FaceDock::applyPreset(const QString& name) {
-  const auto& presets = builtinExpressionPresets();
-  const auto preset = presets.find(name.toStdString());
-  if (preset == presets.end()) {
+  const Recipe recipe = m_document ? m_document->recipe() : Recipe{};
+  const std::string preset = name.toStdString();
+  // The preset's shapes: the built-in ones and the recipe's.
+  std::set<std::string> shapes;
+  const auto& builtin = builtinExpressionPresets();
+  const auto known = builtin.find(preset);
+  if (known != builtin.end()) {
+    for (const auto& [shape, json] : known->second) {
+      shapes.insert(shape);
+    }
+  }
+  const std::string prefix = "expression.presets." + preset + ".";
+  for (const auto& [path, json] : recipe.parameters) {
+    if (path.rfind(prefix, 0) == 0) {
+      shapes.insert(path.substr(prefix.size()));
+    }
+  }
+  if (known == builtin.end() && shapes.empty()) {
     return false;
   }
   FaceState state = m_state;
@@ -240,10 +327,11 @@ bool FaceDock::applyPreset(const QString& name) {
   // The preset's distributions, by path; linked ones read their source through a scope
   // that answers with the source's median.
   std::map<std::string, std::shared_ptr<const Distribution>> distributions;
-  for (const auto& [shape, json] : preset->second) {
-    Diagnostics diagnostics;
-    if (auto distribution = DistributionRegistry::instance().parse(json, "", diagnostics)) {
-      distributions["expression.presets." + preset->first + "." + shape] = distribution;
+  for (const std::string& shape : shapes) {
+    try {
+      distributions[prefix + shape] = parameterDistribution(recipe, prefix + shape);
+    } catch (const std::exception&) {
+      // A distribution that does not parse: the shape stays at 0.
     }
   }
   struct MedianScope : SampleScope {
@@ -261,16 +349,15 @@ bool FaceDock::applyPreset(const QString& name) {
     }
   } scope;
   scope.distributions = &distributions;
-  for (const auto& [shape, json] : preset->second) {
+  for (const std::string& shape : shapes) {
     const auto index =
         std::find_if(m_counts.expressions.begin(), m_counts.expressions.end(),
                      [&](const MorphTarget& target) { return target.name == shape; });
-    const std::string path = "expression.presets." + preset->first + "." + shape;
-    if (index == m_counts.expressions.end() || distributions.count(path) == 0) {
+    if (index == m_counts.expressions.end() || distributions.count(prefix + shape) == 0) {
       continue;  // a shape this model does not have
     }
     try {
-      const Value median = scope.valueOf(path);
+      const Value median = scope.valueOf(prefix + shape);
       const double weight = std::holds_alternative<double>(median) ? std::get<double>(median) : 0.0;
       state.expression[static_cast<std::size_t>(index - m_counts.expressions.begin())] =
           static_cast<float>(std::clamp(weight, 0.0, 1.0));
@@ -280,6 +367,136 @@ bool FaceDock::applyPreset(const QString& name) {
   }
   setFaceState(state);
   return true;
+}
+
+bool FaceDock::applyPerson(const QString& name) {
+  if (!m_document) {
+    return false;
+  }
+  const Recipe& recipe = m_document->recipe();
+  const std::string prefix = "identity.people." + name.toStdString() + ".";
+  FaceState state = m_state;
+  std::fill(state.identity.begin(), state.identity.end(), 0.0f);
+  bool found = false;
+  for (const auto& [path, json] : recipe.parameters) {
+    if (path.rfind(prefix, 0) != 0) {
+      continue;
+    }
+    found = true;
+    const std::string mode = path.substr(prefix.size());
+    const auto index = std::find_if(m_counts.identity.begin(), m_counts.identity.end(),
+                                    [&](const MorphTarget& target) { return target.name == mode; });
+    if (index != m_counts.identity.end() && json.is_number()) {
+      state.identity[static_cast<std::size_t>(index - m_counts.identity.begin())] =
+          json.get<float>();
+    }
+  }
+  if (found) {
+    setFaceState(state);
+  }
+  return found;
+}
+
+QString FaceDock::storeNamed(const std::string& prefix, const std::map<std::string, double>& values,
+                             const QString& step) {
+  Recipe recipe = m_document->recipe();
+  std::erase_if(recipe.parameters,
+                [&](const auto& entry) { return entry.first.rfind(prefix, 0) == 0; });
+  for (const auto& [key, value] : values) {
+    recipe.parameters[prefix + key] = value;
+  }
+  return m_document->replaceRecipe(recipe, step);
+}
+
+QString FaceDock::saveExpression(const QString& name) {
+  if (!m_document) {
+    return tr("no recipe to save to");
+  }
+  static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
+  if (!valid.match(name).hasMatch()) {
+    return tr("\"%1\" is not a preset name: use letters, digits, '_' and '-'").arg(name);
+  }
+  if (builtinExpressionPresets().contains(name.toStdString())) {
+    return tr("\"%1\" is a built-in preset: choose another name").arg(name);
+  }
+  std::map<std::string, double> weights;
+  for (std::size_t i = 0; i < m_counts.expressions.size() && i < m_state.expression.size(); ++i) {
+    if (const double weight = tidy(m_state.expression[i]); weight > 0.0) {
+      weights[m_counts.expressions[i].name] = weight;
+    }
+  }
+  if (weights.empty()) {
+    return tr("every expression slider is at zero: there is no expression to save");
+  }
+  return storeNamed("expression.presets." + name.toStdString() + ".", weights,
+                    tr("Save Expression %1").arg(name));
+}
+
+QString FaceDock::savePerson(const QString& name) {
+  if (!m_document) {
+    return tr("no recipe to save to");
+  }
+  static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
+  if (!valid.match(name).hasMatch()) {
+    return tr("\"%1\" is not a person's name: use letters, digits, '_' and '-'").arg(name);
+  }
+  if (m_counts.identity.empty()) {
+    return tr("the model has no identity modes");
+  }
+  std::map<std::string, double> modes;
+  for (std::size_t i = 0; i < m_counts.identity.size() && i < m_state.identity.size(); ++i) {
+    if (const double coefficient = tidy(m_state.identity[i]); coefficient != 0.0) {
+      modes[m_counts.identity[i].name] = coefficient;
+    }
+  }
+  if (modes.empty()) {
+    modes[m_counts.identity.front().name] = 0.0;  // the template face: one mode names it
+  }
+  return storeNamed("identity.people." + name.toStdString() + ".", modes,
+                    tr("Save Person %1").arg(name));
+}
+
+void FaceDock::promptAndSave(const QString& what, const QStringList& existing,
+                             QString (FaceDock::*save)(const QString&)) {
+  bool ok = false;
+  const QString name =
+      QInputDialog::getText(this, tr("Save %1").arg(what), tr("%1 name:").arg(what),
+                            QLineEdit::Normal, QString(), &ok)
+          .trimmed();
+  if (!ok || name.isEmpty()) {
+    return;
+  }
+  if (existing.contains(name) &&
+      QMessageBox::question(
+          this, tr("Save %1").arg(what),
+          tr("The recipe has a %1 named \"%2\". Replace it?").arg(what.toLower(), name)) !=
+          QMessageBox::Yes) {
+    return;
+  }
+  if (const QString error = (this->*save)(name); !error.isEmpty()) {
+    QMessageBox::warning(this, tr("Save %1").arg(what), error);
+  }
+}
+
+void FaceDock::listRecipeNames() {
+  const Recipe recipe = m_document ? m_document->recipe() : Recipe{};
+  QStringList presets;
+  for (const auto& [name, shapes] : builtinExpressionPresets()) {
+    presets.append(QString::fromStdString(name));
+  }
+  for (const QString& name : namesUnder(recipe, "expression.presets.")) {
+    if (!presets.contains(name)) {
+      presets.append(name);
+    }
+  }
+  m_presets->clear();
+  m_presets->addItem(tr("(choose)"));
+  m_presets->addItems(presets);
+  m_people->clear();
+  const QStringList people = namesUnder(recipe, "identity.people.");
+  m_people->addItem(people.isEmpty() ? tr("(none saved)") : tr("(choose)"));
+  m_people->addItems(people);
+  m_people->setEnabled(!people.isEmpty());
 }
 
 void FaceDock::setFaceState(const FaceState& state) {

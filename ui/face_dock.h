@@ -3,6 +3,7 @@
 #include "face/face_model.h"
 #include "face/face_state.h"
 #include "face/head_pose.h"
+#include "recipe/recipe.h"
 
 #include <QDockWidget>
 
@@ -17,15 +18,22 @@ class QWidget;
 
 namespace sf::ui {
 
+class RecipeDocument;
+
 /// The Face dock: head pose and gaze sliders in degrees, identity sliders in standard
 /// deviations grouped by region, expression sliders by group with the built-in expression
 /// presets, a search field, Reset and Randomize. It edits the face the viewport and the
 /// render preview show and says so through faceStateChanged().
+///
+/// With a document it also reads and writes the recipe: the preset box lists the recipe's
+/// own expression presets after the built-in ones, the person box the recipe's named people
+/// (identity.people); Save Expression and Save Person store the sliders' face under a name
+/// as one undo step, and Open Model asks the window to make another model the recipe's.
 class FaceDock : public QDockWidget {
   Q_OBJECT
 
 public:
-  explicit FaceDock(QWidget* parent = nullptr);
+  explicit FaceDock(RecipeDocument* document = nullptr, QWidget* parent = nullptr);
 
   /// Builds the sliders for `model` (identity modes and expressions) at the template.
   void setModel(const FaceModel& model);
@@ -38,9 +46,24 @@ public:
   const HeadPose& headPose() const { return m_pose; }
   /// The expression presets' names, in the preset box's order (after "none").
   QComboBox* presetBox() const { return m_presets; }
-  /// Sets the expression to preset `name`: each of its blendshapes at the median of its
-  /// distribution, the others zero. Returns false for an unknown name.
+  /// Sets the expression to preset `name` (built-in or the recipe's): each of its
+  /// blendshapes at the median of its distribution in the recipe, the others zero. Returns
+  /// false for an unknown name.
   bool applyPreset(const QString& name);
+  /// The named people's box (after "(choose)").
+  QComboBox* personBox() const { return m_people; }
+  /// Sets the identity sliders to named person `name` of the recipe, keeping the
+  /// expression. Returns false for an unknown name.
+  bool applyPerson(const QString& name);
+
+  /// Saves the expression sliders as the recipe's expression preset `name`
+  /// (expression.presets.NAME.SHAPE, a constant per blendshape that is not zero), replacing
+  /// a preset of the recipe of that name, as one undo step. Returns the error, or "" when
+  /// saved: a name must be letters, digits, '_' or '-', and not a built-in preset's.
+  QString saveExpression(const QString& name);
+  /// Saves the identity sliders as the recipe's named person `name`
+  /// (identity.people.NAME.MODE), as saveExpression() does.
+  QString savePerson(const QString& name);
 
   /// Shows only the sliders whose name or group contains `text` (case-insensitive).
   void setFilter(const QString& text);
@@ -55,6 +78,8 @@ public:
 
 signals:
   void faceStateChanged(const sf::FaceState& state);
+  /// Open Model was clicked: the window asks for a model file and opens it.
+  void openModelRequested();
 
 private:
   struct Row {
@@ -69,11 +94,21 @@ private:
   };
 
   void buildRows(const FaceModel& model);
+  /// Fills the preset and person boxes from the recipe.
+  void listRecipeNames();
+  /// Asks for a name and saves with `save`, confirming before replacing `existing` ones.
+  void promptAndSave(const QString& what, const QStringList& existing,
+                     QString (FaceDock::*save)(const QString&));
+  /// The recipe with every parameter under `prefix` (".NAME.") replaced by `values`.
+  QString storeNamed(const std::string& prefix, const std::map<std::string, double>& values,
+                     const QString& step);
   void showValues();
   void announce();
 
   QLineEdit* m_search = nullptr;
   QComboBox* m_presets = nullptr;
+  QComboBox* m_people = nullptr;
+  RecipeDocument* m_document = nullptr;
   HeadPose m_pose;
   QWidget* m_rowsHost = nullptr;
   std::vector<Row> m_rows;

@@ -13,7 +13,10 @@
 #include "viewport/face_overlay.h"
 #include "viewport/viewport_widget.h"
 
+#include "assets/asset_library.h"
 #include "face/face_geometry.h"
+#include "face/face_model_io.h"
+#include "face/io/model_import.h"
 #include "face/model_store.h"
 #include "render/face_scene.h"
 #include "scene/scene_compiler.h"
@@ -81,7 +84,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_dressingPool = new QThreadPool(this);
   m_dressingPool->setMaxThreadCount(1);
 
-  m_faceDock = new FaceDock(this);
+  m_faceDock = new FaceDock(m_document, this);
   m_faceDock->setEnabled(false);  // until the model has loaded
   addDockWidget(Qt::RightDockWidgetArea, m_faceDock);
   m_distributionsDock = new DistributionsDock(m_document, this);
@@ -123,6 +126,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_autosave->start();
 
   connect(m_faceDock, &FaceDock::faceStateChanged, this, &MainWindow::showFaceState);
+  connect(m_faceDock, &FaceDock::openModelRequested, this, &MainWindow::openModelDialog);
   connect(m_samplesDock, &SamplesDock::sampleActivated, this,
           [this](quint64 index) { showSample(index); });
   connect(m_document, &RecipeDocument::changed, this, &MainWindow::recipeChanged);
@@ -156,6 +160,9 @@ MainWindow::~MainWindow() {
   // The loader posts its result to this window; wait for it rather than leave it running.
   if (m_loader.joinable()) {
     m_loader.join();
+  }
+  if (m_importer.joinable()) {
+    m_importer.join();
   }
 }
 
@@ -358,6 +365,89 @@ void MainWindow::updateTitle() {
   setWindowModified(m_document->isModified());
 }
 
+void MainWindow::openModelDialog() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open Model"), m_document->baseDir(),
+      tr("Face models and heads (*.sfm *.glb *.gltf *.fbx *.obj);;SynthFace models (*.sfm);;"
+         "Heads to import: glTF, FBX, OBJ, MakeHuman base.obj (*.glb *.gltf *.fbx *.obj);;"
+         "All files (*)"));
+  if (!path.isEmpty()) {
+    openModel(path);
+  }
+}
+
+void MainWindow::openModel(const QString& path) {
+  const std::filesystem::path file = path.toStdString();
+  auto useModel = [this, path](const QString& modelPath) {
+    const QString error = m_document->setSetting("model", modelPath.toStdString());
+    if (!error.isEmpty()) {
+      reportError(tr("Could not open the model %1").arg(path), error);
+    }
+    emit modelOpened(error);
+  };
+  if (file.extension() == ".sfm") {
+    // Read it first: a broken file is reported and never becomes the recipe's.
+    try {
+      readFaceModel(file);
+    } catch (const std::exception& e) {
+      const QString error = QString::fromStdString(e.what());
+      reportError(tr("Could not open the model %1").arg(path), error);
+      emit modelOpened(error);
+      return;
+    }
+    useModel(path);
+    return;
+  }
+  if (m_importer.joinable()) {
+    m_importer.join();
+  }
+  std::filesystem::path folder = AssetLibrary::userLibraryFolder().parent_path() / "models";
+  std::string stem = file.stem().string();
+  if (isMakeHumanData(file)) {
+    stem = "makehuman";
+  }
+  std::filesystem::path out = folder / (stem + ".sfm");
+  for (int n = 2; std::filesystem::exists(out); ++n) {
+    out = folder / (stem + "-" + std::to_string(n) + ".sfm");
+  }
+  statusBar()->showMessage(tr("Importing %1...").arg(path));
+  m_importer = std::thread([this, file, folder, out] {
+    QString error;
+    try {
+      const FaceModel reference = loadFaceModel("default");
+      ModelImportOptions options;
+      options.progress = [this](std::string_view line) {
+        const QString text = QString::fromUtf8(line.data(), static_cast<qsizetype>(line.size()));
+        QMetaObject::invokeMethod(
+            this, [this, text] { statusBar()->showMessage(tr("Importing: %1").arg(text)); },
+            Qt::QueuedConnection);
+      };
+      const ModelImport imported = importModel(file, reference, options);
+      std::filesystem::create_directories(folder);
+      writeFaceModel(imported.model, out);
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, error, source = QString::fromStdString(file.string()),
+         model = QString::fromStdString(out.string())] {
+          if (!error.isEmpty()) {
+            reportError(tr("Could not import %1").arg(source), error);
+            emit modelOpened(error);
+            return;
+          }
+          statusBar()->showMessage(tr("Imported %1 as %2").arg(source, model));
+          const QString settingError = m_document->setSetting("model", model.toStdString());
+          if (!settingError.isEmpty()) {
+            reportError(tr("Could not open the model %1").arg(model), settingError);
+          }
+          emit modelOpened(settingError);
+        },
+        Qt::QueuedConnection);
+  });
+}
+
 void MainWindow::reportError(const QString& title, const QString& message) {
   m_lastError = message;
   statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0));
@@ -505,6 +595,7 @@ void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&New Recipe"), QKeySequence::New, this, &MainWindow::newRecipe);
   file->addAction(tr("&Open Recipe..."), QKeySequence::Open, this, &MainWindow::openRecipeDialog);
+  file->addAction(tr("Open &Model..."), this, &MainWindow::openModelDialog);
   m_recentMenu = file->addMenu(tr("Open &Recent"));
   updateRecentMenu();
   file->addSeparator();

@@ -76,6 +76,12 @@ public:
   /// Opens a recipe file; a broken one is reported (message box and status bar) and the
   /// document is left as it was. Returns true when it opened.
   bool openRecipe(const QString& path);
+  /// Makes the model at `path` the recipe's model, as one undo step: an .sfm file as it is;
+  /// a head in another format (glTF, FBX, OBJ, a MakeHuman data folder or its base.obj) is
+  /// imported first, off the GUI thread, by registering the built-in head onto it, and
+  /// saved in the user's models folder ($XDG_DATA_HOME/synthface/models). modelOpened()
+  /// tells when it is done; errors are reported and leave the recipe as it was.
+  void openModel(const QString& path);
   /// Saves to the document's file, or asks for one. Returns true when saved.
   bool saveRecipe();
   bool saveRecipeAs();
@@ -97,6 +103,8 @@ signals:
   /// The viewport shows the current sample's hair and worn assets (or, with them switched
   /// off or unavailable, none); `error` says why they could not be made.
   void dressingShown(const QString& error);
+  /// openModel() finished: `error` is empty when the recipe now names the model.
+  void modelOpened(const QString& error);
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -120,6 +128,7 @@ private:
   bool maybeSave();
   void newRecipe();
   void openRecipeDialog();
+  void openModelDialog();
   void addRecentFile(const QString& path);
   void updateRecentMenu();
   void reportError(const QString& title, const QString& message);
@@ -153,6 +162,7 @@ private:
   std::optional<SceneContext> m_context;
   std::string m_loadedModelKey;  ///< the model and folder m_loaded came from
   std::thread m_loader;
+  std::thread m_importer;  ///< openModel()'s import of a head
   bool m_faceLoadFinished = false;
   std::vector<std::function<void()>> m_afterFaceLoad;
   std::uint64_t m_currentSample = 0;

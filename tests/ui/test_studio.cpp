@@ -19,6 +19,8 @@
 
 #include "batch/batch_runner.h"
 #include "batch/sample_renderer.h"
+#include "face/face_model_io.h"
+#include "face/model_store.h"
 #include "recipe/recipe_io.h"
 #include "render/image.h"
 #include "scene/scene_compiler.h"
@@ -29,6 +31,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -41,6 +44,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -215,6 +219,124 @@ private slots:
     QVERIFY(!dock.applyPreset("no such preset"));
     dock.reset();
     QCOMPARE(dock.headPose(), sf::HeadPose{});
+  }
+
+  // The Face dock saves the sliders' expression as a recipe preset and their identity as a
+  // named person, each one undo step; the preset and person boxes offer them back, and a
+  // recipe choosing the person renders that face.
+  void saveExpressionAndPerson() {
+    MainWindow window;
+    prepare(window);
+    sf::ui::FaceDock& dock = *window.faceDock();
+    sf::ui::RecipeDocument& document = *window.document();
+    dock.reset();
+    QVERIFY(!dock.saveExpression("neutral_again").isEmpty());  // every slider at zero
+    dock.slider("jawOpen")->setValue(60);
+    dock.slider("mouthSmileLeft")->setValue(25);
+    QVERIFY(dock.saveExpression("a.b").contains("letters, digits"));
+    QVERIFY(dock.saveExpression("smile").contains("built-in"));
+    QCOMPARE(document.recipe(), sf::Recipe{});
+
+    // Save Expression, driven through its dialog.
+    QTimer::singleShot(0, [] {
+      auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+      QVERIFY(dialog != nullptr);
+      dialog->setTextValue("gape");
+      dialog->accept();
+    });
+    QTest::mouseClick(dock.findChild<QPushButton*>("saveExpression"), Qt::LeftButton);
+    const sf::Recipe withPreset = document.recipe();
+    QVERIFY(withPreset.parameters.at("expression.presets.gape.jawOpen") == nlohmann::json(0.6));
+    QVERIFY(withPreset.parameters.at("expression.presets.gape.mouthSmileLeft") ==
+            nlohmann::json(0.25));
+    QCOMPARE(withPreset.parameters.size(), std::size_t{2});
+    QVERIFY(dock.presetBox()->findText("gape") > 0);
+    dock.reset();
+    QVERIFY(dock.applyPreset("gape"));
+    QCOMPARE(dock.slider("jawOpen")->value(), 60);
+    QCOMPARE(dock.slider("mouthSmileLeft")->value(), 25);
+
+    // Save Person: the identity sliders under a name.
+    dock.slider("nose_width")->setValue(150);
+    dock.slider("jaw_width")->setValue(-80);
+    QVERIFY(dock.savePerson("ada").isEmpty());
+    QVERIFY(document.recipe().parameters.at("identity.people.ada.nose_width") ==
+            nlohmann::json(1.5));
+    QVERIFY(document.recipe().parameters.at("identity.people.ada.jaw_width") ==
+            nlohmann::json(-0.8));
+    QCOMPARE(dock.personBox()->findText("ada"), 1);
+    dock.reset();
+    QVERIFY(dock.applyPerson("ada"));
+    QCOMPARE(dock.slider("nose_width")->value(), 150);
+    QCOMPARE(dock.slider("jaw_width")->value(), -80);
+    QVERIFY(!dock.applyPerson("nobody"));
+
+    // A recipe that chooses the person shows that face in every sample.
+    QVERIFY(document.setParameter("identity.person", "ada").isEmpty());
+    const sf::Recipe& recipe = document.recipe();
+    const sf::SceneContext context = sf::loadSceneContext(recipe);
+    for (std::uint64_t index : {0u, 7u}) {
+      const sf::ResolvedScene scene = sf::compileScene(recipe, index, context);
+      QCOMPARE(scene.identity.at("nose_width"), 1.5);
+      QCOMPARE(scene.identity.at("jaw_width"), -0.8);
+    }
+
+    // Undo takes each step back, boxes included.
+    document.undoStack()->undo();  // identity.person
+    document.undoStack()->undo();  // Save Person
+    QCOMPARE(document.recipe(), withPreset);
+    QCOMPARE(dock.personBox()->findText("ada"), -1);
+    document.undoStack()->undo();  // Save Expression
+    QCOMPARE(document.recipe(), sf::Recipe{});
+    QCOMPARE(dock.presetBox()->findText("gape"), -1);
+  }
+
+  // Open Model: a SynthFace model becomes the recipe's (one undo step) and loads; a broken
+  // one or a head that cannot be imported is reported and leaves the recipe alone.
+  void openModelFromTheFaceDock() {
+    MainWindow window;
+    prepare(window);
+    QTemporaryDir dir;
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+
+    const QString broken = dir.filePath("broken.sfm");
+    {
+      QFile file(broken);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("not a model");
+    }
+    window.openModel(broken);
+    QCOMPARE(opened.count(), 1);
+    QVERIFY2(opened.last().at(0).toString().contains("broken.sfm"),
+             qPrintable(opened.last().at(0).toString()));
+    QCOMPARE(window.document()->recipe().model, std::string("default"));
+    closeMessageBoxes(window);
+
+    // A head to import that is not a mesh: the import fails off the GUI thread.
+    const QString notAHead = dir.filePath("head.obj");
+    {
+      QFile file(notAHead);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("v 0 0 nan\n");
+    }
+    window.openModel(notAHead);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 2, 60000);
+    QVERIFY2(opened.last().at(0).toString().contains("head.obj"),
+             qPrintable(opened.last().at(0).toString()));
+    QCOMPARE(window.document()->recipe().model, std::string("default"));
+    closeMessageBoxes(window);
+
+    // The built-in head saved as a model file opens as the recipe's model.
+    const QString path = dir.filePath("mine.sfm");
+    sf::writeFaceModel(sf::loadFaceModel("default"), path.toStdString());
+    window.openModel(path);
+    QCOMPARE(opened.count(), 3);
+    QCOMPARE(opened.last().at(0).toString(), QString());
+    QCOMPARE(window.document()->recipe().model, path.toStdString());
+    QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+    QVERIFY(window.faceDock()->isEnabled());
+    window.document()->undoStack()->undo();
+    QCOMPARE(window.document()->recipe().model, std::string("default"));
   }
 
   // A recipe edit re-renders the sheet; undo from the Edit menu puts it back; the title
