@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace sf {
 
@@ -34,6 +35,189 @@ struct Skull {
   V3 normal(const V3& p) const {
     return (p - centre).cwiseQuotient(radii.cwiseProduct(radii)).normalized();
   }
+};
+
+/// A frame along a tail's centreline: where it is, which way it runs, and two directions
+/// across it (parallel transported, so plaits do not twist where the tail bends).
+struct TailFrame {
+  V3 point;
+  V3 tangent;
+  V3 across;
+  V3 across2;
+};
+
+/// The centreline of a tail from the tie `tie` (on the skull, outward normal `out`): it
+/// leaves the head along `start` and falls under `gravity`, kept `clearance` mm outside
+/// the skull, for `length` mm or down to `lowestY`.
+std::vector<TailFrame> tailCentreline(const Skull& skull, const V3& tie, const V3& start,
+                                      const V3& down, float gravity, float length, float clearance,
+                                      float lowestY) {
+  std::vector<TailFrame> frames;
+  const float step = 4.0f;
+  V3 direction = start.normalized();
+  V3 point = tie;
+  V3 across = direction.cross(V3::UnitX());
+  if (across.norm() < 1e-3f) {
+    across = direction.cross(V3::UnitY());
+  }
+  across.normalize();
+  for (float travelled = 0.0f; travelled <= length && point.y() > lowestY; travelled += step) {
+    frames.push_back({point, direction, across, direction.cross(across)});
+    const V3 next = (direction + gravity * down).normalized();
+    point = skull.pushOut(point + step * next, clearance);
+    // Parallel transport: turn the frame by the rotation that takes the old tangent to
+    // the new one.
+    const V3 turned = (point - frames.back().point).normalized();
+    across = Eigen::Quaternionf::FromTwoVectors(direction, turned) * across;
+    across = (across - turned * turned.dot(across)).normalized();
+    direction = turned;
+  }
+  return frames;
+}
+
+/// Hair gathered to a tie and on into a ponytail, a bun or plaits: each strand is combed
+/// over the skull from its root to its tie, then follows the tail at its own place in
+/// the tail's cross-section.
+class GatheredGroom {
+public:
+  GatheredGroom(const GroomStyle& style, const Skull& skull, const V3& down, const GroomFit& fit,
+                const Eigen::Isometry3f& worldFromHead)
+      : m_style(style),
+        m_skull(skull),
+        m_down(down),
+        m_onHead(fit.onHead),
+        m_worldFromHead(worldFromHead),
+        m_headFromWorld(worldFromHead.inverse()) {
+    const float elevation = std::clamp(style.tieHeight, -1.0f, 1.0f) * 1.35f;
+    const int ties = style.gather == GroomGather::Braids ? 2 : 1;
+    for (int t = 0; t < ties; ++t) {
+      // On the back of the skull, or for two plaits behind each ear.
+      const float side = ties == 1 ? 0.0f : (t == 0 ? -1.0f : 1.0f);
+      const float around = ties == 1 ? 0.0f : 0.95f;
+      const V3 unit(side * std::sin(around) * std::cos(elevation), std::sin(elevation),
+                    -std::cos(around) * std::cos(elevation));
+      Tie tie;
+      tie.point = skull.centre + skull.radii.cwiseProduct(unit) +
+                  2.0f * skull.normal(skull.centre + skull.radii.cwiseProduct(unit));
+      tie.out = skull.normal(tie.point);
+      if (style.gather == GroomGather::Bun) {
+        tie.centre = tie.point + 0.7f * style.tailLength * tie.out;
+      } else {
+        // A ponytail leaves the head outward and falls; plaits hang from the start.
+        const float gravity = style.gather == GroomGather::Ponytail ? 0.22f : 0.6f;
+        const V3 start = style.gather == GroomGather::Ponytail ? V3(tie.out + 0.5f * down)
+                                                               : V3(tie.out + 2.0f * down);
+        tie.frames = tailCentreline(skull, tie.point + 3.0f * tie.out, start, down, gravity,
+                                    style.tailLength, 12.0f, fit.shoulderY);
+      }
+      m_ties.push_back(std::move(tie));
+    }
+  }
+
+  /// Grows one strand from `root` (head space) through `emit(point, along)`; `u(k)` gives
+  /// the strand's uniform numbers. Returns the number of points emitted.
+  template <typename Emit, typename Uniform>
+  int grow(const V3& root, float layer, Uniform&& u, Emit&& emit) const {
+    const Tie& tie = m_ties[m_ties.size() == 2 && root.x() > m_skull.centre.x() ? 1 : 0];
+    int emitted = 0;
+    // Over the skull to the tie, lying close.
+    V3 p = root;
+    const float step = 4.0f;
+    for (int s = 0; s < 90; ++s) {
+      const V3 toTie = tie.point - p;
+      if (toTie.norm() < step) {
+        break;
+      }
+      const V3 n = m_skull.normal(p);
+      // Toward the tie, but from the front of the head up and back over it first: the
+      // straight way to a low tie would comb the hairline down over the face.
+      const float front =
+          std::clamp((p.z() - m_skull.centre.z()) / m_skull.radii.z() + 0.2f, 0.0f, 1.0f);
+      V3 flow = toTie.normalized() + 2.0f * front * V3(0.0f, 0.8f, -0.6f);
+      flow -= n * n.dot(flow);
+      flow = flow.norm() > 1e-4f ? V3(flow.normalized()) : V3(toTie.normalized());
+      const float lift = layer * std::min(1.0f, static_cast<float>(s + 1) / 3.0f);
+      p = m_skull.pushOut(p + step * flow, lift);
+      if (m_onHead) {
+        // Lying on the head itself, which bulges past the ellipsoid at the forehead and
+        // falls inside it at the temples.
+        p = m_headFromWorld * m_onHead(m_worldFromHead * p, 0.4f + lift);
+      }
+      emit(p, 0.3f);
+      ++emitted;
+    }
+    // Its place in the tail: the side it came from, at a random depth.
+    const float radial = std::sqrt(u(0));
+    const float spin = 2.0f * kPi * u(1);
+    if (m_style.gather == GroomGather::Bun) {
+      const V3 axis = tie.out;
+      V3 e1 = (p - tie.centre) - axis * axis.dot(p - tie.centre);
+      if (e1.norm() < 1e-3f) {
+        e1 = axis.cross(V3::UnitX());
+      }
+      e1.normalize();
+      const V3 e2 = axis.cross(e1);
+      const float major = 0.55f * m_style.tailLength;
+      const float minor = 0.45f * m_style.tailLength * radial;
+      const float turns = 1.0f + 0.5f * u(2);
+      const int steps = static_cast<int>(2.0f * kPi * major * turns / step);
+      for (int s = 1; s <= steps; ++s) {
+        const float angle = 2.0f * kPi * turns * static_cast<float>(s) / static_cast<float>(steps);
+        const V3 ring = std::cos(angle) * e1 + std::sin(angle) * e2;
+        const float across = minor * std::cos(spin + 3.0f * angle);
+        const float lift = minor * std::sin(spin + 3.0f * angle);
+        emit(V3(tie.centre + (major + across) * ring + lift * axis),
+             0.3f + 0.7f * static_cast<float>(s) / static_cast<float>(steps));
+        ++emitted;
+      }
+      return emitted;
+    }
+    const bool plait = m_style.gather != GroomGather::Ponytail;
+    const int rope = static_cast<int>(u(3) * 3.0f) % 3;
+    const std::size_t count = tie.frames.size();
+    for (std::size_t k = 0; k < count; ++k) {
+      const TailFrame& f = tie.frames[k];
+      const float along =
+          static_cast<float>(k) / static_cast<float>(std::max<std::size_t>(1, count - 1));
+      const float travelled = 4.0f * static_cast<float>(k);
+      V3 offset;
+      if (plait) {
+        // A three-strand plait: each rope weaves side to side and front to back at twice
+        // the rate; the last few centimetres are loose below the band.
+        const float loose = std::clamp((along - 0.88f) / 0.12f, 0.0f, 1.0f);
+        const float phase = 2.0f * kPi * (travelled / 28.0f + static_cast<float>(rope) / 3.0f);
+        const float width = 10.0f * (1.0f - 0.35f * along);
+        const V3 ropeCentre = (1.0f - loose) * (width * std::sin(phase) * f.across +
+                                                0.45f * width * std::sin(2.0f * phase) * f.across2);
+        const float ropeRadius = 4.2f * (1.0f - 0.3f * along) + 8.0f * loose;
+        offset = ropeCentre +
+                 ropeRadius * radial * (std::cos(spin) * f.across + std::sin(spin) * f.across2);
+      } else {
+        const float radius = 6.0f + 18.0f * std::pow(along, 0.8f);
+        const float wave = 1.5f * std::sin(travelled / 17.0f + spin);
+        offset =
+            (radius * radial + wave) * (std::cos(spin) * f.across + std::sin(spin) * f.across2);
+      }
+      emit(V3(f.point + offset), 0.3f + 0.7f * along);
+      ++emitted;
+    }
+    return emitted;
+  }
+
+private:
+  struct Tie {
+    V3 point;   ///< on the skull
+    V3 out;     ///< the skull's outward normal there
+    V3 centre;  ///< a bun's middle
+    std::vector<TailFrame> frames;
+  };
+  const GroomStyle& m_style;
+  const Skull& m_skull;
+  V3 m_down;
+  std::function<V3(const V3&, float)> m_onHead;
+  Eigen::Isometry3f m_worldFromHead;
+  Eigen::Isometry3f m_headFromWorld;
+  std::vector<Tie> m_ties;
 };
 
 /// Uniform barycentrics (b1, b2) of a triangle from two uniform numbers, folding the unit
@@ -219,6 +403,253 @@ std::span<const GroomStyle> builtinGrooms() {
        0,
        -0.8f,
        0.0f},
+      {.id = "shaved",
+       .name = "Shaved",
+       .tags = {"short", "shaved", "fitsUnderHeadwear"},
+       .length = 2.5f,
+       .lengthJitter = 0.3f,
+       .density = 2.6f,
+       .lift = 0.5f,
+       .volume = 0.3f,
+       .gravity = 0.0f,
+       .frizz = 0.1f},
+      {.id = "bald_fringe",
+       .name = "Bald, with a fringe of hair at the sides",
+       .tags = {"short", "balding", "bald", "fitsUnderHeadwear"},
+       .length = 9,
+       .lengthJitter = 0.3f,
+       .density = 1.2f,
+       .lift = 0.3f,
+       .volume = 2.0f,
+       .gravity = 0.1f,
+       .frizz = 0.1f,
+       .recession = 1.2f},
+      {.id = "pixie",
+       .name = "Pixie cut",
+       .tags = {"short", "straight", "fitsUnderHeadwear"},
+       .length = 50,
+       .lengthJitter = 0.3f,
+       .density = 1.4f,
+       .lift = 0.2f,
+       .volume = 6.0f,
+       .gravity = 0.3f,
+       .frizz = 0.07f,
+       .partSide = 0.8f,
+       .fringe = 0.9f},
+      {.id = "slicked_back",
+       .name = "Slicked back",
+       .tags = {"medium", "straight", "fitsUnderHeadwear"},
+       .length = 90,
+       .lengthJitter = 0.15f,
+       .density = 1.4f,
+       .lift = 0.05f,
+       .volume = 3.0f,
+       .gravity = 0.2f,
+       .frizz = 0.02f},
+      {.id = "quiff",
+       .name = "Quiff",
+       .tags = {"short", "straight"},
+       .length = 60,
+       .lengthJitter = 0.25f,
+       .density = 1.4f,
+       .lift = 0.55f,
+       .volume = 12.0f,
+       .gravity = 0.05f,
+       .frizz = 0.06f},
+      {.id = "shoulder_length",
+       .name = "Shoulder length, straight",
+       .tags = {"medium", "straight"},
+       .length = 200,
+       .lengthJitter = 0.12f,
+       .density = 1.4f,
+       .lift = 0.15f,
+       .volume = 9.0f,
+       .gravity = 1.0f,
+       .frizz = 0.04f,
+       .partSide = 0.6f,
+       .fringe = 0.2f},
+      {.id = "middle_part",
+       .name = "Long, parted in the middle",
+       .tags = {"long", "straight"},
+       .length = 280,
+       .lengthJitter = 0.15f,
+       .density = 1.4f,
+       .lift = 0.15f,
+       .volume = 8.0f,
+       .gravity = 1.0f,
+       .frizz = 0.04f,
+       .partSide = 0.02f},
+      {.id = "long_layered",
+       .name = "Long, layered",
+       .tags = {"long", "straight"},
+       .length = 240,
+       .lengthJitter = 0.45f,
+       .density = 1.4f,
+       .lift = 0.2f,
+       .volume = 11.0f,
+       .gravity = 1.0f,
+       .frizz = 0.06f,
+       .partSide = -0.7f},
+      {.id = "wavy_medium",
+       .name = "Medium, wavy",
+       .tags = {"medium", "wavy"},
+       .length = 130,
+       .lengthJitter = 0.2f,
+       .density = 1.4f,
+       .lift = 0.25f,
+       .volume = 12.0f,
+       .gravity = 0.8f,
+       .curlRadius = 4.0f,
+       .curlPeriod = 40,
+       .frizz = 0.08f,
+       .partSide = 0.7f,
+       .fringe = 0.3f},
+      {.id = "curly_medium",
+       .name = "Medium, curly",
+       .tags = {"medium", "curly"},
+       .length = 100,
+       .lengthJitter = 0.3f,
+       .density = 1.3f,
+       .lift = 0.5f,
+       .volume = 20.0f,
+       .gravity = 0.5f,
+       .curlRadius = 4.5f,
+       .curlPeriod = 14,
+       .frizz = 0.15f,
+       .fringe = 0.4f},
+      {.id = "long_curly",
+       .name = "Long, curly",
+       .tags = {"long", "curly"},
+       .length = 230,
+       .lengthJitter = 0.25f,
+       .density = 1.3f,
+       .lift = 0.35f,
+       .volume = 22.0f,
+       .gravity = 0.9f,
+       .curlRadius = 6.0f,
+       .curlPeriod = 22,
+       .frizz = 0.12f,
+       .partSide = 0.5f},
+      {.id = "coily_short",
+       .name = "Short coils",
+       .tags = {"short", "coily", "fitsUnderHeadwear"},
+       .length = 28,
+       .lengthJitter = 0.25f,
+       .density = 1.5f,
+       .lift = 0.75f,
+       .volume = 10.0f,
+       .gravity = 0.0f,
+       .curlRadius = 1.4f,
+       .curlPeriod = 3.5f,
+       .frizz = 0.25f,
+       .fringe = 0.3f},
+      {.id = "coily_medium",
+       .name = "Medium coils",
+       .tags = {"medium", "coily"},
+       .length = 55,
+       .lengthJitter = 0.25f,
+       .density = 1.5f,
+       .lift = 0.85f,
+       .volume = 28.0f,
+       .gravity = 0.0f,
+       .curlRadius = 1.6f,
+       .curlPeriod = 4,
+       .frizz = 0.25f,
+       .fringe = 0.3f},
+      {.id = "ponytail_low",
+       .name = "Low ponytail",
+       .tags = {"long", "straight", "gathered", "fitsUnderHeadwear"},
+       .length = 260,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.5f,
+       .gravity = 1.0f,
+       .frizz = 0.03f,
+       .gather = GroomGather::Ponytail,
+       .tieHeight = -0.45f,
+       .tailLength = 200},
+      {.id = "ponytail_high",
+       .name = "High ponytail",
+       .tags = {"long", "straight", "gathered"},
+       .length = 280,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.5f,
+       .gravity = 1.0f,
+       .frizz = 0.03f,
+       .gather = GroomGather::Ponytail,
+       .tieHeight = 0.45f,
+       .tailLength = 260},
+      {.id = "bun_low",
+       .name = "Low bun",
+       .tags = {"long", "straight", "gathered", "fitsUnderHeadwear"},
+       .length = 250,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.5f,
+       .gravity = 1.0f,
+       .frizz = 0.03f,
+       .gather = GroomGather::Bun,
+       .tieHeight = -0.3f,
+       .tailLength = 30},
+      {.id = "top_knot",
+       .name = "Top knot",
+       .tags = {"long", "straight", "gathered"},
+       .length = 250,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.5f,
+       .gravity = 1.0f,
+       .frizz = 0.03f,
+       .gather = GroomGather::Bun,
+       .tieHeight = 0.85f,
+       .tailLength = 28},
+      {.id = "afro_puff",
+       .name = "Afro puff",
+       .tags = {"medium", "coily", "gathered"},
+       .length = 150,
+       .lengthJitter = 0.2f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 4.0f,
+       .gravity = 0.0f,
+       .curlRadius = 1.5f,
+       .curlPeriod = 4,
+       .frizz = 0.3f,
+       .gather = GroomGather::Bun,
+       .tieHeight = 0.6f,
+       .tailLength = 42},
+      {.id = "braid",
+       .name = "Single braid",
+       .tags = {"long", "braided", "gathered", "fitsUnderHeadwear"},
+       .length = 300,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.0f,
+       .gravity = 1.0f,
+       .frizz = 0.02f,
+       .gather = GroomGather::Braid,
+       .tieHeight = -0.2f,
+       .tailLength = 260},
+      {.id = "braids_two",
+       .name = "Two braids",
+       .tags = {"long", "braided", "gathered", "fitsUnderHeadwear"},
+       .length = 300,
+       .lengthJitter = 0.1f,
+       .density = 1.4f,
+       .lift = 0.0f,
+       .volume = 2.0f,
+       .gravity = 1.0f,
+       .frizz = 0.02f,
+       .partSide = 0.02f,
+       .gather = GroomGather::Braids,
+       .tieHeight = -0.35f,
+       .tailLength = 240},
   };
   return grooms;
 }
@@ -284,6 +715,10 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
 
   const std::size_t count = static_cast<std::size_t>(std::min(200000.0, area * style.density));
   const CounterRng rng(seed, streamOf("hair.groom." + style.id));
+  std::optional<GatheredGroom> gathered;
+  if (style.gather != GroomGather::None) {
+    gathered.emplace(style, skull, down, fit, worldFromHead);
+  }
   const int maxSegments = 48;
   out.points.reserve(count * 8);
   out.segmentStarts.reserve(count * 7);
@@ -316,6 +751,34 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
       }
     }
 
+    if (gathered) {
+      // Combed to the tie and on into the tail, bun or plait.
+      const float layer = 0.3f + style.volume * std::pow(rng.uniform(base + 5), 0.7f);
+      const unsigned first = static_cast<unsigned>(out.points.size());
+      const V3 world = worldFromHead * root;
+      out.points.emplace_back(world.x(), world.y(), world.z(), 0.055f);
+      const int grown = gathered->grow(
+          root, layer,
+          [&](int k) { return rng.uniform(base + 10 + static_cast<std::uint64_t>(k)); },
+          [&](V3 point, float along) {
+            if (fit.pushOutOfHead) {
+              point = headFromWorld * fit.pushOutOfHead(worldFromHead * point, 0.4f + layer);
+            }
+            const V3 placed = worldFromHead * point;
+            const float taper = along > 0.8f ? 1.0f - 0.5f * (along - 0.8f) / 0.2f : 1.0f;
+            out.points.emplace_back(placed.x(), placed.y(), placed.z(), 0.055f * taper);
+          });
+      if (grown == 0) {
+        out.points.pop_back();
+        continue;
+      }
+      for (int g = 0; g < grown; ++g) {
+        out.segmentStarts.push_back(first + static_cast<unsigned>(g));
+      }
+      ++out.strandCount;
+      continue;
+    }
+
     // Combing: away from the crown, to the side of a parting, forward for a fringe.
     auto comb = [&](const V3& p) {
       V3 flow = p - crown;
@@ -324,7 +787,11 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
         const float side = std::copysign(1.0f, p.x() - style.partSide * 0.35f * skull.radii.x());
         flow += side * V3(0.6f * skull.radii.x(), 0.0f, 0.0f) * (1.0f - forehead * 0.3f);
       }
-      flow += (style.fringe - 0.5f) * forehead * V3(0.0f, 0.0f, 2.0f * skull.radii.z());
+      // Ahead of the crown, hair goes back over the head or forward over the brow as the
+      // fringe says (0.5 leaves the crown's own parting).
+      const float ahead = std::clamp((p.z() - crown.z()) / (1.3f * skull.radii.z()), 0.0f, 1.0f);
+      // (Back is up and back over the forehead's curve; forward is down over the brow.)
+      flow += (style.fringe - 0.5f) * ahead * 4.0f * skull.radii.z() * V3(0.0f, -0.6f, 1.0f);
       flow += 0.5f * skull.radii.y() * down;
       const V3 n = skull.normal(p);
       V3 tangent = flow - n * n.dot(flow);
@@ -397,7 +864,13 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
       if (fit.pushOutOfHead) {
         // The skin itself as the collider, where it bulges past the ellipsoid.
         const float offset = 0.4f + layer * std::min(1.0f, travelled / 8.0f);
-        point = headFromWorld * fit.pushOutOfHead(worldFromHead * point, offset);
+        const V3 pushed = headFromWorld * fit.pushOutOfHead(worldFromHead * point, offset);
+        // A strand that has run into the body or the clothes ends there, rather than
+        // jumping out past them (and wandering on from inside).
+        if ((pushed - point).norm() > 12.0f) {
+          break;
+        }
+        point = pushed;
       }
       emit(point, along);
       ++grown;

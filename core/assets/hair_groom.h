@@ -13,6 +13,16 @@
 
 namespace sf {
 
+/// How a groom gathers its hair, if it does: combed from every root to a tie on the skull,
+/// then on from the tie as a tail, a bun or plaits.
+enum class GroomGather : std::uint8_t {
+  None,      ///< every strand falls where its combing and gravity take it
+  Ponytail,  ///< a tail from one tie, spreading as it falls
+  Bun,       ///< coiled round into a ring on the tie
+  Braid,     ///< one three-strand plait from the tie
+  Braids,    ///< two plaits, one from a tie on each side
+};
+
 /// A procedural hair style: how long the strands are, how they are combed, how they fall and
 /// curl. Any style can be any natural colour (the colour comes from the sample's melanin).
 struct GroomStyle {
@@ -31,6 +41,12 @@ struct GroomStyle {
   float recession = 0.0f;         ///< 0 a full hairline, 1 the crown bald
   float partSide = 0.0f;          ///< -1 parted on the subject's right, 1 left, 0 combed back
   float fringe = 0.0f;            ///< 0 combed back from the forehead, 1 falling forward over it
+  GroomGather gather = GroomGather::None;
+  /// Where a gathered groom's tie sits on the skull: -1 at the nape, 0 the middle of the
+  /// back of the head, 1 the crown (a top knot).
+  float tieHeight = 0.0f;
+  /// mm: a tail's or plait's length past the tie; a bun's outer radius.
+  float tailLength = 0.0f;
 };
 
 /// Where a groom must stop on a particular head, in head space (the head joint's frame,
@@ -46,6 +62,10 @@ struct GroomFit {
   /// Moves a world-space point out of the head to at least `offset` mm above the skin;
   /// empty: the skull ellipsoid alone keeps strands out.
   std::function<Eigen::Vector3f(const Eigen::Vector3f& world, float offset)> pushOutOfHead;
+  /// Moves a world-space point, inside or out, to `offset` mm above the skin straight
+  /// below it (seen from the head's middle): gathered hair lies on the head this way.
+  /// Empty: the skull ellipsoid alone.
+  std::function<Eigen::Vector3f(const Eigen::Vector3f& world, float offset)> onHead;
 };
 
 /// The built-in grooms, in a stable order.

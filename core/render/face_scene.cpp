@@ -879,6 +879,18 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     }
     return reach > distance ? Eigen::Vector3f(middle + ray.direction * reach) : p;
   };
+  fit.onHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
+    const Eigen::Vector3f toPoint = p - middle;
+    const float distance = toPoint.norm();
+    if (distance < 1e-3f) {
+      return p;
+    }
+    Ray ray;
+    ray.origin = middle;
+    ray.direction = toPoint / distance;
+    const RayHit hit = skinScene.intersect(ray);
+    return hit.hit() ? Eigen::Vector3f(middle + ray.direction * (hit.t + offset)) : p;
+  };
   auto colour = [&](HairStrands& strands, const std::string& prefix, float darker) {
     const float melanin =
         std::min(1.0f, numberOr(resolved, prefix + ".color.melanin", 0.5f) + darker);

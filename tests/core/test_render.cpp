@@ -329,6 +329,106 @@ private slots:
     QVERIFY(sample.labels.classes[static_cast<std::size_t>(32 * 64 + 32)] != 0);
   }
 
+  void groomCatalogueCoversTheStyles() {
+    // At least 30 scalp grooms with distinct ids, and every style a dataset needs is among
+    // their tags: short and long, straight to coily, balding, gathered and braided.
+    const auto grooms = sf::builtinGrooms();
+    QVERIFY2(grooms.size() >= 30, qPrintable(QString::number(grooms.size())));
+    std::set<std::string> ids;
+    std::set<std::string> tags;
+    for (const sf::GroomStyle& groom : grooms) {
+      QVERIFY2(ids.insert(groom.id).second, groom.id.c_str());
+      tags.insert(groom.tags.begin(), groom.tags.end());
+    }
+    for (const char* tag : {"short", "medium", "long", "straight", "wavy", "curly", "coily",
+                            "balding", "bald", "shaved", "gathered", "braided"}) {
+      QVERIFY2(tags.count(tag) == 1, tag);
+    }
+  }
+
+  void gatheredHairGoesToItsTie_data() {
+    QTest::addColumn<QString>("groom");
+    for (const sf::GroomStyle& g : sf::builtinGrooms()) {
+      if (g.gather != sf::GroomGather::None) {
+        QTest::newRow(g.id.c_str()) << QString::fromStdString(g.id);
+      }
+    }
+  }
+
+  void gatheredHairGoesToItsTie() {
+    // Ponytails, buns and plaits: the face stays clear (nothing in front of it below the
+    // brows), and the hair ends where its style puts it: a tail hangs behind and below the
+    // head, a bun's ends stay in a knot on it, two plaits hang one on each side.
+    QFETCH(QString, groom);
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    const sf::GroomStyle& style = *sf::findGroom(groom.toStdString());
+    const sf::RecipeParse parse =
+        sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                       {"hair.present=true", "hair.groom=builtin/hair/" + groom.toStdString(),
+                        "headwear.present=false", "head.yaw=0", "head.pitch=0", "head.roll=0"});
+    QVERIFY(parse.diagnostics.empty());
+    const sf::SceneCompiler compiler =
+        sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+    const sf::FaceScene scene = sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+    const sf::HairStrands& hair = scene.hair.front();
+    QCOMPARE(hair.groom, groom.toStdString());
+    QVERIFY(hair.strandCount > 10000);
+    const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+    const Vec3f browMid = headFromWorld * Vec3f(0.5f * (scene.landmarks[19] + scene.landmarks[24]));
+    const Vec3f chin = headFromWorld * scene.landmarks[8];
+    // The tips: the last point of each strand.
+    std::vector<Vec3f> tips;
+    std::size_t overFace = 0;
+    for (std::size_t i = 0; i < hair.segmentStarts.size(); ++i) {
+      const unsigned end = hair.segmentStarts[i] + 1;
+      const Vec3f p = headFromWorld * Vec3f(hair.points[end].head<3>());
+      if (p.y() < browMid.y() - 5.0f && p.y() > chin.y() && std::abs(p.x()) < 35.0f &&
+          p.z() > browMid.z() - 30.0f) {
+        ++overFace;
+      }
+      if (i + 1 == hair.segmentStarts.size() || hair.segmentStarts[i + 1] != end) {
+        tips.push_back(p);
+      }
+    }
+    QCOMPARE(tips.size(), hair.strandCount);
+    QVERIFY2(overFace == 0, qPrintable(QString("%1 points over the face").arg(overFace)));
+    Vec3f mean = Vec3f::Zero();
+    for (const Vec3f& tip : tips) {
+      mean += tip / static_cast<float>(tips.size());
+    }
+    float spread = 0.0f;
+    for (const Vec3f& tip : tips) {
+      spread += (tip - mean).norm() / static_cast<float>(tips.size());
+    }
+    const QString where = QString("tips' mean (%1, %2, %3), spread %4 mm")
+                              .arg(mean.x())
+                              .arg(mean.y())
+                              .arg(mean.z())
+                              .arg(spread);
+    switch (style.gather) {
+      case sf::GroomGather::Bun:
+        // In a knot a few centimetres across, behind the face's front.
+        QVERIFY2(spread < 1.3f * style.tailLength, qPrintable(where));
+        QVERIFY2(mean.z() < browMid.z() - 60.0f, qPrintable(where));
+        break;
+      case sf::GroomGather::Braids: {
+        std::size_t left = 0;
+        for (const Vec3f& tip : tips) {
+          left += tip.x() > 0.0f ? 1 : 0;
+        }
+        QVERIFY2(left > tips.size() / 3 && left < 2 * tips.size() / 3, qPrintable(where));
+        QVERIFY2(mean.y() < chin.y(), qPrintable(where));
+        break;
+      }
+      default:
+        // Hanging behind the head, lower than the chin.
+        QVERIFY2(mean.y() < chin.y() && mean.z() < browMid.z() - 80.0f, qPrintable(where));
+        QVERIFY2(std::abs(mean.x()) < 15.0f, qPrintable(where));
+        break;
+    }
+  }
+
   void hairStaysOutsideTheHead_data() {
     QTest::addColumn<QString>("groom");
     for (const sf::GroomStyle& g : sf::builtinGrooms()) {
