@@ -7,6 +7,7 @@
 #include "util/strings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace sf {
@@ -56,6 +57,71 @@ std::string nameProblem(const std::string& path, const SceneContext& context) {
   return {};
 }
 
+/// The asset kind an asset parameter's default draws ("hair" for hair.groom), or "".
+std::string assetKindOf(const nlohmann::json& json) {
+  if (json.is_object()) {
+    if (json.value("type", "") == "assetChoice" && json.contains("kind") &&
+        json["kind"].is_string()) {
+      return json["kind"].get<std::string>();
+    }
+    for (const auto& [key, value] : json.items()) {
+      if (const std::string kind = assetKindOf(value); !kind.empty()) {
+        return kind;
+      }
+    }
+  } else if (json.is_array()) {
+    for (const auto& value : json) {
+      if (const std::string kind = assetKindOf(value); !kind.empty()) {
+        return kind;
+      }
+    }
+  }
+  return {};
+}
+
+/// The strings a distribution can give, with the JSON pointer of each: a constant, a
+/// categorical's values, and those of the distributions it contains (a rule's condition,
+/// which reads another parameter, is not among them).
+void collectStrings(const nlohmann::json& json, const std::string& pointer,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  if (json.is_string()) {
+    out.emplace_back(json.get<std::string>(), pointer);
+    return;
+  }
+  if (json.is_array()) {
+    for (std::size_t i = 0; i < json.size(); ++i) {
+      collectStrings(json[i], pointer + "/" + std::to_string(i), out);
+    }
+    return;
+  }
+  if (!json.is_object()) {
+    return;
+  }
+  for (const auto& [key, value] : json.items()) {
+    if (key != "when" && key != "type" && key != "kind" && key != "tags" && key != "weights" &&
+        key != "source") {
+      collectStrings(value, pointer + "/" + escapePointerToken(key), out);
+    }
+  }
+}
+
+/// True for a value an environment may name directly: an image file.
+bool isImageFile(const std::string& value) {
+  const std::string lower = [&] {
+    std::string text = value;
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+  }();
+  for (const char* extension : {".hdr", ".exr", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}) {
+    const std::string e(extension);
+    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneContext& context) {
@@ -78,6 +144,36 @@ std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneCon
     for (const std::string& dependency : dependencies) {
       if (const std::string problem = nameProblem(dependency, context); !problem.empty()) {
         diagnostics.error(pointer, "reads " + dependency + ", but " + problem);
+      }
+    }
+    // An asset parameter may only name assets there are: a sample drawing an unknown id
+    // could not be rendered.
+    if (const ParameterInfo* info = findParameter(path)) {
+      if (const std::string kind = assetKindOf(info->defaultValue); !kind.empty()) {
+        std::vector<std::string> ids;
+        for (const AssetInfo& asset : catalog.assets()) {
+          if (asset.kind == kind) {
+            ids.push_back(asset.id);
+          }
+        }
+        std::vector<std::pair<std::string, std::string>> values;
+        collectStrings(json, pointer, values);
+        for (const auto& [value, where] : values) {
+          const AssetInfo* asset = catalog.find(value);
+          if (value == "none" || (kind == "environment" && isImageFile(value))) {
+            continue;
+          }
+          if (!asset) {
+            const std::string hint = closestMatch(value, ids);
+            diagnostics.error(
+                where,
+                "no " + kind + " asset " + inQuotes(value) + " in the library or the built-ins" +
+                    (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?"));
+          } else if (asset->kind != kind) {
+            diagnostics.error(where, inQuotes(value) + " is not a " + kind + " asset (it is " +
+                                         asset->kind + ")");
+          }
+        }
       }
     }
     std::vector<std::string> warnings;

@@ -443,6 +443,14 @@ void TestScene::modelNamesAreChecked_data() {
   QTest::newRow("person's mode")
       << "identity.people.ada.nose_widht=1"
       << R"(r.json: /identity/people/ada/nose_widht: the model has no identity mode (got "nose_widht"); did you mean "nose_width"?)";
+  QTest::newRow("asset id")
+      << "hair.groom=hair/bobb"
+      << R"(r.json: /hair/groom: no hair asset "hair/bobb" in the library or the built-ins; did you mean "hair/bob"?)";
+  QTest::newRow("asset id among values")
+      << R"(environment.map={"type": "categorical", "values": ["env/park", "env/prak"]})"
+      << R"(r.json: /environment/map/values/1: no environment asset "env/prak")";
+  QTest::newRow("asset of another kind") << "headwear.item=hair/afro"
+                                         << R"("hair/afro" is not a headwear asset (it is hair))";
   QTest::newRow("preset blendshape") << "expression.presets.mine.eyeBlinkLef=1"
                                      << R"(did you mean "eyeBlinkLeft"?)";
   QTest::newRow("linked to a missing mode")
