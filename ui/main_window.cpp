@@ -36,6 +36,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QThread>
 #include <QTimer>
 #include <QUndoStack>
 #include <QWindow>
@@ -273,6 +274,8 @@ void MainWindow::requestDressing() {
   m_dressingPool->start([this, generation, loaded = m_loaded, context = *m_context,
                          recipe = m_document->recipe(), index = m_currentSample,
                          state = m_faceDock->faceState(), pose = m_faceDock->headPose()] {
+    // Only when the GUI and the viewport's software renderer leave a core idle.
+    QThread::currentThread()->setPriority(QThread::IdlePriority);
     std::shared_ptr<Dressing> dressing;
     QString error;
     try {

@@ -40,7 +40,7 @@ struct Dressing {
 
 /// The dressing of `scene`, with at most about `maxSegments` hair segments: a groom with
 /// more is thinned to every k-th strand, so the viewport stays responsive.
-Dressing dressingOf(const FaceScene& scene, std::size_t maxSegments = 150000);
+Dressing dressingOf(const FaceScene& scene, std::size_t maxSegments = 60000);
 
 /// The sRGB colour of a linear albedo.
 QColor displayColor(float red, float green, float blue, float alpha = 1.0f);
