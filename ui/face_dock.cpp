@@ -62,6 +62,12 @@ QStringList namesUnder(const Recipe& recipe, const std::string& prefix) {
   return names;
 }
 
+/// True for a name that can be one segment of a parameter path.
+bool isRecipeName(const QString& name) {
+  static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
+  return valid.match(name).hasMatch();
+}
+
 /// A value as saved in a recipe: four decimals are plenty for a slider's face.
 double tidy(float value) {
   return std::round(static_cast<double>(value) * 1e4) / 1e4;
@@ -412,8 +418,7 @@ QString FaceDock::saveExpression(const QString& name) {
   if (!m_document) {
     return tr("no recipe to save to");
   }
-  static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
-  if (!valid.match(name).hasMatch()) {
+  if (!isRecipeName(name)) {
     return tr("\"%1\" is not a preset name: use letters, digits, '_' and '-'").arg(name);
   }
   if (builtinExpressionPresets().contains(name.toStdString())) {
@@ -436,8 +441,7 @@ QString FaceDock::savePerson(const QString& name) {
   if (!m_document) {
     return tr("no recipe to save to");
   }
-  static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
-  if (!valid.match(name).hasMatch()) {
+  if (!isRecipeName(name)) {
     return tr("\"%1\" is not a person's name: use letters, digits, '_' and '-'").arg(name);
   }
   if (m_counts.identity.empty()) {

@@ -379,42 +379,41 @@ void MainWindow::openModelDialog() {
   }
 }
 
+void MainWindow::finishOpeningModel(const QString& model, const QString& title, QString error) {
+  if (error.isEmpty()) {
+    error = m_document->setSetting("model", model.toStdString());
+  }
+  if (!error.isEmpty()) {
+    reportError(title, error);
+  }
+  emit modelOpened(error);
+}
+
 void MainWindow::openModel(const QString& path) {
   const std::filesystem::path file = path.toStdString();
-  auto useModel = [this, path](const QString& modelPath) {
-    const QString error = m_document->setSetting("model", modelPath.toStdString());
-    if (!error.isEmpty()) {
-      reportError(tr("Could not open the model %1").arg(path), error);
-    }
-    emit modelOpened(error);
-  };
+  const QString title = tr("Could not open the model %1").arg(path);
   if (file.extension() == ".sfm") {
     // Read it first: a broken file is reported and never becomes the recipe's.
+    QString error;
     try {
       readFaceModel(file);
     } catch (const std::exception& e) {
-      const QString error = QString::fromStdString(e.what());
-      reportError(tr("Could not open the model %1").arg(path), error);
-      emit modelOpened(error);
-      return;
+      error = QString::fromStdString(e.what());
     }
-    useModel(path);
+    finishOpeningModel(path, title, error);
     return;
   }
   if (m_importer.joinable()) {
     m_importer.join();
   }
   std::filesystem::path folder = AssetLibrary::userLibraryFolder().parent_path() / "models";
-  std::string stem = file.stem().string();
-  if (isMakeHumanData(file)) {
-    stem = "makehuman";
-  }
+  const std::string stem = isMakeHumanData(file) ? "makehuman" : file.stem().string();
   std::filesystem::path out = folder / (stem + ".sfm");
   for (int n = 2; std::filesystem::exists(out); ++n) {
     out = folder / (stem + "-" + std::to_string(n) + ".sfm");
   }
   statusBar()->showMessage(tr("Importing %1...").arg(path));
-  m_importer = std::thread([this, file, folder, out] {
+  m_importer = std::thread([this, file, folder, out, title] {
     QString error;
     try {
       const FaceModel reference = loadFaceModel("default");
@@ -433,19 +432,11 @@ void MainWindow::openModel(const QString& path) {
     }
     QMetaObject::invokeMethod(
         this,
-        [this, error, source = QString::fromStdString(file.string()),
-         model = QString::fromStdString(out.string())] {
-          if (!error.isEmpty()) {
-            reportError(tr("Could not import %1").arg(source), error);
-            emit modelOpened(error);
-            return;
+        [this, error, title, model = QString::fromStdString(out.string())] {
+          if (error.isEmpty()) {
+            statusBar()->showMessage(tr("Imported as %1").arg(model));
           }
-          statusBar()->showMessage(tr("Imported %1 as %2").arg(source, model));
-          const QString settingError = m_document->setSetting("model", model.toStdString());
-          if (!settingError.isEmpty()) {
-            reportError(tr("Could not open the model %1").arg(model), settingError);
-          }
-          emit modelOpened(settingError);
+          finishOpeningModel(model, title, error);
         },
         Qt::QueuedConnection);
   });

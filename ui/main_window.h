@@ -129,6 +129,9 @@ private:
   void newRecipe();
   void openRecipeDialog();
   void openModelDialog();
+  /// Makes `model` the recipe's unless `error` says why not; reports any error under
+  /// `title` and announces modelOpened().
+  void finishOpeningModel(const QString& model, const QString& title, QString error);
   void addRecentFile(const QString& path);
   void updateRecentMenu();
   void reportError(const QString& title, const QString& message);

@@ -2,11 +2,7 @@
 
 #include "render/face_scene.h"
 
-#include <Qt3DCore/QAttribute>
 #include <Qt3DCore/QBuffer>
-#include <Qt3DCore/QGeometry>
-#include <Qt3DExtras/QDiffuseSpecularMaterial>
-#include <Qt3DRender/QGeometryRenderer>
 
 #include <algorithm>
 #include <cmath>
@@ -164,48 +160,11 @@ void DressingEntity::clear() {
 void DressingEntity::setDressing(const Dressing& dressing) {
   clear();
   m_meshes = new Qt3DCore::QEntity(this);
-  constexpr uint kStride = 6 * sizeof(float);
   for (const Dressing::Mesh& mesh : dressing.meshes) {
-    auto* entity = new Qt3DCore::QEntity(m_meshes);
-    auto* geometry = new Qt3DCore::QGeometry(entity);
-    auto* vertices = new Qt3DCore::QBuffer(geometry);
+    auto* vertices = new Qt3DCore::QBuffer(m_meshes);
     vertices->setData(mesh.vertices);
-    auto addAttribute = [&](const QString& name, uint offset) {
-      auto* attribute = new Qt3DCore::QAttribute(geometry);
-      attribute->setName(name);
-      attribute->setVertexBaseType(Qt3DCore::QAttribute::Float);
-      attribute->setVertexSize(3);
-      attribute->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-      attribute->setBuffer(vertices);
-      attribute->setByteStride(kStride);
-      attribute->setByteOffset(offset);
-      attribute->setCount(static_cast<uint>(mesh.vertexCount));
-      geometry->addAttribute(attribute);
-    };
-    addAttribute(Qt3DCore::QAttribute::defaultPositionAttributeName(), 0);
-    addAttribute(Qt3DCore::QAttribute::defaultNormalAttributeName(), 3 * sizeof(float));
-    auto* indices = new Qt3DCore::QBuffer(geometry);
-    indices->setData(
-        QByteArray(reinterpret_cast<const char*>(mesh.indices.data()),
-                   static_cast<qsizetype>(mesh.indices.size() * sizeof(std::uint32_t))));
-    auto* indexAttribute = new Qt3DCore::QAttribute(geometry);
-    indexAttribute->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
-    indexAttribute->setVertexBaseType(Qt3DCore::QAttribute::UnsignedInt);
-    indexAttribute->setBuffer(indices);
-    indexAttribute->setCount(static_cast<uint>(mesh.indices.size()));
-    geometry->addAttribute(indexAttribute);
-
-    auto* renderer = new Qt3DRender::QGeometryRenderer(entity);
-    renderer->setGeometry(geometry);
-    renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
-    auto* material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
-    material->setDiffuse(mesh.color);
-    material->setAmbient(mesh.color.darker(400));
-    material->setSpecular(QColor(40, 40, 40));
-    material->setShininess(mesh.shininess);
-    material->setAlphaBlendingEnabled(mesh.color.alpha() < 255);
-    entity->addComponent(renderer);
-    entity->addComponent(material);
+    addLitMesh(m_meshes, vertices, mesh.vertexCount, mesh.indices, mesh.color, mesh.shininess,
+               QColor(40, 40, 40));
     m_meshNames.push_back(mesh.name);
     m_triangles += static_cast<int>(mesh.indices.size() / 3);
   }

@@ -142,6 +142,51 @@ QByteArray interleavedPositionsAndNormals(const PolyMesh& mesh) {
   return data;
 }
 
+Qt3DCore::QEntity* addLitMesh(Qt3DCore::QNode* parent, Qt3DCore::QBuffer* vertices, int vertexCount,
+                              const std::vector<std::uint32_t>& indices, const QColor& color,
+                              float shininess, const QColor& specular) {
+  constexpr uint kStride = 6 * sizeof(float);
+  auto* entity = new Qt3DCore::QEntity(parent);
+  auto* geometry = new Qt3DCore::QGeometry(entity);
+  auto addAttribute = [&](const QString& name, uint offset) {
+    auto* attribute = new Qt3DCore::QAttribute(geometry);
+    attribute->setName(name);
+    attribute->setVertexBaseType(Qt3DCore::QAttribute::Float);
+    attribute->setVertexSize(3);
+    attribute->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
+    attribute->setBuffer(vertices);
+    attribute->setByteStride(kStride);
+    attribute->setByteOffset(offset);
+    attribute->setCount(static_cast<uint>(vertexCount));
+    geometry->addAttribute(attribute);
+  };
+  addAttribute(Qt3DCore::QAttribute::defaultPositionAttributeName(), 0);
+  addAttribute(Qt3DCore::QAttribute::defaultNormalAttributeName(), 3 * sizeof(float));
+
+  auto* indexBuffer = new Qt3DCore::QBuffer(geometry);
+  indexBuffer->setData(QByteArray(reinterpret_cast<const char*>(indices.data()),
+                                  static_cast<qsizetype>(indices.size() * sizeof(std::uint32_t))));
+  auto* indexAttribute = new Qt3DCore::QAttribute(geometry);
+  indexAttribute->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
+  indexAttribute->setVertexBaseType(Qt3DCore::QAttribute::UnsignedInt);
+  indexAttribute->setBuffer(indexBuffer);
+  indexAttribute->setCount(static_cast<uint>(indices.size()));
+  geometry->addAttribute(indexAttribute);
+
+  auto* renderer = new Qt3DRender::QGeometryRenderer(entity);
+  renderer->setGeometry(geometry);
+  renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
+  auto* material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
+  material->setDiffuse(color);
+  material->setAmbient(color.darker(400));
+  material->setSpecular(specular);
+  material->setShininess(shininess);
+  material->setAlphaBlendingEnabled(color.alpha() < 255);
+  entity->addComponent(renderer);
+  entity->addComponent(material);
+  return entity;
+}
+
 FaceEntity::FaceEntity(Qt3DCore::QNode* parent) : Qt3DCore::QEntity(parent) {}
 
 void FaceEntity::setSegmentationShading(bool on) {
@@ -183,7 +228,6 @@ void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
   m_parts.assign(posed.parts.size(), {});
   m_triangles = 0;
   m_dirty = false;
-  constexpr uint kStride = 6 * sizeof(float);
   for (std::size_t p = 0; p < posed.parts.size(); ++p) {
     const PolyMesh& mesh = posed.parts[p];
     const std::vector<Group> groups = groupFaces(
@@ -200,44 +244,8 @@ void FaceEntity::build(const FaceModel& model, const FaceGeometry& geometry,
       if (group.triangles.empty()) {
         continue;
       }
-      auto* entity = new Qt3DCore::QEntity(partEntity);
-      auto* geometryNode = new Qt3DCore::QGeometry(entity);
-      auto addAttribute = [&](const QString& name, uint offset) {
-        auto* attribute = new Qt3DCore::QAttribute(geometryNode);
-        attribute->setName(name);
-        attribute->setVertexBaseType(Qt3DCore::QAttribute::Float);
-        attribute->setVertexSize(3);
-        attribute->setAttributeType(Qt3DCore::QAttribute::VertexAttribute);
-        attribute->setBuffer(vertices);
-        attribute->setByteStride(kStride);
-        attribute->setByteOffset(offset);
-        attribute->setCount(static_cast<uint>(mesh.vertexCount()));
-        geometryNode->addAttribute(attribute);
-      };
-      addAttribute(Qt3DCore::QAttribute::defaultPositionAttributeName(), 0);
-      addAttribute(Qt3DCore::QAttribute::defaultNormalAttributeName(), 3 * sizeof(float));
-
-      auto* indices = new Qt3DCore::QBuffer(geometryNode);
-      indices->setData(
-          QByteArray(reinterpret_cast<const char*>(group.triangles.data()),
-                     static_cast<qsizetype>(group.triangles.size() * sizeof(std::uint32_t))));
-      auto* indexAttribute = new Qt3DCore::QAttribute(geometryNode);
-      indexAttribute->setAttributeType(Qt3DCore::QAttribute::IndexAttribute);
-      indexAttribute->setVertexBaseType(Qt3DCore::QAttribute::UnsignedInt);
-      indexAttribute->setBuffer(indices);
-      indexAttribute->setCount(static_cast<uint>(group.triangles.size()));
-      geometryNode->addAttribute(indexAttribute);
-
-      auto* renderer = new Qt3DRender::QGeometryRenderer(entity);
-      renderer->setGeometry(geometryNode);
-      renderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Triangles);
-      auto* material = new Qt3DExtras::QDiffuseSpecularMaterial(entity);
-      material->setDiffuse(group.color);
-      material->setAmbient(group.color.darker(400));
-      material->setSpecular(QColor(16, 16, 16));
-      material->setShininess(group.shininess);
-      entity->addComponent(renderer);
-      entity->addComponent(material);
+      addLitMesh(partEntity, vertices, mesh.vertexCount(), group.triangles, group.color,
+                 group.shininess, QColor(16, 16, 16));
       m_triangles += static_cast<int>(group.triangles.size() / 3);
     }
   }

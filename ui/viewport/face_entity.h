@@ -7,6 +7,7 @@
 
 #include <QColor>
 
+#include <cstdint>
 #include <vector>
 
 namespace Qt3DCore {
@@ -67,6 +68,13 @@ private:
 /// Unit vertex normals of a mesh, each the area-weighted mean of its faces' normals (+z
 /// for a vertex of no face).
 std::vector<Vec3f> areaWeightedNormals(const PolyMesh& mesh);
+
+/// Adds a lit triangle mesh under `parent`: `indices` (three per triangle) into `vertices`
+/// (interleaved position and normal, 6 floats a vertex), in `color` (blended when it is
+/// translucent) under a specular highlight. Returns the mesh's entity.
+Qt3DCore::QEntity* addLitMesh(Qt3DCore::QNode* parent, Qt3DCore::QBuffer* vertices, int vertexCount,
+                              const std::vector<std::uint32_t>& indices, const QColor& color,
+                              float shininess, const QColor& specular);
 
 /// Positions and area-weighted vertex normals of a mesh, interleaved (6 floats a vertex),
 /// as the viewport uploads them.
