@@ -851,15 +851,22 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                             : std::optional<TriangleScene>(
                                   TriangleScene::create(sharedEmbreeDevice(), garmentInputs));
   const Eigen::Vector3f middle = scene.worldFromHead * Eigen::Vector3f(0.0f, 60.0f, 0.0f);
-  fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
+  // The ray from the head's middle out through a point, and the point's distance on it.
+  auto rayThrough = [&](const Eigen::Vector3f& p, float& distance) {
     const Eigen::Vector3f toPoint = p - middle;
-    const float distance = toPoint.norm();
+    distance = toPoint.norm();
+    Ray ray;
+    ray.origin = middle;
+    ray.direction =
+        distance < 1e-3f ? Eigen::Vector3f::UnitY() : Eigen::Vector3f(toPoint / distance);
+    return ray;
+  };
+  fit.pushOutOfHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
+    float distance = 0.0f;
+    Ray ray = rayThrough(p, distance);
     if (distance < 1e-3f) {
       return p;
     }
-    Ray ray;
-    ray.origin = middle;
-    ray.direction = toPoint / distance;
     const RayHit hit = skinScene.intersect(ray);
     float reach = hit.hit() && hit.t + offset > distance ? hit.t + offset : distance;
     // Clothing: a point under (or just over) any layer goes out to above it.
@@ -880,14 +887,11 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     return reach > distance ? Eigen::Vector3f(middle + ray.direction * reach) : p;
   };
   fit.onHead = [&](const Eigen::Vector3f& p, float offset) -> Eigen::Vector3f {
-    const Eigen::Vector3f toPoint = p - middle;
-    const float distance = toPoint.norm();
+    float distance = 0.0f;
+    const Ray ray = rayThrough(p, distance);
     if (distance < 1e-3f) {
       return p;
     }
-    Ray ray;
-    ray.origin = middle;
-    ray.direction = toPoint / distance;
     const RayHit hit = skinScene.intersect(ray);
     return hit.hit() ? Eigen::Vector3f(middle + ray.direction * (hit.t + offset)) : p;
   };
