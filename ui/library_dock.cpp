@@ -7,6 +7,9 @@
 #include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
+#include "assets/skin_material.h"
+#include "batch/asset_thumbnail.h"
+#include "face/model_store.h"
 #include "recipe/parameter_paths.h"
 #include "render/environment.h"
 #include "render/image.h"
@@ -37,13 +40,19 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSaveFile>
+#include <QScrollBar>
 #include <QStackedWidget>
+#include <QThread>
+#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -180,6 +189,10 @@ std::string builtinDisplayName(const AssetInfo& info) {
   } else if (info.kind == "beard") {
     if (const BeardStyle* beard = findBeard(name)) {
       return beard->name;
+    }
+  } else if (info.kind == "skin") {
+    if (const SkinMaterial* skin = findSkinMaterial(name)) {
+      return skin->name;
     }
   }
   return name;
@@ -325,13 +338,25 @@ LibraryDock::LibraryDock(RecipeDocument* document, QWidget* parent)
   setObjectName(QStringLiteral("libraryDock"));
   setAcceptDrops(true);
   m_pool.setMaxThreadCount(2);
+  m_renderPool.setMaxThreadCount(1);
   buildUi();
+  // Rendered thumbnails follow what is in view: after a scroll, a resize, a filter.
+  m_visibleTimer = new QTimer(this);
+  m_visibleTimer->setSingleShot(true);
+  m_visibleTimer->setInterval(150);
+  connect(m_visibleTimer, &QTimer::timeout, this, &LibraryDock::requestVisibleRenders);
+  auto inView = [this] { m_visibleTimer->start(); };
+  connect(m_list->verticalScrollBar(), &QScrollBar::valueChanged, this, inView);
+  connect(m_list->verticalScrollBar(), &QScrollBar::rangeChanged, this, inView);
+  connect(this, &QDockWidget::visibilityChanged, this, inView);
   connect(m_document, &RecipeDocument::changed, this, [this] { updateRecipeNote(); });
   openUserLibrary();
 }
 
 LibraryDock::~LibraryDock() {
+  m_renderPool.clear();
   m_pool.clear();
+  m_renderPool.waitForDone();
   m_pool.waitForDone();
 }
 
@@ -639,6 +664,8 @@ void LibraryDock::rebuild() {
       }
       if (info.kind == "environment") {
         entry.thumbnailKey = QStringLiteral("builtin:") + qs(info.id);
+      } else if (!AssetThumbnailer::settingsFor(info.id, info.kind).empty()) {
+        entry.thumbnailKey = QStringLiteral("render:") + qs(info.id);
       }
       entries.push_back(std::move(entry));
     }
@@ -783,6 +810,9 @@ void LibraryDock::applyFilters() {
     const Entry* entry = entryForId(item->data(IdRole).toString());
     item->setHidden(entry == nullptr || !matchesFilters(*entry));
   }
+  if (m_visibleTimer != nullptr) {
+    m_visibleTimer->start();
+  }
   const int shown = visibleCount();
   m_shownCount->setText(shown == m_list->count()
                             ? (shown == 1 ? tr("1 asset") : tr("%1 assets").arg(shown))
@@ -901,9 +931,75 @@ QIcon LibraryDock::tileIcon(const Entry& entry) const {
   return icon;
 }
 
+/// The built-ins' thumbnail renderer, shared with the jobs that use it.
+struct LibraryDock::Thumbnailer {
+  std::mutex mutex;
+  std::optional<AssetThumbnailer> renderer;
+  bool failed = false;  ///< the head could not be loaded: no renders, placeholders stay
+};
+
+void LibraryDock::requestVisibleRenders() {
+  if (!m_list->isVisible()) {
+    return;  // nothing is in view
+  }
+  const QRect view = m_list->viewport()->rect();
+  for (int row = 0; row < m_list->count(); ++row) {
+    QListWidgetItem* item = m_list->item(row);
+    const Entry* entry = entryForId(item->data(IdRole).toString());
+    if (entry == nullptr || item->isHidden() ||
+        !entry->thumbnailKey.startsWith(QLatin1String("render:")) ||
+        !m_list->visualItemRect(item).intersects(view)) {
+      continue;
+    }
+    const QString key = entry->thumbnailKey;
+    if (m_thumbnails.contains(key) || m_thumbnailsRequested.contains(key)) {
+      continue;
+    }
+    m_thumbnailsRequested.insert(key);
+    if (!m_thumbnailer) {
+      m_thumbnailer = std::make_shared<Thumbnailer>();
+    }
+    const std::string id = entry->asset.id;
+    const std::string kind = entry->asset.kind;
+    m_renderPool.start([this, key, id, kind, thumbnailer = m_thumbnailer] {
+      QThread::currentThread()->setPriority(QThread::IdlePriority);
+      const std::filesystem::path cached =
+          AssetThumbnailer::cachePath(defaultHeadCachePath().parent_path(), id, kind);
+      QImage image(fromPath(cached));
+      if (image.isNull()) {
+        try {
+          std::lock_guard<std::mutex> lock(thumbnailer->mutex);
+          if (!thumbnailer->renderer && !thumbnailer->failed) {
+            try {
+              thumbnailer->renderer = AssetThumbnailer::create(128, 16);
+            } catch (const std::exception&) {
+              thumbnailer->failed = true;
+            }
+          }
+          if (thumbnailer->renderer) {
+            image = toQImage(thumbnailer->renderer->render(id, kind, 1));
+            // Kept for the next run; a cache that cannot be written only costs a render.
+            std::error_code error;
+            std::filesystem::create_directories(cached.parent_path(), error);
+            QSaveFile file(fromPath(cached));
+            if (!error && file.open(QIODevice::WriteOnly) && image.save(&file, "PNG")) {
+              file.commit();
+            }
+          }
+        } catch (const std::exception&) {
+          image = QImage();
+        }
+      }
+      QMetaObject::invokeMethod(
+          this, [this, key, image] { thumbnailReady(key, image); }, Qt::QueuedConnection);
+    });
+  }
+}
+
 void LibraryDock::requestThumbnail(const Entry& entry) {
   const QString key = entry.thumbnailKey;
-  if (key.isEmpty() || m_thumbnails.contains(key) || m_thumbnailsRequested.contains(key)) {
+  if (key.isEmpty() || key.startsWith(QLatin1String("render:")) || m_thumbnails.contains(key) ||
+      m_thumbnailsRequested.contains(key)) {
     return;
   }
   m_thumbnailsRequested.insert(key);

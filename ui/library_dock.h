@@ -12,6 +12,7 @@
 #include <QThreadPool>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ class QListWidgetItem;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
+class QTimer;
 
 namespace sf::ui {
 
@@ -200,6 +202,9 @@ private:
   /// built-ins.
   QIcon tileIcon(const Entry& entry) const;
   void requestThumbnail(const Entry& entry);
+  /// Asks for the rendered thumbnails of the built-ins in view that have none yet: read
+  /// from the cache, or rendered one at a time on a core the GUI leaves idle and cached.
+  void requestVisibleRenders();
   void thumbnailReady(const QString& key, const QImage& image);
 
   void showSelection();
@@ -233,6 +238,11 @@ private:
   QHash<QString, QImage> m_thumbnails;  ///< key -> thumbnail (null: it could not be read)
   QSet<QString> m_thumbnailsRequested;
   QThreadPool m_pool;  ///< thumbnails and imports; waited for by the destructor
+  /// Renders built-ins' thumbnails, one at a time at idle priority; waited for likewise.
+  QThreadPool m_renderPool;
+  struct Thumbnailer;
+  std::shared_ptr<Thumbnailer> m_thumbnailer;  ///< the renderer, made on first use
+  QTimer* m_visibleTimer = nullptr;            ///< coalesces scrolls into one request
 
   QComboBox* m_kindFilter = nullptr;
   QComboBox* m_tagFilter = nullptr;

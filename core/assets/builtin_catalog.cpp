@@ -4,6 +4,7 @@
 #include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
+#include "assets/skin_material.h"
 #include "random/memory_asset_catalog.h"
 #include "render/environment.h"
 
@@ -51,6 +52,9 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     }
     for (const BeardStyle& beard : builtinBeards()) {
       assets.push_back({"builtin/beard/" + beard.id, "beard", beard.tags, "CC0-1.0", {}});
+    }
+    for (const SkinMaterial& skin : builtinSkinMaterials()) {
+      assets.push_back({"builtin/skin/" + skin.id, "skin", skin.tags, "CC0-1.0", {}});
     }
     return std::make_shared<MemoryAssetCatalog>(std::move(assets));
   }();

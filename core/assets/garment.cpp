@@ -2,6 +2,9 @@
 
 #include "assets/mesh_building.h"
 #include "math/scalar.h"
+#include "render/embree_accel.h"
+
+#include <Eigen/Geometry>
 
 #include <algorithm>
 #include <array>
@@ -76,6 +79,8 @@ struct Shell {
   std::vector<V3> position;              ///< skin positions, the rim's snapped to the edge
   std::vector<V3> normal;                ///< skin normals, likewise
   std::vector<std::pair<int, int>> rim;  ///< skin vertex pairs along the edge, wound
+  std::vector<int> source;               ///< shell vertex -> the skin vertex it stands on
+  std::size_t surfaceCount = 0;          ///< shell vertices before the hem's inner ones
 };
 
 /// Builds a shell over the skin triangles of the classes `covers` with a corner where
@@ -146,6 +151,7 @@ Shell buildShell(const SurfaceMesh& skin, std::vector<float>& inside,
         out.positions.push_back(shell.position[v] +
                                 std::max(0.6f, lift(v, restOf(v))) * shell.normal[v]);
         out.restPositions.push_back(restOf(v));
+        shell.source.push_back(static_cast<int>(v));
       }
       local[static_cast<std::size_t>(k)] = shell.remap[v];
     }
@@ -174,6 +180,7 @@ Shell buildShell(const SurfaceMesh& skin, std::vector<float>& inside,
     }
   }
   // The hem: a wall from the shell down to just above the skin, so the fabric has an edge.
+  shell.surfaceCount = out.positions.size();
   std::map<int, int> innerIndex;
   auto innerVertex = [&](int v) {
     if (const auto it = innerIndex.find(v); it != innerIndex.end()) {
@@ -183,6 +190,7 @@ Shell buildShell(const SurfaceMesh& skin, std::vector<float>& inside,
     const int index = static_cast<int>(out.positions.size());
     out.positions.push_back(shell.position[s] + 0.25f * shell.normal[s]);
     out.restPositions.push_back(restOf(s));
+    shell.source.push_back(v);
     innerIndex.emplace(v, index);
     return index;
   };
@@ -247,7 +255,7 @@ SurfaceMesh dressLayer(const GarmentLayer& layer, const SurfaceMesh& skin,
       outward = outward.norm() > 1e-4f ? V3(outward.normalized()) : normal[s];
       const V3 top = base + layer.collar * frame.up + 1.5f * outward;
       const V3 crest = top + 3.0f * outward + 1.0f * frame.up;
-      const V3 edge = base + 10.0f * outward - 0.2f * layer.collar * frame.up;
+      const V3 edge = base + layer.collarReach * outward - 0.2f * layer.collar * frame.up;
       const V3& rest = out.restPositions[static_cast<std::size_t>(remap[s])];
       std::array<int, 3> indices{};
       const V3 points[3] = {top, crest, edge};
@@ -367,11 +375,159 @@ SurfaceMesh dressHeadwearShell(const HeadwearStyle& style, const SurfaceMesh& sk
   return out;
 }
 
+/// A wrap: the fabric over the head, the ears and the neck but for an opening round the
+/// face. Built on the shaped skin, where the opening and the smoothing are measured, then
+/// carried onto the posed skin vertex by vertex.
+SurfaceMesh dressHeadwearWrap(const HeadwearStyle& style, const SurfaceMesh& skin,
+                              std::span<const V3> shaped, const HeadFrame& frame, const V3& colour,
+                              std::uint32_t seed) {
+  if (frame.landmarks.size() < 68) {
+    return SurfaceMesh{};
+  }
+  const auto at = [&](int i) { return frame.landmarks[static_cast<std::size_t>(i)]; };
+  const V3 up = frame.up.normalized();
+  const V3 forward = (frame.forward - frame.forward.dot(up) * up).normalized();
+  const V3 side = up.cross(forward).normalized();
+
+  // The opening, in the front view: an ellipse from above the brows to the chin (a U open
+  // down the neck for a hood), out past the cheeks. Behind the front of the ears all is
+  // covered.
+  const V3 jawSides = 0.5f * (at(0) + at(16));
+  const float halfWidth = 0.5f * std::abs((at(16) - at(0)).dot(side)) - 16.0f + style.opening;
+  const float top = (0.5f * (at(19) + at(24))).dot(up) + 14.0f + 0.4f * style.opening;
+  const float bottom = at(8).dot(up) - 4.0f;
+  const float middleUp = 0.5f * (top + bottom);
+  const float halfHeight = 0.5f * (top - bottom);
+  const float middleSide = jawSides.dot(side);
+  const float earFront = jawSides.dot(forward) - 12.0f;
+  const std::size_t n = skin.positions.size();
+  std::vector<float> inside(n);
+  std::vector<float> liftOf(n);
+  std::vector<float> shoulderOf(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    const V3& p = shaped[v];
+    const float u = (p.dot(side) - middleSide) / halfWidth;
+    const float w = (p.dot(up) - middleUp) / halfHeight;
+    // A hood's sides come down from the cheeks toward the front of the neck.
+    const float radius = style.openFront && w < 0.0f
+                             ? std::abs(u) / std::max(0.45f, 1.0f + 0.5f * w)
+                             : std::hypot(u, w);
+    const float oval = (radius - 1.0f) * std::min(halfWidth, halfHeight);
+    inside[v] = std::max(oval, earFront - p.dot(forward));
+    shoulderOf[v] = smoothstep(0.0f, 70.0f, at(8).dot(up) - p.dot(up));
+    // Snug at the opening, full room a little way back; fuller behind (a hood, the folds
+    // of a scarf at the back of the head) and over the clothes on the shoulders.
+    const float back = smoothstep(-20.0f, 90.0f, (frame.centre - p).dot(forward));
+    liftOf[v] = 2.0f + (style.lift - 2.0f) * smoothstep(0.0f, 25.0f, inside[v]) +
+                (style.drape * back + 12.0f * shoulderOf[v]) * smoothstep(0.0f, 40.0f, inside[v]);
+  }
+
+  // The shell on the shaped skin.
+  SurfaceMesh rest = skin;
+  rest.positions.assign(shaped.begin(), shaped.end());
+  computeNormals(rest);
+  Shell shell = buildShell(
+      rest, inside, {LabelClass::Skin, LabelClass::Neck, LabelClass::RightEar, LabelClass::LeftEar},
+      LabelClass::Headwear, [&](std::size_t v, const V3& restPoint) {
+        // Folds, long ones hanging over the shoulders.
+        const V3 q(restPoint.x() / 16.0f, restPoint.y() / 45.0f, restPoint.z() / 16.0f);
+        return liftOf[v] + (0.8f + 4.0f * shoulderOf[v]) * smoothstep(10.0f, 40.0f, inside[v]) *
+                               (0.5f + 0.5f * foldNoise(q, seed));
+      });
+  SurfaceMesh& out = shell.mesh;
+  if (out.triangles.empty()) {
+    return out;
+  }
+
+  // Cloth bridges hollows and drapes over the ears: smooth the shell, keeping it outside
+  // the skin by most of its lift along lines out from the neck's and head's axis, and its
+  // edge where it is.
+  std::vector<TriangleMeshInput> restInputs = {{rest.positions, rest.triangles, true}};
+  for (const auto& [positions, triangles] : frame.over) {
+    restInputs.push_back({positions, triangles, true});
+  }
+  const TriangleScene restScene = TriangleScene::create(sharedEmbreeDevice(), restInputs);
+  const std::size_t count = shell.surfaceCount;
+  std::vector<std::vector<int>> neighbours(count);
+  for (const std::array<int, 3>& tri : out.triangles) {
+    for (int k = 0; k < 3; ++k) {
+      const int a = tri[static_cast<std::size_t>(k)];
+      const int b = tri[static_cast<std::size_t>((k + 1) % 3)];
+      if (static_cast<std::size_t>(a) < count && static_cast<std::size_t>(b) < count) {
+        neighbours[static_cast<std::size_t>(a)].push_back(b);
+        neighbours[static_cast<std::size_t>(b)].push_back(a);
+      }
+    }
+  }
+  std::vector<char> fixed(count, 0);
+  for (const auto& [a, b] : shell.rim) {
+    fixed[static_cast<std::size_t>(shell.remap[static_cast<std::size_t>(a)])] = 1;
+    fixed[static_cast<std::size_t>(shell.remap[static_cast<std::size_t>(b)])] = 1;
+  }
+  const V3 axisBase = frame.neck - 120.0f * up;
+  const V3 axis = frame.centre - axisBase;
+  auto keepOutside = [&](V3& p, float minimum) {
+    const float t = std::clamp((p - axisBase).dot(axis) / axis.squaredNorm(), 0.0f, 1.0f);
+    const V3 centre = axisBase + t * axis;
+    const V3 offset = p - centre;
+    const float distance = offset.norm();
+    if (distance < 1e-3f) {
+      return;
+    }
+    const V3 direction = offset / distance;
+    Ray ray;
+    ray.origin = centre + (distance + 250.0f) * direction;
+    ray.direction = -direction;
+    ray.tFar = distance + 250.0f;
+    const RayHit hit = restScene.intersect(ray);
+    if (!hit.hit()) {
+      return;
+    }
+    const float surface = distance + 250.0f - hit.t;
+    if (distance < surface + minimum) {
+      p = centre + (surface + minimum) * direction;
+    }
+  };
+  std::vector<V3> next(count);
+  for (int iteration = 0; iteration < 60; ++iteration) {
+    for (std::size_t i = 0; i < count; ++i) {
+      next[i] = out.positions[i];
+      if (fixed[i] || neighbours[i].empty()) {
+        continue;
+      }
+      V3 mean = V3::Zero();
+      for (int j : neighbours[i]) {
+        mean += out.positions[static_cast<std::size_t>(j)];
+      }
+      mean /= static_cast<float>(neighbours[i].size());
+      next[i] = 0.5f * (out.positions[i] + mean);
+      keepOutside(next[i], 0.7f * liftOf[static_cast<std::size_t>(shell.source[i])]);
+    }
+    std::copy(next.begin(), next.end(), out.positions.begin());
+  }
+
+  // Onto the posed skin: each vertex's offset from the skin it stands on, turned as that
+  // skin's normal turned.
+  for (std::size_t i = 0; i < out.positions.size(); ++i) {
+    const auto v = static_cast<std::size_t>(shell.source[i]);
+    const Eigen::Quaternionf turn =
+        Eigen::Quaternionf::FromTwoVectors(rest.normals[v], skin.normals[v]);
+    out.positions[i] = skin.positions[v] + turn * (out.positions[i] - rest.positions[v]);
+  }
+  out.name = "headwear";
+  out.material = SurfaceMaterial::Cloth;
+  out.baseColor = colour;
+  out.knit = style.knit;
+  computeNormals(out);
+  return out;
+}
+
 }  // namespace
 
 std::span<const GarmentStyle> builtinGarments() {
   using N = Neckline;
-  // Layers: neckline, depth, thickness, looseness, wrinkles, knit, collar, opening, colour.
+  // Layers: neckline, depth, thickness, looseness, wrinkles, knit, collar, opening, colour,
+  // collar reach.
   static const std::vector<GarmentStyle> garments = {
       {"tshirt_crew",
        "T-shirt, crew neck",
@@ -425,6 +581,11 @@ std::span<const GarmentStyle> builtinGarments() {
        {"formal", "woven", "collar", "layered"},
        {{N::VNeck, 15.0f, 1.0f, 2.0f, 0.6f, false, 28.0f, 0.22f, 1},
         {N::VNeck, 95.0f, 5.0f, 8.0f, 1.5f, false, 36.0f, 0.55f, 2}}},
+      // The hood lies down behind the neck: a deep collar folded far out.
+      {"hoodie",
+       "Hoodie",
+       {"casual", "knit", "warm", "hood"},
+       {{N::Crew, 0.0f, 5.0f, 10.0f, 3.0f, true, 30.0f, 0.8f, 0, 38.0f}}},
   };
   return garments;
 }
@@ -512,6 +673,50 @@ std::span<const HeadwearStyle> builtinHeadwear() {
        0.0f,
        false,
        85.0f},
+      {"bandana",
+       "Bandana",
+       {"woven", "summer", "scarf"},
+       24.0f,
+       22.0f,
+       -6.0f,
+       4.0f,
+       2.0f,
+       0.0f,
+       0.0f,
+       false},
+      // Wraps: lift, then opening, drape, open in front, hides the hair.
+      {"headscarf",
+       "Headscarf (hijab)",
+       {"woven", "wrap", "scarf"},
+       0.0f,
+       0.0f,
+       0.0f,
+       7.0f,
+       0.0f,
+       0.0f,
+       0.0f,
+       false,
+       0.0f,
+       6.0f,
+       22.0f,
+       false,
+       true},
+      {"hood",
+       "Hood",
+       {"knit", "wrap", "warm"},
+       0.0f,
+       0.0f,
+       0.0f,
+       12.0f,
+       0.0f,
+       0.0f,
+       0.0f,
+       true,
+       0.0f,
+       22.0f,
+       30.0f,
+       true,
+       false},
   };
   return headwear;
 }
@@ -526,8 +731,9 @@ SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,
   if (shaped.size() != skin.positions.size() || skin.normals.size() != skin.positions.size()) {
     return SurfaceMesh{};
   }
-  return dressHeadwearShell(style, skin, shaped, frame, colour,
-                            static_cast<std::uint32_t>(seed ^ (seed >> 32)));
+  const auto mixed = static_cast<std::uint32_t>(seed ^ (seed >> 32));
+  return style.opening > 0.0f ? dressHeadwearWrap(style, skin, shaped, frame, colour, mixed)
+                              : dressHeadwearShell(style, skin, shaped, frame, colour, mixed);
 }
 
 }  // namespace sf

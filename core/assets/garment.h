@@ -4,9 +4,11 @@
 
 #include <Eigen/Core>
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sf {
@@ -31,6 +33,7 @@ struct GarmentLayer {
   float collar = 0.0f;        ///< mm: height of a shirt collar's stand (0 none)
   float frontOpening = 0.0f;  ///< radians either side of the front where the collar is open
   int colour = 0;             ///< 0 the garment's colour, 1 white, 2 a darker shade of it
+  float collarReach = 10.0f;  ///< mm the collar's fold reaches out (a hood lying down: more)
 };
 
 /// A built-in garment: one or more layers, outermost last.
@@ -81,6 +84,13 @@ struct HeadwearStyle {
   float visor = 0.0f;             ///< mm: how far a visor reaches forward (0 none)
   bool knit = true;               ///< knit, else woven
   float brim = 0.0f;              ///< mm: how far a brim reaches out all round (hats; 0 none)
+  /// A wrap (a headscarf, a hood) covers the head, the ears and the neck all round but for
+  /// an opening that frames the face, this many mm outside it at the cheeks; 0: an item
+  /// with a brim line.
+  float opening = 0.0f;
+  float drape = 0.0f;      ///< mm more room toward the back and below (a hood's fullness)
+  bool openFront = false;  ///< a wrap open down the front of the neck (a hood)
+  bool hidesHair = false;  ///< no scalp hair shows (a headscarf)
 };
 
 /// The built-in headwear, in a stable order.
@@ -95,11 +105,21 @@ struct HeadFrame {
   Eigen::Vector3f forward = Eigen::Vector3f::UnitZ();  ///< where the face looks
   float browHeight = 40.0f;                            ///< the brows above the centre, along up
   float eyeHeight = 15.0f;                             ///< the eyes above the centre, along up
+  /// The neck joint: a wrap stands out from the line between it and the centre.
+  Eigen::Vector3f neck = Eigen::Vector3f(0.0f, -100.0f, 0.0f);
+  /// The 70 landmarks of the same face: where a wrap's opening goes (viewed, not owned).
+  std::span<const Eigen::Vector3f> landmarks;
+  /// Surfaces of their own that a wrap covers too (ears), in the same space: positions and
+  /// triangles (viewed, not owned).
+  std::vector<std::pair<std::span<const Eigen::Vector3f>, std::span<const std::array<int, 3>>>>
+      over;
 };
 
 /// Puts `style` on the posed skin (one mesh, material Cloth, class HEADWEAR): a shell over
 /// the skin above the brim line, decided on `shaped` like dressGarment(), lifted by the
 /// style's room for hair, with a hem at the brim and a visor or a brim when the style has one.
+/// A wrap instead covers all but the face's opening (found from `frame.landmarks`), snug at
+/// the opening and smoothed over the ears and the hollow under the jaw as cloth bridges them.
 SurfaceMesh dressHeadwear(const HeadwearStyle& style, const SurfaceMesh& skin,
                           std::span<const Eigen::Vector3f> shaped, const HeadFrame& frame,
                           const Eigen::Vector3f& colour, std::uint64_t seed);

@@ -3,6 +3,7 @@
 #include "util/json_util.h"
 
 #include <initializer_list>
+#include <iterator>
 #include <tuple>
 
 namespace sf {
@@ -30,6 +31,38 @@ json beta(double alpha, double betaValue) {
 
 json assetChoice(const std::string& kind) {
   return {{"type", "assetChoice"}, {"kind", kind}};
+}
+
+/// A hood up comes with its hoodie: `withHood` when the sample wears the built-in hood,
+/// else `otherwise`.
+json withTheHood(const json& withHood, const json& otherwise) {
+  const json hoodWorn = {
+      {"type", "conditional"},
+      {"rules",
+       {{{"when", {{"path", "headwear.item"}, {"value", "builtin/headwear/hood"}}},
+         {"then", {{"type", "constant"}, {"value", withHood}}}}}},
+      {"otherwise", otherwise}};
+  return {
+      {"type", "conditional"},
+      {"rules", {{{"when", {{"path", "headwear.present"}, {"value", true}}}, {"then", hoodWorn}}}},
+      {"otherwise", otherwise}};
+}
+
+/// The default draw of skin.material: one of the built-in materials of the tone band that
+/// skin.tone falls in (tagged tone1..tone6; the edges are those of skin_material.cpp).
+json skinMaterialChoice() {
+  static const double edges[] = {0.17, 0.33, 0.5, 0.67, 0.83};
+  json rules = json::array();
+  for (std::size_t band = 0; band < std::size(edges); ++band) {
+    rules.push_back({{"when", {{"path", "skin.tone"}, {"op", "<"}, {"value", edges[band]}}},
+                     {"then",
+                      {{"type", "assetChoice"},
+                       {"kind", "skin"},
+                       {"tags", {"tone" + std::to_string(band + 1)}}}}});
+  }
+  return {{"type", "conditional"},
+          {"rules", rules},
+          {"otherwise", {{"type", "assetChoice"}, {"kind", "skin"}, {"tags", {"tone6"}}}}};
 }
 
 /// The default draw of expression.preset: every built-in preset but neutral, everyday
@@ -234,9 +267,11 @@ std::vector<ParameterInfo> makeTable() {
              "over, 0.5 a stop under"),
 
       // Skin.
-      string("skin.material", assetChoice("skin"), "the skin material (asset id)"),
       number("skin.tone", beta(1.5, 1.5), 0, 1, "",
              "melanin of the skin: 0 the lightest, 1 the darkest"),
+      string("skin.material", skinMaterialChoice(),
+             "the skin material (asset id); by default one of the tone band skin.tone falls in, "
+             "whose band then holds the tone"),
 
       // Eyes.
       number("eyes.iris.melanin", linked("skin.tone", 0.5), 0, 1, "",
@@ -277,8 +312,10 @@ std::vector<ParameterInfo> makeTable() {
              "beard red pigment (linked to the hair's)"),
 
       // Things worn.
-      boolean("clothing.present", bernoulli(0.95), "clothing on the shoulders"),
-      string("clothing.item", assetChoice("clothing"), "the clothing (asset id)"),
+      boolean("clothing.present", withTheHood(true, bernoulli(0.95)),
+              "clothing on the shoulders (always with a hood up)"),
+      string("clothing.item", withTheHood("builtin/clothing/hoodie", assetChoice("clothing")),
+             "the clothing (asset id); a hoodie with a hood up"),
       number("clothing.color.hue", uniform(0.0, 360.0), 0, 360, "deg",
              "hue of the clothing's colour: 0 red, 120 green, 240 blue"),
       number("clothing.color.saturation", beta(1.2, 2.5), 0, 1, "",

@@ -5,6 +5,7 @@
 #include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
+#include "assets/skin_material.h"
 #include "face/head_pose.h"
 #include "math/counter_rng.h"
 #include "math/scalar.h"
@@ -493,7 +494,7 @@ SurfaceMaterial surfaceMaterial(PartMaterial material) {
 
 }  // namespace
 
-Eigen::Vector3f skinAlbedo(float tone, float redness) {
+Eigen::Vector3f skinAlbedo(float tone, float redness, float undertone) {
   // Diffuse albedos of skin from the lightest to the darkest, as measured reflectances of
   // the Fitzpatrick types fall; interpolated in log space, as melanin absorbs.
   static const Eigen::Vector3f table[] = {
@@ -505,6 +506,11 @@ Eigen::Vector3f skinAlbedo(float tone, float redness) {
   const float r = std::clamp(redness, 0.0f, 1.0f) - 0.5f;
   albedo =
       albedo.cwiseProduct(Eigen::Vector3f(1.0f + 0.04f * r, 1.0f - 0.18f * r, 1.0f - 0.12f * r));
+  // Undertone: olive skin has more carotene and less blood showing (yellower), pink skin
+  // the reverse.
+  const float u = std::clamp(undertone, -1.0f, 1.0f);
+  albedo =
+      albedo.cwiseProduct(Eigen::Vector3f(1.0f - 0.03f * u, 1.0f + 0.03f * u, 1.0f - 0.08f * u));
   return albedo;
 }
 
@@ -676,12 +682,42 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   scene.environmentRotation = numberOr(resolved, "environment.rotation", 0.0f);
   scene.environmentIntensity = numberOr(resolved, "environment.intensity", 1.0f);
 
-  // Look. Per-identity details come from a stream of the identity, not the sample.
-  const float tone = numberOr(resolved, "skin.tone", 0.3f);
+  // Look. Per-identity details come from a stream of the identity, not the sample. A
+  // built-in skin material sets the pigments and marks; without one (or with a library
+  // skin), they are drawn for the identity.
+  float tone = numberOr(resolved, "skin.tone", 0.3f);
   const CounterRng identityRng(resolved.seed,
                                streamOf("render.skin.identity") + resolved.identityIndex);
-  const float redness = 0.35f + 0.3f * identityRng.uniform(0);
-  scene.look.skinAlbedo = skinAlbedo(tone, redness);
+  const std::string skinId = textOr(resolved, "skin.material", "");
+  const SkinMaterial* skinMaterial = findSkinMaterial(builtinAssetName(skinId, "skin"));
+  if (skinMaterial == nullptr && skinId.rfind("builtin/skin/", 0) == 0) {
+    throw Error("scene: no skin material named '" + skinId + "'");
+  }
+  // The identity's age deepens the lines of any skin.
+  const int ageMode = model.findIdentity("age");
+  const float age = ageMode >= 0 && static_cast<std::size_t>(ageMode) < state.identity.size()
+                        ? state.identity[static_cast<std::size_t>(ageMode)]
+                        : 0.0f;
+  float redness = 0.35f + 0.3f * identityRng.uniform(0);
+  float undertone = 0.0f;
+  float wrinkles = 0.0f;
+  scene.look.skinRoughness = 0.3f + 0.1f * identityRng.uniform(1);
+  scene.look.freckles = tone < 0.35f ? std::max(0.0f, identityRng.uniform(2) * 1.6f - 0.6f) : 0.0f;
+  scene.look.moles = 0.3f * identityRng.uniform(5);
+  if (skinMaterial != nullptr) {
+    tone = skinMelanin(*skinMaterial, tone);
+    // A person of a material varies a little about it.
+    redness = skinMaterial->haemoglobin + 0.16f * (identityRng.uniform(0) - 0.5f);
+    undertone = skinMaterial->undertone;
+    wrinkles = skinMaterial->wrinkles;
+    scene.look.skinRoughness = skinMaterial->roughness + 0.06f * (identityRng.uniform(1) - 0.5f);
+    scene.look.freckles = skinMaterial->freckles * (0.6f + 0.8f * identityRng.uniform(2));
+    scene.look.moles = skinMaterial->moles * (0.5f + identityRng.uniform(5));
+    scene.look.pores = skinMaterial->pores;
+  }
+  scene.look.wrinkles = std::clamp(wrinkles + 0.3f * age, 0.0f, 1.0f);
+  scene.look.skinAlbedo = skinAlbedo(tone, redness, undertone);
+  scene.look.restLandmarks = rest.landmarks;
   // Lips: more blood under thinner skin, so redder and darker than the face.
   scene.look.lipAlbedo = scene.look.skinAlbedo.cwiseProduct(Eigen::Vector3f(0.86f, 0.58f, 0.62f));
   scene.look.browColor = hairAlbedo(numberOr(resolved, "brows.color.melanin", 0.6f),
@@ -692,8 +728,6 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       {0.09f, 0.045f, 0.02f}, {0.035f, 0.018f, 0.01f},
   };
   scene.look.irisColor = logTable(irisTable, iris);
-  scene.look.skinRoughness = 0.3f + 0.1f * identityRng.uniform(1);
-  scene.look.freckles = tone < 0.35f ? std::max(0.0f, identityRng.uniform(2) * 1.6f - 0.6f) : 0.0f;
   scene.look.detailSeed = identityRng.bits(3);
 
   // Hair of every kind grows on the skin.
@@ -734,10 +768,32 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
                        numberOr(resolved, "clothing.color.saturation", 0.3f),
                        numberOr(resolved, "clothing.color.lightness", 0.4f));
     const std::uint64_t garmentSeed = resolved.seed ^ (resolved.index * 0x94d049bb133111ebull);
-    garments = dressGarment(*style, *skin, shaped.parts[paintedPart].positions, frame,
-                            garmentColour, garmentSeed);
+    // A hoodie's hood lies down behind the neck unless the sample wears it up.
+    GarmentStyle worn = *style;
+    const std::string headwearItem = textOr(resolved, "headwear.item", "");
+    const HeadwearStyle* headwearStyle = findHeadwear(builtinAssetName(headwearItem, "headwear"));
+    if (flagOr("headwear.present", false) && headwearStyle != nullptr && headwearStyle->openFront &&
+        std::find(style->tags.begin(), style->tags.end(), "hood") != style->tags.end()) {
+      for (GarmentLayer& layer : worn.layers) {
+        layer.collar = 0.0f;
+      }
+    }
+    garments = dressGarment(worn, *skin, shaped.parts[paintedPart].positions, frame, garmentColour,
+                            garmentSeed);
   }
-  // Headwear over the scalp; hair that would poke through it is cut away below.
+  // Ears modelled as parts of their own: what wraps cover and temples and ear loops go round.
+  std::vector<std::size_t> earParts;
+  for (std::size_t p = 0; p < model.parts.size(); ++p) {
+    const std::vector<LabelClass>& classes = model.parts[p].faceClass;
+    if (p != paintedPart && std::any_of(classes.begin(), classes.end(), [](LabelClass c) {
+          return c == LabelClass::RightEar || c == LabelClass::LeftEar;
+        })) {
+      earParts.push_back(p);
+    }
+  }
+  // Headwear over the scalp; hair that would poke through it is cut away below, and a
+  // headscarf hides it all.
+  bool hairHidden = false;
   const std::string headwearId =
       builtinAssetName(textOr(resolved, "headwear.item", ""), "headwear");
   if (flagOr("headwear.present", false) && !headwearId.empty() &&
@@ -750,6 +806,19 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
     frame.centre = shaped.skeleton.positions[static_cast<std::size_t>(head)];
     frame.browHeight = 0.5f * (shaped.landmarks[19] + shaped.landmarks[24]).y() - frame.centre.y();
     frame.eyeHeight = 0.5f * (shaped.landmarks[68] + shaped.landmarks[69]).y() - frame.centre.y();
+    if (neckJoint >= 0) {
+      frame.neck = shaped.skeleton.positions[static_cast<std::size_t>(neckJoint)];
+    }
+    frame.landmarks = shaped.landmarks;
+    for (const std::size_t p : earParts) {
+      const auto mesh =
+          std::find_if(scene.meshes.begin(), scene.meshes.end(),
+                       [&](const SurfaceMesh& m) { return m.name == model.parts[p].name; });
+      if (mesh != scene.meshes.end()) {
+        frame.over.emplace_back(shaped.parts[p].positions, mesh->triangles);
+      }
+    }
+    hairHidden = style->hidesHair;
     const Eigen::Vector3f hatColour =
         clothingAlbedo(numberOr(resolved, "headwear.color.hue", 20.0f),
                        numberOr(resolved, "headwear.color.saturation", 0.3f),
@@ -760,16 +829,10 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
       garments.push_back(std::move(hat));
     }
   }
-  // Ears modelled as parts of their own: what temples and ear loops go round.
   std::vector<Eigen::Vector3f> earPoints;
-  for (std::size_t p = 0; p < model.parts.size(); ++p) {
-    const std::vector<LabelClass>& classes = model.parts[p].faceClass;
-    if (p != paintedPart && std::any_of(classes.begin(), classes.end(), [](LabelClass c) {
-          return c == LabelClass::RightEar || c == LabelClass::LeftEar;
-        })) {
-      earPoints.insert(earPoints.end(), shaped.parts[p].positions.begin(),
-                       shaped.parts[p].positions.end());
-    }
+  for (const std::size_t p : earParts) {
+    earPoints.insert(earPoints.end(), shaped.parts[p].positions.begin(),
+                     shaped.parts[p].positions.end());
   }
   // Glasses on the nose and over the ears, riding rigidly on the head.
   const std::string eyewearId = builtinAssetName(textOr(resolved, "eyewear.item", ""), "eyewear");
@@ -909,7 +972,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
 
   // Scalp hair: the groom drawn, grown on this head, coloured by its melanin.
   const std::string groomId = builtinAssetName(textOr(resolved, "hair.groom", ""), "hair");
-  if (flagOr("hair.present", true) && !groomId.empty()) {
+  if (flagOr("hair.present", true) && !groomId.empty() && !hairHidden) {
     const GroomStyle* style = findGroom(groomId);
     if (!style) {
       throw Error("scene: no hair groom named '" + groomId + "'");

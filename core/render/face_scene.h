@@ -77,6 +77,12 @@ struct FaceLook {
   Eigen::Vector3f scatterRadius{1.0f, 0.45f, 0.25f};  ///< mm, per channel (Burley's d)
   float skinRoughness = 0.35f;                        ///< GGX alpha of the main specular lobe
   float freckles = 0.0f;                              ///< 0 none, 1 many
+  float moles = 0.0f;                                 ///< 0 none, 1 many
+  float wrinkles = 0.0f;  ///< age lines: 0 none, 1 deep (forehead, eyes, folds, neck)
+  float pores = 1.0f;     ///< pore size and depth, 1 typical
+  /// The model's 70 landmarks at rest (no identity, expression or pose): where the skin's
+  /// marks and lines are drawn, as its detail is drawn on the rest surface.
+  std::vector<Eigen::Vector3f> restLandmarks;
   std::uint64_t detailSeed = 0;  ///< pores and blemishes: per identity, so a person keeps them
 };
 
@@ -110,8 +116,8 @@ struct FaceScene {
 };
 
 /// The linear diffuse albedo of skin with melanin `tone` (0 the lightest, 1 the darkest)
-/// and haemoglobin `redness` (0.5 typical).
-Eigen::Vector3f skinAlbedo(float tone, float redness = 0.5f);
+/// haemoglobin `redness` (0.5 typical) and `undertone` (-1 pink .. 1 olive).
+Eigen::Vector3f skinAlbedo(float tone, float redness = 0.5f, float undertone = 0.0f);
 
 /// The linear albedo of a dyed fabric from its hue (degrees), saturation and lightness
 /// (0..1, HSL in sRGB), kept within 0.02..0.8.

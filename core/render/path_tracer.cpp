@@ -3,6 +3,8 @@
 #include "math/counter_rng.h"
 #include "render/embree_accel.h"
 #include "render/hair_bsdf.h"
+#include "render/procedural_noise.h"
+#include "render/skin_marks.h"
 #include "util/error.h"
 #include "util/fp_mode.h"
 
@@ -41,86 +43,6 @@ public:
 private:
   std::uint64_t m_state;
 };
-
-// --- Procedural noise for skin detail ------------------------------------------------------
-
-std::uint32_t hash3(int x, int y, int z, std::uint32_t seed) {
-  std::uint32_t h = seed ^ 0x9e3779b9u;
-  h ^= static_cast<std::uint32_t>(x) * 0x85ebca6bu;
-  h = (h << 13) | (h >> 19);
-  h ^= static_cast<std::uint32_t>(y) * 0xc2b2ae35u;
-  h = (h << 13) | (h >> 19);
-  h ^= static_cast<std::uint32_t>(z) * 0x27d4eb2fu;
-  h ^= h >> 16;
-  h *= 0x7feb352du;
-  h ^= h >> 15;
-  h *= 0x846ca68bu;
-  h ^= h >> 16;
-  return h;
-}
-
-float hashUnit(int x, int y, int z, std::uint32_t seed) {
-  return static_cast<float>(hash3(x, y, z, seed) >> 8) * (1.0f / 16777216.0f);
-}
-
-/// Value noise in [-1, 1], smooth (quintic interpolation).
-float valueNoise(const V3& p, std::uint32_t seed) {
-  const int x0 = static_cast<int>(std::floor(p.x()));
-  const int y0 = static_cast<int>(std::floor(p.y()));
-  const int z0 = static_cast<int>(std::floor(p.z()));
-  const float fx = p.x() - static_cast<float>(x0);
-  const float fy = p.y() - static_cast<float>(y0);
-  const float fz = p.z() - static_cast<float>(z0);
-  auto fade = [](float t) { return t * t * t * (t * (t * 6.0f - 15.0f) + 10.0f); };
-  const float u = fade(fx);
-  const float v = fade(fy);
-  const float w = fade(fz);
-  float corners[8];
-  for (int i = 0; i < 8; ++i) {
-    corners[i] = hashUnit(x0 + (i & 1), y0 + ((i >> 1) & 1), z0 + ((i >> 2) & 1), seed);
-  }
-  const float x00 = corners[0] + u * (corners[1] - corners[0]);
-  const float x10 = corners[2] + u * (corners[3] - corners[2]);
-  const float x01 = corners[4] + u * (corners[5] - corners[4]);
-  const float x11 = corners[6] + u * (corners[7] - corners[6]);
-  const float y0v = x00 + v * (x10 - x00);
-  const float y1v = x01 + v * (x11 - x01);
-  return 2.0f * (y0v + w * (y1v - y0v)) - 1.0f;
-}
-
-float fbm(const V3& p, std::uint32_t seed, int octaves) {
-  float sum = 0.0f;
-  float amplitude = 0.5f;
-  V3 q = p;
-  for (int i = 0; i < octaves; ++i) {
-    sum += amplitude * valueNoise(q, seed + static_cast<std::uint32_t>(i) * 131u);
-    q = q * 2.03f + V3(17.1f, 3.7f, 9.2f);
-    amplitude *= 0.5f;
-  }
-  return sum;
-}
-
-/// Distance to the nearest of jittered points on a unit grid (Worley): pores and freckles.
-float cellular(const V3& p, std::uint32_t seed) {
-  const int x0 = static_cast<int>(std::floor(p.x()));
-  const int y0 = static_cast<int>(std::floor(p.y()));
-  const int z0 = static_cast<int>(std::floor(p.z()));
-  float best = 10.0f;
-  for (int dz = -1; dz <= 1; ++dz) {
-    for (int dy = -1; dy <= 1; ++dy) {
-      for (int dx = -1; dx <= 1; ++dx) {
-        const int x = x0 + dx;
-        const int y = y0 + dy;
-        const int z = z0 + dz;
-        const V3 point(static_cast<float>(x) + hashUnit(x, y, z, seed),
-                       static_cast<float>(y) + hashUnit(x, y, z, seed + 1u),
-                       static_cast<float>(z) + hashUnit(x, y, z, seed + 2u));
-        best = std::min(best, (point - p).squaredNorm());
-      }
-    }
-  }
-  return std::sqrt(best);
-}
 
 // --- Microfacet and Fresnel ---------------------------------------------------------------
 
@@ -274,6 +196,7 @@ struct FaceRenderer::Impl {
   std::unique_ptr<TriangleScene> skin;  ///< skin meshes only: subsurface probes
   std::vector<unsigned> skinToMesh;     ///< skin scene geomID -> mesh index
   std::uint32_t detailSeed = 0;
+  SkinMarks marks;  ///< the person's age lines and moles
   float sceneRadius = 300.0f;
 
   /// Where a ray met a hair fibre.
@@ -491,6 +414,13 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
       albedo = albedo.cwiseProduct(V3(1.0f - 0.12f * t, 1.0f - 0.2f * t, 1.0f - 0.26f * t));
     }
   }
+  // Moles: brown, darker in the middle, a little raised; not on the lips.
+  float moleRadius = 0.0f;
+  const float mole = (1.0f - lip) * marks.mole(rest, moleRadius);
+  if (mole > 0.0f) {
+    const V3 pigment = look.skinAlbedo.cwiseProduct(V3(0.32f, 0.22f, 0.18f));
+    albedo = albedo + std::min(1.0f, 0.4f + 0.6f * mole) * (pigment - albedo);
+  }
   if (brow > 0.0f) {
     // Hair-like streaks: noise stretched along the brow (x) and tilted upward outward.
     const V3 q(rest.x() * 0.35f, (rest.y() - 0.25f * std::abs(rest.x())) * 3.0f, rest.z() * 3.0f);
@@ -506,10 +436,17 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   auto grooves = [&](const V3& x) {
     return fbm(V3(x.x() / 0.3f, x.y() / 4.0f, x.z() / 4.0f), seed + 9u, 2);
   };
+  // Older skin has a coarser grain; age lines cut into it; a mole stands a little proud.
+  const float poreScale = look.pores;
+  const float grainDepth = 0.03f * (1.0f + look.wrinkles);
   auto height = [&](const V3& x) {
-    const float pores = std::min(1.0f, cellular(x / 0.55f, seed + 6u) * 1.6f);
+    const float pores = std::min(1.0f, cellular(x / (0.55f * poreScale), seed + 6u) * 1.6f);
     const float grain = fbm(x / 1.6f, seed + 7u, 2);
-    return (1.0f - lip) * (0.035f * pores + 0.03f * grain) + lip * 0.05f * grooves(x);
+    float radius = 0.0f;
+    const float raised = 0.12f * marks.mole(x, radius) * radius;
+    const float skinRelief =
+        0.035f * poreScale * pores + grainDepth * grain + marks.lineRelief(x) + raised;
+    return (1.0f - lip) * skinRelief + lip * 0.05f * grooves(x);
   };
   V3 t, b;
   basis(s.normal, t, b);
@@ -522,6 +459,8 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
     // The grooves hold a little shadow of colour.
     s.albedo *= 1.0f - 0.12f * lip * std::max(0.0f, -grooves(rest));
   }
+  // So do the age lines.
+  s.albedo *= 1.0f - 0.4f * (1.0f - lip) * std::min(0.25f, std::max(0.0f, -marks.lineRelief(rest)));
 
   // Sheen: oilier and smoother on the lips and the T-zone.
   const float oil = 0.5f + 0.5f * fbm(rest / 30.0f, seed + 8u, 2);
@@ -964,6 +903,8 @@ FaceRenderer FaceRenderer::create(const FaceScene& scene) {
   impl->skin = std::make_unique<TriangleScene>(TriangleScene::create(device, skinInputs));
   impl->detailSeed =
       static_cast<std::uint32_t>(scene.look.detailSeed ^ (scene.look.detailSeed >> 32));
+  impl->marks = SkinMarks::create(scene.look.restLandmarks, scene.look.wrinkles, scene.look.moles,
+                                  impl->detailSeed + 301u);
   return FaceRenderer(std::move(impl));
 }
 

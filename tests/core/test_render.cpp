@@ -3,10 +3,13 @@
 // plane, visibility, thread-count independence, a small baseline image of the default
 // head, and the FaceSynthetics layout written by a batch run.
 
+#include "assets/builtin_catalog.h"
 #include "assets/eyewear.h"
 #include "assets/facewear.h"
 #include "assets/garment.h"
 #include "assets/hair_groom.h"
+#include "assets/skin_material.h"
+#include "batch/asset_thumbnail.h"
 #include "batch/batch_runner.h"
 #include "face/model_store.h"
 #include "labels/landmark_projection.h"
@@ -19,6 +22,7 @@
 #include "render/face_scene.h"
 #include "render/image.h"
 #include "render/path_tracer.h"
+#include "render/skin_marks.h"
 #include "scene/scene_compiler.h"
 #include "scene/scene_context.h"
 #include "util/error.h"
@@ -697,9 +701,45 @@ private slots:
             ((headFromWorld * scene.landmarks[0]) - (headFromWorld * scene.landmarks[16])).norm();
         QVERIFY2(hatWidth > headWidth + 0.6f * item.brim, item.id.c_str());
       }
-      // Hair remains below the brim, and none of it is outside the hat above it.
-      const sf::HairStrands& hair = scene.hair[0];
-      QCOMPARE(hair.mask, std::string("hair"));
+      if (item.opening > 0.0f) {
+        // A wrap frames the face: the nose and the chin show; the sides of the head (the
+        // outermost pixels of the eyes' row) and the ears are under it.
+        const int row = static_cast<int>(scene.camera.project(scene.landmarks[68]).y());
+        int first = 0;
+        int last = labels.width - 1;
+        auto classAt = [&](int x) {
+          return static_cast<sf::LabelClass>(
+              labels.classes[static_cast<std::size_t>(row * labels.width + x)]);
+        };
+        while (first < last && classAt(first) == sf::LabelClass::Background) {
+          ++first;
+        }
+        while (last > first && classAt(last) == sf::LabelClass::Background) {
+          --last;
+        }
+        QVERIFY2(classAt(first) == sf::LabelClass::Headwear, item.id.c_str());
+        QVERIFY2(classAt(last) == sf::LabelClass::Headwear, item.id.c_str());
+        QVERIFY2(at(scene.landmarks[30]) == sf::LabelClass::Nose, item.id.c_str());
+        QVERIFY2(at(0.5f * (scene.landmarks[8] + scene.landmarks[57])) == sf::LabelClass::Skin,
+                 item.id.c_str());
+        QVERIFY2(std::none_of(labels.classes.begin(), labels.classes.end(),
+                              [](std::uint8_t c) {
+                                return c == static_cast<std::uint8_t>(sf::LabelClass::RightEar) ||
+                                       c == static_cast<std::uint8_t>(sf::LabelClass::LeftEar);
+                              }),
+                 item.id.c_str());
+      }
+      // Hair remains below the brim, and none of it is outside the hat above it; a
+      // headscarf hides it all.
+      const auto scalpHair =
+          std::find_if(scene.hair.begin(), scene.hair.end(),
+                       [](const sf::HairStrands& h) { return h.mask == "hair"; });
+      if (item.hidesHair) {
+        QVERIFY2(scalpHair == scene.hair.end(), item.id.c_str());
+        continue;
+      }
+      QVERIFY2(scalpHair != scene.hair.end(), item.id.c_str());
+      const sf::HairStrands& hair = *scalpHair;
       QVERIFY2(hair.segmentStarts.size() > 1000, item.id.c_str());
       static sf::EmbreeDevice device;
       const sf::TriangleMeshInput input{hat->positions, hat->triangles, true};
@@ -1063,6 +1103,178 @@ private slots:
         QVERIFY2((headFromWorld * Vec3f(p.head<3>())).y() < eyes, beard.id.c_str());
       }
     }
+  }
+
+  void skinMaterialsSetTheSkin() {
+    // 24 built-in skins, four characters in each of six tone bands that meet end to end.
+    const auto materials = sf::builtinSkinMaterials();
+    QCOMPARE(materials.size(), std::size_t{24});
+    std::set<std::string> ids;
+    float previousHigh = 0.0f;
+    for (std::size_t i = 0; i < materials.size(); ++i) {
+      const sf::SkinMaterial& m = materials[i];
+      ids.insert(m.id);
+      if (i % 4 == 0) {
+        QCOMPARE(m.melaninLow, previousHigh);
+        previousHigh = m.melaninHigh;
+      }
+      QVERIFY(m.melaninHigh > m.melaninLow);
+    }
+    QCOMPARE(previousHigh, 1.0f);
+    QCOMPARE(ids.size(), materials.size());
+    const auto catalog = sf::builtinAssetCatalog();
+    QCOMPARE(std::count_if(catalog->assets().begin(), catalog->assets().end(),
+                           [](const sf::AssetInfo& a) { return a.kind == "skin"; }),
+             std::ptrdiff_t{24});
+
+    // Chosen by name, a skin holds the tone inside its band: a deep skin is dark whatever
+    // tone was drawn, and a mature one carries more lines and moles than an even one.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    auto lookOf = [&](const std::string& material, double tone) {
+      const sf::RecipeParse parse =
+          sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                         {"skin.material=" + material, "skin.tone=" + std::to_string(tone),
+                          "hair.present=false", "beard.present=false", "identity.modes.age=0"});
+      if (!parse.diagnostics.empty()) {
+        throw sf::Error(sf::formatDiagnostics(parse.diagnostics, "recipe"));
+      }
+      const sf::SceneCompiler compiler = sf::SceneCompiler::create(
+          parse.recipe, sf::SceneContext::fromModel(model, sf::builtinAssetCatalog()));
+      return sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32).look;
+    };
+    const auto luminance = [](const Eigen::Vector3f& c) {
+      return 0.2126f * c.x() + 0.7152f * c.y() + 0.0722f * c.z();
+    };
+    const sf::FaceLook light = lookOf("none", 0.1);
+    const sf::FaceLook deep = lookOf("builtin/skin/deep_even", 0.1);
+    const sf::FaceLook drawnDeep = lookOf("none", 0.83);
+    QVERIFY(luminance(deep.skinAlbedo) < 0.3f * luminance(light.skinAlbedo));
+    QVERIFY(std::abs(luminance(deep.skinAlbedo) / luminance(drawnDeep.skinAlbedo) - 1.0f) < 0.15f);
+    const sf::FaceLook even = lookOf("builtin/skin/fair_even", 0.25);
+    const sf::FaceLook mature = lookOf("builtin/skin/fair_mature", 0.25);
+    const sf::FaceLook rosy = lookOf("builtin/skin/fair_rosy", 0.25);
+    QCOMPARE(even.wrinkles, 0.0f);
+    QVERIFY(mature.wrinkles > 0.6f);
+    QVERIFY(mature.moles > even.moles);
+    QVERIFY(rosy.freckles > 0.3f && even.freckles == 0.0f);
+    // Rosy skin is redder than even skin of the same tone.
+    QVERIFY(rosy.skinAlbedo.x() / rosy.skinAlbedo.y() > even.skinAlbedo.x() / even.skinAlbedo.y());
+    QCOMPARE(even.restLandmarks.size(), std::size_t{70});
+    // A built-in name that is not there is an error, not a silent default.
+    bool thrown = false;
+    try {
+      lookOf("builtin/skin/fair_evn", 0.25);
+    } catch (const sf::Error& error) {
+      thrown = std::string(error.what()).find("fair_evn") != std::string::npos;
+    }
+    QVERIFY(thrown);
+  }
+
+  void ageLinesAndMolesSitWhereTheyBelong() {
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    const std::vector<Vec3f> landmarks = geometry.pose(sf::FaceState{}).landmarks;
+    const sf::SkinMarks young = sf::SkinMarks::create(landmarks, 0.0f, 0.0f, 7u);
+    const sf::SkinMarks old = sf::SkinMarks::create(landmarks, 1.0f, 0.0f, 7u);
+    // The grooves met walking up a line at `x`, `z` from `y0` to `y1`.
+    auto grooves = [](const sf::SkinMarks& marks, float x, float z, float y0, float y1) {
+      int count = 0;
+      bool inside = false;
+      for (float y = y0; y < y1; y += 0.05f) {
+        const bool deep = marks.lineRelief(Vec3f(x, y, z)) < -0.02f;
+        count += deep && !inside ? 1 : 0;
+        inside = deep;
+      }
+      return count;
+    };
+    float browTop = -1e9f;
+    for (int i = 17; i <= 26; ++i) {
+      browTop = std::max(browTop, landmarks[static_cast<std::size_t>(i)].y());
+    }
+    const float middle = 0.5f * (landmarks[21].x() + landmarks[22].x());
+    const float forehead = landmarks[27].z();
+    // Forehead lines above the brows in old skin, none in young skin.
+    QVERIFY(grooves(old, middle + 15.0f, forehead, browTop, browTop + 45.0f) >= 3);
+    QCOMPARE(grooves(young, middle + 15.0f, forehead, browTop, browTop + 45.0f), 0);
+    // Crow's feet fan out from both eyes' outer corners.
+    for (int corner : {36, 45}) {
+      const Vec3f c = landmarks[static_cast<std::size_t>(corner)];
+      const float out = c.x() > middle ? 10.0f : -10.0f;
+      QVERIFY(grooves(old, c.x() + out, c.z(), c.y() - 12.0f, c.y() + 12.0f) >= 3);
+    }
+    // Nothing on the back of the head or the crown.
+    QCOMPARE(grooves(old, middle, forehead - 150.0f, browTop - 100.0f, browTop + 100.0f), 0);
+    QCOMPARE(grooves(old, middle + 15.0f, forehead, browTop + 60.0f, browTop + 120.0f), 0);
+
+    // Moles: none without, more with more.
+    auto moleVolume = [&](float moles) {
+      const sf::SkinMarks marks = sf::SkinMarks::create(landmarks, 0.0f, moles, 7u);
+      int count = 0;
+      for (float x = -100.0f; x < 100.0f; x += 1.5f) {
+        for (float y = -150.0f; y < 100.0f; y += 1.5f) {
+          for (float z = -50.0f; z < 120.0f; z += 1.5f) {
+            float radius = 0.0f;
+            const float m = marks.mole(Vec3f(x, y, z), radius);
+            count += m > 0.0f ? 1 : 0;
+            if (m > 0.0f && (radius < 0.5f || radius > 2.2f)) {
+              return -1;
+            }
+          }
+        }
+      }
+      return count;
+    };
+    QCOMPARE(moleVolume(0.0f), 0);
+    const int few = moleVolume(0.25f);
+    const int many = moleVolume(1.0f);
+    QVERIFY2(few > 0 && many > 2 * few, qPrintable(QString("%1 %2").arg(few).arg(many)));
+  }
+
+  void builtinThumbnailsShowTheirAsset() {
+    // Every built-in but the painted environments has settings that show it, and they are
+    // a valid recipe.
+    const auto catalog = sf::builtinAssetCatalog();
+    for (const sf::AssetInfo& asset : catalog->assets()) {
+      const std::vector<std::string> settings =
+          sf::AssetThumbnailer::settingsFor(asset.id, asset.kind);
+      QCOMPARE(settings.empty(), asset.kind == "environment");
+      if (!settings.empty()) {
+        const sf::RecipeParse parse =
+            sf::parseRecipe(R"({"schemaVersion": 2, "model": "default"})", settings);
+        QVERIFY2(parse.ok(), qPrintable(QString::fromStdString(
+                                 asset.id + ": " + sf::formatDiagnostics(parse.diagnostics, ""))));
+      }
+    }
+    // A thumbnail is the head wearing the asset: a deep skin is darker in the middle of
+    // the picture than a pale one, the same head otherwise.
+    const sf::AssetThumbnailer thumbnailer = sf::AssetThumbnailer::create(48, 4);
+    const sf::Image deep = thumbnailer.render("builtin/skin/deep_even", "skin", 1);
+    const sf::Image pale = thumbnailer.render("builtin/skin/pale_even", "skin", 1);
+    QCOMPARE(deep.width, 48);
+    QCOMPARE(deep.height, 48);
+    auto middle = [](const sf::Image& image) {
+      float sum = 0.0f;
+      for (int y = 18; y < 30; ++y) {
+        for (int x = 18; x < 30; ++x) {
+          sum += image.at(x, y, 1);
+        }
+      }
+      return sum / 144.0f;
+    };
+    QVERIFY2(middle(deep) < 0.5f * middle(pale),
+             qPrintable(QString("%1 %2").arg(middle(deep)).arg(middle(pale))));
+    bool thrown = false;
+    try {
+      thumbnailer.render("builtin/hair/no_such_groom", "hair", 1);
+    } catch (const sf::Error& error) {
+      thrown = std::string(error.what()).find("no_such_groom") != std::string::npos;
+    }
+    QVERIFY(thrown);
+    // Cached by kind and name, in a folder of this build's look.
+    const fs::path cached = sf::AssetThumbnailer::cachePath("/cache", "builtin/hair/bob", "hair");
+    QCOMPARE(cached.filename().string(), std::string("bob.png"));
+    QCOMPARE(cached.parent_path().filename().string(), std::string("hair"));
   }
 
   void batchWritesTheFaceSyntheticsLayout() {

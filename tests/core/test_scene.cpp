@@ -3,6 +3,8 @@
 // identity, expression, splits and asset choices come out as the recipe says; resolved
 // scenes round-trip through JSON exactly; statistics and their plot.
 
+#include "assets/builtin_catalog.h"
+#include "assets/skin_material.h"
 #include "random/memory_asset_catalog.h"
 #include "recipe/recipe_io.h"
 #include "scene/scene_compiler.h"
@@ -15,6 +17,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <set>
 #include <thread>
 
 using nlohmann::json;
@@ -72,6 +75,8 @@ private slots:
   void heldOutAssetsStayOutOfTraining();
   void hairFitsUnderHeadwear();
   void linkedColoursFollowTheHair();
+  void skinMaterialsFollowTheTone();
+  void aHoodComesWithItsHoodie();
   void modelNamesAreChecked_data();
   void modelNamesAreChecked();
   void assetChoicesThatMatchNothingWarn();
@@ -196,7 +201,8 @@ void TestScene::editingOneDistributionLeavesOthersAlone() {
              (std::set<std::string>{"beard.color.melanin", "brows.color.melanin"}));
   }
   if (path == "headwear.present") {
-    QCOMPARE(after.dependentsOf(path), (std::set<std::string>{"hair.groom"}));
+    QCOMPARE(after.dependentsOf(path),
+             (std::set<std::string>{"clothing.item", "clothing.present", "hair.groom"}));
   }
   if (path == "camera.yaw") {
     QVERIFY(after.dependentsOf(path).empty());
@@ -406,6 +412,46 @@ void TestScene::hairFitsUnderHeadwear() {
     QCOMPARE(scene.text("eyewear.item"), std::string("none"));
   }
   QVERIFY(withHeadwear > 100 && withHeadwear < 200);
+}
+
+void TestScene::skinMaterialsFollowTheTone() {
+  // The default skin rule draws a built-in skin of the band skin.tone falls in, so the
+  // tone's distribution is the dataset's, and every band and character comes up.
+  sf::SceneContext context = testContext();
+  context.assets = sf::builtinAssetCatalog();
+  const sf::SceneCompiler compiler = sf::SceneCompiler::create(recipeFrom(kRecipe), context);
+  std::set<std::string> drawn;
+  for (std::uint64_t i = 0; i < 2000; ++i) {
+    const sf::ResolvedScene scene = compiler.compile(i);
+    const std::string id = scene.text("skin.material");
+    const sf::SkinMaterial* material = sf::findSkinMaterial(sf::builtinAssetName(id, "skin"));
+    QVERIFY2(material != nullptr, id.c_str());
+    const auto tone = static_cast<float>(scene.number("skin.tone"));
+    QVERIFY2(sf::skinMelanin(*material, tone) == tone,
+             qPrintable(QString::fromStdString(id) + " " + QString::number(tone)));
+    drawn.insert(id);
+  }
+  QCOMPARE(drawn.size(), sf::builtinSkinMaterials().size());
+}
+
+void TestScene::aHoodComesWithItsHoodie() {
+  // The default clothing rule: a hood worn up is the hood of a hoodie, always.
+  sf::SceneContext context = testContext();
+  context.assets = sf::builtinAssetCatalog();
+  const sf::SceneCompiler hooded = sf::SceneCompiler::create(
+      recipeFrom(kRecipe, {"headwear.present=true", "headwear.item=builtin/headwear/hood"}),
+      context);
+  const sf::SceneCompiler capped = sf::SceneCompiler::create(
+      recipeFrom(kRecipe, {"headwear.present=true", "headwear.item=builtin/headwear/cap"}),
+      context);
+  std::set<std::string> otherwise;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    const sf::ResolvedScene scene = hooded.compile(i);
+    QVERIFY(scene.flag("clothing.present"));
+    QCOMPARE(scene.text("clothing.item"), std::string("builtin/clothing/hoodie"));
+    otherwise.insert(capped.compile(i).text("clothing.item"));
+  }
+  QVERIFY(otherwise.size() > 5);
 }
 
 void TestScene::linkedColoursFollowTheHair() {

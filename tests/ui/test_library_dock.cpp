@@ -8,6 +8,8 @@
 
 #include "assets/asset_library.h"
 #include "assets/builtin_catalog.h"
+#include "batch/asset_thumbnail.h"
+#include "face/model_store.h"
 #include "render/image.h"
 
 #include <QAbstractButton>
@@ -167,6 +169,7 @@ private slots:
   void listsBuiltins_data();
   void listsBuiltins();
   void builtinEnvironmentThumbnails();
+  void builtinRenderedThumbnails();
   void filters_data();
   void filters();
 
@@ -251,11 +254,55 @@ void TestLibraryDock::builtinEnvironmentThumbnails() {
   // Painted on a worker thread, then shown.
   QTRY_VERIFY_WITH_TIMEOUT(item->data(LibraryDock::ThumbnailRole).toBool(), 20000);
   QVERIFY(!item->icon().isNull());
-  // Grooms have no cheap picture: a placeholder tile, never marked as a thumbnail.
-  QListWidgetItem* hair = itemFor(dock, firstBuiltin("hair"));
-  QVERIFY(hair);
-  QVERIFY(!hair->icon().isNull());
-  QVERIFY(!hair->data(LibraryDock::ThumbnailRole).toBool());
+}
+
+void TestLibraryDock::builtinRenderedThumbnails() {
+  // Built-ins other than environments are pictured by the renderer: the head wearing the
+  // asset. Renders are cached; a cached one is shown without rendering again. The cache
+  // here holds a picture for every groom, so nothing needs rendering.
+  QTemporaryDir cache;
+  QVERIFY(cache.isValid());
+  const QByteArray previous = qgetenv("XDG_CACHE_HOME");
+  qputenv("XDG_CACHE_HOME", QFile::encodeName(cache.path()));
+  QImage red(16, 16, QImage::Format_RGB888);
+  red.fill(Qt::red);
+  for (const sf::AssetInfo& asset : sf::builtinAssetCatalog()->assets()) {
+    if (asset.kind == "hair") {
+      const std::filesystem::path path = sf::AssetThumbnailer::cachePath(
+          sf::defaultHeadCachePath().parent_path(), asset.id, asset.kind);
+      std::filesystem::create_directories(path.parent_path());
+      QVERIFY(red.save(QFile::decodeName(QByteArray::fromStdString(path.string()))));
+    }
+  }
+  {
+    RecipeDocument document;
+    LibraryDock dock(&document);
+    dock.resize(420, 700);
+    dock.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dock));
+    selectKind(dock, QStringLiteral("hair"));
+    QListWidgetItem* hair = itemFor(dock, firstBuiltin("hair"));
+    QVERIFY(hair);
+    QTRY_VERIFY_WITH_TIMEOUT(hair->data(LibraryDock::ThumbnailRole).toBool(), 20000);
+    // The tile shows the cached picture: red in its middle.
+    const QImage tile = hair->icon().pixmap(QSize(96, 96)).toImage();
+    const QColor middle = tile.pixelColor(tile.width() / 2, tile.height() / 2);
+    QVERIFY2(middle.red() > 200 && middle.green() < 60, qPrintable(middle.name()));
+    // A groom out of view is not asked for until it is scrolled to.
+    QListWidgetItem* last = nullptr;
+    for (int row = 0; row < dock.assetList()->count(); ++row) {
+      if (!dock.assetList()->item(row)->isHidden()) {
+        last = dock.assetList()->item(row);
+      }
+    }
+    QVERIFY(last && last->data(LibraryDock::IdRole).toString().startsWith("builtin/hair/"));
+    if (!dock.assetList()->visualItemRect(last).intersects(dock.assetList()->viewport()->rect())) {
+      QVERIFY(!last->data(LibraryDock::ThumbnailRole).toBool());
+      dock.assetList()->scrollToItem(last);
+      QTRY_VERIFY_WITH_TIMEOUT(last->data(LibraryDock::ThumbnailRole).toBool(), 20000);
+    }
+  }
+  qputenv("XDG_CACHE_HOME", previous);
 }
 
 void TestLibraryDock::filters_data() {

@@ -437,6 +437,9 @@ private slots:
       window.overlayAction(name)->setChecked(false);
     }
     window.faceDock()->reset();
+    // Let the reset's follow-ups (the face preview's timer, the dressing switched off) land
+    // before the pictures are compared.
+    QTest::qWait(600);
     sf::ui::OrbitCamera camera;
     camera.setView(sf::ui::OrbitCamera::View::Front);
     camera.target = QVector3D(0, 20, 60);
