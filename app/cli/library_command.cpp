@@ -2,9 +2,14 @@
 
 #include "assets/asset_library.h"
 #include "assets/builtin_catalog.h"
+#include "batch/asset_thumbnail.h"
+#include "face/model_store.h"
+#include "recipe_support.h"
+#include "render/image.h"
 #include "util/error.h"
 #include "util/strings.h"
 
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 
@@ -197,6 +202,70 @@ int runCheck(std::span<const std::string> arguments) {
 
 }  // namespace
 
+int runThumbnails(std::span<const std::string> arguments) {
+  ArgParser parser(
+      "synthface library thumbnails",
+      "Renders the thumbnails of the built-in assets (all but environments, which are\n"
+      "painted): the default head wearing each one, as the studio's Library shows them.\n"
+      "By default into the cache the studio reads, so it need not render them itself;\n"
+      "pictures already there are kept, so an interrupted run resumes.");
+  parser.option("--kind", "KIND", "only assets of this kind")
+      .option("--out", "DIR", "write DIR/KIND/NAME.png instead of into the cache")
+      .option("--size", "PX", "width and height (default 128, the studio's)")
+      .option("--spp", "S", "samples per pixel (default 16)");
+  const std::optional<ParsedArgs> args = parseOrHelp(parser, arguments);
+  if (!args) {
+    return 0;
+  }
+  const std::string kind = args->value("--kind");
+  const auto size = static_cast<int>(countOption(*args, "--size", 128, 16, 1024));
+  const auto spp = static_cast<int>(countOption(*args, "--spp", 16, 1, 4096));
+  std::vector<AssetInfo> todo;
+  for (const AssetInfo& asset : builtinAssetCatalog()->assets()) {
+    if ((kind.empty() || asset.kind == kind) &&
+        !AssetThumbnailer::settingsFor(asset.id, asset.kind).empty()) {
+      todo.push_back(asset);
+    }
+  }
+  if (todo.empty()) {
+    throw Error("--kind: no built-in assets of kind \"" + kind + "\" have rendered thumbnails");
+  }
+  auto target = [&](const AssetInfo& asset) {
+    return args->has("--out") ? std::filesystem::path(args->value("--out")) / asset.kind /
+                                    (builtinAssetName(asset.id, asset.kind) + ".png")
+                              : AssetThumbnailer::cachePath(defaultHeadCachePath().parent_path(),
+                                                            asset.id, asset.kind);
+  };
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  std::optional<AssetThumbnailer> thumbnailer;
+  int rendered = 0;
+  int kept = 0;
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const std::filesystem::path path = target(todo[i]);
+    if (std::filesystem::exists(path)) {
+      ++kept;
+      continue;
+    }
+    if (!thumbnailer) {
+      thumbnailer = AssetThumbnailer::create(size, spp);
+    }
+    std::cerr << (terminal ? "\r" : "") << "thumbnails: " << i + 1 << "/" << todo.size() << "  "
+              << todo[i].id << (terminal ? "\033[K" : "\n") << std::flush;
+    std::filesystem::create_directories(path.parent_path());
+    writeImage(thumbnailer->render(todo[i].id, todo[i].kind), path);
+    ++rendered;
+  }
+  if (terminal && rendered > 0) {
+    std::cerr << "\n";
+  }
+  std::cout << "rendered " << rendered << ", kept " << kept << " into "
+            << (args->has("--out") ? std::filesystem::path(args->value("--out"))
+                                   : target(todo.front()).parent_path().parent_path())
+                   .string()
+            << "\n";
+  return 0;
+}
+
 int runLibrary(std::span<const std::string> arguments) {
   const std::vector<Command> subcommands = {
       {"create", "make an empty library", runCreate},
@@ -204,6 +273,7 @@ int runLibrary(std::span<const std::string> arguments) {
       {"list", "list the assets of a library", runList},
       {"info", "print everything recorded of an asset", runInfo},
       {"check", "verify files, hashes and paths", runCheck},
+      {"thumbnails", "render the built-in assets' thumbnails", runThumbnails},
   };
   return runSubcommand(
       "usage: synthface library COMMAND [ARGS...]\n\nAsset libraries: folders of assets with "

@@ -42,7 +42,7 @@ struct Character {
 };
 constexpr std::array<Character, 4> kCharacters = {{
     {"even", "even", 0.45f, 0.0f, 0.0f, 0.2f, 0.0f, 0.85f, 0.37f},
-    {"rosy", "rosy, freckled where light", 0.8f, -0.6f, 0.85f, 0.4f, 0.1f, 1.0f, 0.33f},
+    {"rosy", "rosy", 0.8f, -0.6f, 0.85f, 0.4f, 0.1f, 1.0f, 0.33f},
     {"olive", "olive, oily", 0.4f, 0.7f, 0.15f, 0.35f, 0.2f, 1.25f, 0.27f},
     {"mature", "mature, lined", 0.55f, 0.15f, 0.35f, 0.75f, 0.8f, 1.3f, 0.41f},
 }};
@@ -67,6 +67,7 @@ std::vector<SkinMaterial> makeMaterials() {
       m.roughness = character.roughness;
       if (m.freckles > 0.2f) {
         m.tags.push_back("freckled");
+        m.name += ", freckled";
       }
       if (m.wrinkles > 0.5f) {
         m.tags.push_back("aged");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# synthface library create|import|list|info|check as a user runs them.
+# synthface library create|import|list|info|check|thumbnails as a user runs them.
 # usage: test_library_cli.sh PATH/TO/synthface
 set -uo pipefail
 synthface=$1
@@ -58,6 +58,19 @@ check "check names the file" grep -q "assets/headwear/cap/cap.obj" <<<"$out"
 out=$("$synthface" library list 2>&1); rc=$?
 check "user library starts empty" test $rc -eq 0 -a -z "$out"
 check "user library was created" test -f "$dir/data/synthface/library/library.json"
+
+# Built-in thumbnails, rendered into a folder; a second run keeps them. (The built-in head
+# comes from the build's test cache, as XDG_CACHE_HOME says.)
+out=$("$synthface" library thumbnails --kind eyewear --out "$dir/thumbs" --size 24 --spp 2 2>/dev/null)
+rc=$?
+check "thumbnails exits 0" test $rc -eq 0
+check "thumbnails renders every pair of glasses" test "$(ls "$dir/thumbs/eyewear" | wc -l)" -eq 6
+check "thumbnails says what it did" grep -q "^rendered 6, kept 0 into $dir/thumbs$" <<<"$out"
+out=$("$synthface" library thumbnails --kind eyewear --out "$dir/thumbs" 2>/dev/null)
+check "thumbnails resumes" grep -q "^rendered 0, kept 6" <<<"$out"
+out=$("$synthface" library thumbnails --kind environment --out "$dir/thumbs" 2>&1); rc=$?
+check "thumbnails of a painted kind is an error" test $rc -ne 0
+check "the error names the option" grep -q "kind" <<<"$out"
 
 echo "$passes passed, $failures failed"
 test $failures -eq 0

@@ -832,8 +832,23 @@ void TestLibraryDock::screenshot() {
 
   selectKind(dock, QStringLiteral("hair"));
   dock.selectAsset(firstBuiltin("hair"));
-  QTest::qWait(50);
+  // The grooms in view are rendered (or read from the cache), one at a time.
+  auto inViewPictured = [&] {
+    QListWidget* list = dock.assetList();
+    for (int row = 0; row < list->count(); ++row) {
+      QListWidgetItem* tile = list->item(row);
+      if (!tile->isHidden() && list->visualItemRect(tile).intersects(list->viewport()->rect()) &&
+          !tile->data(LibraryDock::ThumbnailRole).toBool()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(inViewPictured(), 180000);
   QVERIFY(dock.grab().save(dir + QStringLiteral("/library_dock_hair.png")));
+  selectKind(dock, QStringLiteral("skin"));
+  QTRY_VERIFY_WITH_TIMEOUT(inViewPictured(), 180000);
+  QVERIFY(dock.grab().save(dir + QStringLiteral("/library_dock_skin.png")));
 
   selectKind(dock, QString());
   QVERIFY(dropFiles(dock, {writeMap(file(QStringLiteral("loft.exr")))}));
