@@ -314,6 +314,29 @@ private slots:
     }
   }
 
+  // Landmarks from another frame (a sidecar in the wrong place) put the model beside the
+  // head: the fit finds nothing to fit, and says so naming the file, rather than return a
+  // model that is not the head.
+  void aFitThatCannotConvergeIsNamed() {
+    std::vector<Vec3f> expected;
+    const sf::PolyMesh target = remeshedHead(m_model, sf::FaceState{}, worldFromModel(), expected);
+    sf::RegistrationOptions options;
+    for (int i : {30, 36, 45, 48, 54, 8}) {
+      options.landmarks.push_back({m_model.landmarks[static_cast<std::size_t>(i)].name,
+                                   expected[static_cast<std::size_t>(i)] + Vec3f(900, 0, 0)});
+    }
+    try {
+      sf::registerModel(m_model, target, options, "scan.obj");
+      QFAIL("no error");
+    } catch (const sf::Error& error) {
+      const QString message = error.what();
+      qInfo("%s", error.what());
+      QVERIFY2(message.startsWith("scan.obj: ") &&
+                   (message.contains("did not converge") || message.contains("found no overlap")),
+               error.what());
+    }
+  }
+
 private:
   sf::FaceModel m_model;
 };
