@@ -678,7 +678,7 @@ void LibraryDock::rebuild() {
     entry.thumbnailKey = fileThumbnailKey(m_library, asset);
     m_entries.push_back(std::move(entry));
   }
-  // By kind (in the library's order), the user's own first, then by name.
+  // By kind (in the library's order), the user's own first by name, then the built-ins.
   const std::vector<std::string>& kinds = AssetLibrary::kinds();
   auto kindRank = [&](const std::string& kind) {
     return std::find(kinds.begin(), kinds.end(), kind) - kinds.begin();
@@ -689,6 +689,10 @@ void LibraryDock::rebuild() {
     }
     if (a.builtin != b.builtin) {
       return !a.builtin;
+    }
+    if (a.builtin) {
+      return false;  // built-ins keep the catalogue's order: skins light to dark, grooms short to
+                     // long
     }
     return QString::compare(qs(a.asset.name), qs(b.asset.name), Qt::CaseInsensitive) < 0;
   });
