@@ -5,6 +5,7 @@
 #include "batch/asset_thumbnail.h"
 #include "face/model_store.h"
 #include "recipe_support.h"
+#include "render/contact_sheet.h"
 #include "render/image.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -266,6 +267,68 @@ int runThumbnails(std::span<const std::string> arguments) {
   return 0;
 }
 
+int runSheet(std::span<const std::string> arguments) {
+  ArgParser parser(
+      "synthface library sheet",
+      "Renders a contact sheet of built-in assets (all but environments) as samples wear\n"
+      "them: one row per asset, on a few identities, each from the front and turned\n"
+      "three-quarters. The first identity is the average head.");
+  parser.option("--kind", "KIND", "only assets of this kind")
+      .option("--out", "FILE", "the sheet to write (.png, .jpg or .exr)")
+      .option("--identities", "N", "identities per asset (default 2)")
+      .option("--size", "PX", "each picture's width and height (default 160)")
+      .option("--spp", "S", "samples per pixel (default 16)");
+  const std::optional<ParsedArgs> args = parseOrHelp(parser, arguments);
+  if (!args) {
+    return 0;
+  }
+  if (!args->has("--out")) {
+    throw Error("--out: give the sheet's file");
+  }
+  const std::string kind = args->value("--kind");
+  const auto identities = static_cast<int>(countOption(*args, "--identities", 2, 1, 16));
+  const auto size = static_cast<int>(countOption(*args, "--size", 160, 16, 1024));
+  const auto spp = static_cast<int>(countOption(*args, "--spp", 16, 1, 4096));
+  std::vector<AssetInfo> assets;
+  for (const AssetInfo& asset : builtinAssetCatalog()->assets()) {
+    if ((kind.empty() || asset.kind == kind) &&
+        !AssetThumbnailer::settingsFor(asset.id, asset.kind).empty()) {
+      assets.push_back(asset);
+    }
+  }
+  if (assets.empty()) {
+    throw Error("--kind: no built-in assets of kind \"" + kind + "\" to show");
+  }
+  const AssetThumbnailer thumbnailer = AssetThumbnailer::create(size, spp);
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  std::vector<Image> images;
+  std::vector<std::string> captions;
+  for (std::size_t a = 0; a < assets.size(); ++a) {
+    std::cerr << (terminal ? "\r" : "") << "sheet: " << a + 1 << "/" << assets.size() << "  "
+              << assets[a].id << (terminal ? "\033[K" : "\n") << std::flush;
+    for (int identity = 0; identity < identities; ++identity) {
+      for (const char* yaw : {"0", "35"}) {
+        std::vector<std::string> extra = {std::string("camera.yaw=") + yaw};
+        if (identity > 0) {
+          extra.push_back("identity.distinctiveness=1");
+          extra.push_back("seed=" + std::to_string(identity));
+        }
+        images.push_back(thumbnailer.render(assets[a].id, assets[a].kind, 0, extra));
+        captions.push_back(identity == 0 && yaw[0] == '0'
+                               ? builtinAssetName(assets[a].id, assets[a].kind)
+                               : std::string());
+      }
+    }
+  }
+  if (terminal) {
+    std::cerr << "\n";
+  }
+  writeImage(composeContactSheet(images, captions, 2 * identities), args->value("--out"));
+  std::cout << "wrote " << args->value("--out") << ": " << assets.size() << " assets, "
+            << identities << " identities, front and three-quarters\n";
+  return 0;
+}
+
 int runLibrary(std::span<const std::string> arguments) {
   const std::vector<Command> subcommands = {
       {"create", "make an empty library", runCreate},
@@ -274,6 +337,7 @@ int runLibrary(std::span<const std::string> arguments) {
       {"info", "print everything recorded of an asset", runInfo},
       {"check", "verify files, hashes and paths", runCheck},
       {"thumbnails", "render the built-in assets' thumbnails", runThumbnails},
+      {"sheet", "a contact sheet of built-in assets on a few identities", runSheet},
   };
   return runSubcommand(
       "usage: synthface library COMMAND [ARGS...]\n\nAsset libraries: folders of assets with "

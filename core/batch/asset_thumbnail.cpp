@@ -111,10 +111,16 @@ std::vector<std::string> AssetThumbnailer::settingsFor(const std::string& assetI
 
 Image AssetThumbnailer::render(const std::string& assetId, const std::string& kind,
                                int threads) const {
-  const std::vector<std::string> settings = settingsFor(assetId, kind);
+  return render(assetId, kind, threads, {});
+}
+
+Image AssetThumbnailer::render(const std::string& assetId, const std::string& kind, int threads,
+                               const std::vector<std::string>& extra) const {
+  std::vector<std::string> settings = settingsFor(assetId, kind);
   if (settings.empty()) {
     throw Error("thumbnails: no rendered thumbnail for assets of kind '" + kind + "'");
   }
+  settings.insert(settings.end(), extra.begin(), extra.end());
   const RecipeParse parse = parseRecipe(R"({"schemaVersion": 2, "model": "default"})", settings);
   if (!parse.ok()) {
     throw Error("thumbnails: " + assetId + ": " + formatDiagnostics(parse.diagnostics, "recipe"));

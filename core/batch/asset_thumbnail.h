@@ -28,6 +28,10 @@ public:
   /// The thumbnail of `assetId`: linear RGB, size x size, on at most `threads` threads
   /// (0: all). Throws sf::Error for an asset the settings cannot show.
   Image render(const std::string& assetId, const std::string& kind, int threads = 0) const;
+  /// render() with `extra` settings after the asset's own (they win): another identity
+  /// ("seed=3", "identity.distinctiveness=1"), another view ("camera.yaw=0").
+  Image render(const std::string& assetId, const std::string& kind, int threads,
+               const std::vector<std::string>& extra) const;
 
   /// Where a built-in asset's thumbnail is kept between runs: under `cacheRoot` (the
   /// studio's $XDG_CACHE_HOME/synthface), in a folder named for the renderer's version,

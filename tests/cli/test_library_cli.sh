@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# synthface library create|import|list|info|check|thumbnails as a user runs them.
+# synthface library create|import|list|info|check|thumbnails|sheet as a user runs them.
 # usage: test_library_cli.sh PATH/TO/synthface
 set -uo pipefail
 synthface=$1
@@ -71,6 +71,15 @@ check "thumbnails resumes" grep -q "^rendered 0, kept 6" <<<"$out"
 out=$("$synthface" library thumbnails --kind environment --out "$dir/thumbs" 2>&1); rc=$?
 check "thumbnails of a painted kind is an error" test $rc -ne 0
 check "the error names the option" grep -q "kind" <<<"$out"
+
+# A contact sheet of the built-ins on identities, front and three-quarters.
+out=$("$synthface" library sheet --kind eyewear --identities 2 --size 24 --spp 1 \
+  --out "$dir/sheet.png" 2>/dev/null); rc=$?
+check "sheet exits 0" test $rc -eq 0
+check "sheet says what it holds" grep -q "6 assets, 2 identities" <<<"$out"
+check "sheet is written" test -s "$dir/sheet.png"
+out=$("$synthface" library sheet --kind eyewear 2>&1); rc=$?
+check "sheet without --out is an error naming it" test $rc -ne 0 -a -n "$(grep -- --out <<<"$out")"
 
 echo "$passes passed, $failures failed"
 test $failures -eq 0
