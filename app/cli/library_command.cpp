@@ -203,6 +203,22 @@ int runCheck(std::span<const std::string> arguments) {
 
 }  // namespace
 
+/// The built-in assets of `kind` (every kind when empty) the renderer pictures: all but
+/// the painted environments. Throws when there are none.
+std::vector<AssetInfo> renderedBuiltins(const std::string& kind) {
+  std::vector<AssetInfo> assets;
+  for (const AssetInfo& asset : builtinAssetCatalog()->assets()) {
+    if ((kind.empty() || asset.kind == kind) &&
+        !AssetThumbnailer::settingsFor(asset.id, asset.kind).empty()) {
+      assets.push_back(asset);
+    }
+  }
+  if (assets.empty()) {
+    throw Error("--kind: no built-in assets of kind \"" + kind + "\" are rendered");
+  }
+  return assets;
+}
+
 int runThumbnails(std::span<const std::string> arguments) {
   ArgParser parser(
       "synthface library thumbnails",
@@ -221,16 +237,7 @@ int runThumbnails(std::span<const std::string> arguments) {
   const std::string kind = args->value("--kind");
   const auto size = static_cast<int>(countOption(*args, "--size", 128, 16, 1024));
   const auto spp = static_cast<int>(countOption(*args, "--spp", 16, 1, 4096));
-  std::vector<AssetInfo> todo;
-  for (const AssetInfo& asset : builtinAssetCatalog()->assets()) {
-    if ((kind.empty() || asset.kind == kind) &&
-        !AssetThumbnailer::settingsFor(asset.id, asset.kind).empty()) {
-      todo.push_back(asset);
-    }
-  }
-  if (todo.empty()) {
-    throw Error("--kind: no built-in assets of kind \"" + kind + "\" have rendered thumbnails");
-  }
+  const std::vector<AssetInfo> todo = renderedBuiltins(kind);
   auto target = [&](const AssetInfo& asset) {
     return args->has("--out") ? std::filesystem::path(args->value("--out")) / asset.kind /
                                     (builtinAssetName(asset.id, asset.kind) + ".png")
@@ -289,16 +296,7 @@ int runSheet(std::span<const std::string> arguments) {
   const auto identities = static_cast<int>(countOption(*args, "--identities", 2, 1, 16));
   const auto size = static_cast<int>(countOption(*args, "--size", 160, 16, 1024));
   const auto spp = static_cast<int>(countOption(*args, "--spp", 16, 1, 4096));
-  std::vector<AssetInfo> assets;
-  for (const AssetInfo& asset : builtinAssetCatalog()->assets()) {
-    if ((kind.empty() || asset.kind == kind) &&
-        !AssetThumbnailer::settingsFor(asset.id, asset.kind).empty()) {
-      assets.push_back(asset);
-    }
-  }
-  if (assets.empty()) {
-    throw Error("--kind: no built-in assets of kind \"" + kind + "\" to show");
-  }
+  const std::vector<AssetInfo> assets = renderedBuiltins(kind);
   const AssetThumbnailer thumbnailer = AssetThumbnailer::create(size, spp);
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   std::vector<Image> images;

@@ -55,19 +55,26 @@ std::vector<std::string> baseSettings() {
           "facewear.present=false"};
 }
 
+/// The recipe of the default head with `settings`; throws naming `what` when they do not
+/// make one.
+Recipe thumbnailRecipe(const std::vector<std::string>& settings, const std::string& what) {
+  const RecipeParse parse = parseRecipe(R"({"schemaVersion": 2, "model": "default"})", settings);
+  if (!parse.ok()) {
+    throw Error("thumbnails: " + what + ": " + formatDiagnostics(parse.diagnostics, "recipe"));
+  }
+  return parse.recipe;
+}
+
 }  // namespace
 
 AssetThumbnailer AssetThumbnailer::create(int size, int samplesPerPixel) {
   AssetThumbnailer thumbnailer;
   thumbnailer.m_size = size;
   thumbnailer.m_samplesPerPixel = samplesPerPixel;
-  const RecipeParse parse = parseRecipe(R"({"schemaVersion": 2, "model": "default"})");
-  if (!parse.ok()) {
-    throw Error("thumbnails: " + formatDiagnostics(parse.diagnostics, "recipe"));
-  }
-  thumbnailer.m_renderer = SampleRenderer::create(
-      parse.recipe, SceneContext::fromModel(FaceModel{}, builtinAssetCatalog()), {},
-      RenderOverrides{size, samplesPerPixel, true});
+  thumbnailer.m_renderer =
+      SampleRenderer::create(thumbnailRecipe({}, "the default head"),
+                             SceneContext::fromModel(FaceModel{}, builtinAssetCatalog()), {},
+                             RenderOverrides{size, samplesPerPixel, true});
   return thumbnailer;
 }
 
@@ -121,13 +128,10 @@ Image AssetThumbnailer::render(const std::string& assetId, const std::string& ki
     throw Error("thumbnails: no rendered thumbnail for assets of kind '" + kind + "'");
   }
   settings.insert(settings.end(), extra.begin(), extra.end());
-  const RecipeParse parse = parseRecipe(R"({"schemaVersion": 2, "model": "default"})", settings);
-  if (!parse.ok()) {
-    throw Error("thumbnails: " + assetId + ": " + formatDiagnostics(parse.diagnostics, "recipe"));
-  }
-  const SampleRenderer renderer = m_renderer->rebind(
-      parse.recipe, SceneContext::fromModel(m_renderer->model(), builtinAssetCatalog()),
-      RenderOverrides{m_size, m_samplesPerPixel, true});
+  const SampleRenderer renderer =
+      m_renderer->rebind(thumbnailRecipe(settings, assetId),
+                         SceneContext::fromModel(m_renderer->model(), builtinAssetCatalog()),
+                         RenderOverrides{m_size, m_samplesPerPixel, true});
   Image image;
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] { image = renderer.render(0).image; });
