@@ -240,9 +240,12 @@ struct FaceRenderer::Impl {
     return hit;
   }
 
-  Shading shade(const Ray& ray, const RayHit& hit) const;
+  /// The surface at a hit. `fine`: with the skin's finest relief (age lines and moles),
+  /// which only the camera's first hit shows; deeper in a path, and where light leaves the
+  /// skin after scattering under it, that relief is lost in the blur.
+  Shading shade(const Ray& ray, const RayHit& hit, bool fine = true) const;
   void skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
-                  float b2, Shading& s) const;
+                  float b2, bool fine, Shading& s) const;
   V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
            V3* firstNormal) const;
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
@@ -274,7 +277,7 @@ FaceRenderer::Impl::FibreHit FaceRenderer::Impl::fibre(const Ray& ray, const Ray
   return f;
 }
 
-Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
+Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit, bool fine) const {
   const SurfaceMesh& mesh = scene->meshes[hit.geomID];
   const std::array<int, 3>& tri = mesh.triangles[hit.primID];
   const float b1 = hit.u;
@@ -308,7 +311,7 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
   switch (mesh.material) {
     case SurfaceMaterial::Skin: {
       s.subsurface = true;
-      skinDetail(mesh, tri, b0, b1, b2, s);
+      skinDetail(mesh, tri, b0, b1, b2, fine, s);
       break;
     }
     case SurfaceMaterial::Sclera: {
@@ -374,7 +377,7 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit) const {
 }
 
 void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
-                                    float b0, float b1, float b2, Shading& s) const {
+                                    float b0, float b1, float b2, bool fine, Shading& s) const {
   const FaceLook& look = scene->look;
   auto attribute = [&](const std::vector<float>& values) {
     if (values.empty()) {
@@ -442,10 +445,11 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   auto height = [&](const V3& x) {
     const float pores = std::min(1.0f, cellular(x / (0.55f * poreScale), seed + 6u) * 1.6f);
     const float grain = fbm(x / 1.6f, seed + 7u, 2);
-    float radius = 0.0f;
-    const float raised = 0.12f * marks.mole(x, radius) * radius;
-    const float skinRelief =
-        0.035f * poreScale * pores + grainDepth * grain + marks.lineRelief(x) + raised;
+    float skinRelief = 0.035f * poreScale * pores + grainDepth * grain;
+    if (fine) {
+      float radius = 0.0f;
+      skinRelief += marks.lineRelief(x) + 0.12f * marks.mole(x, radius) * radius;
+    }
     return (1.0f - lip) * skinRelief + lip * 0.05f * grooves(x);
   };
   V3 t, b;
@@ -567,7 +571,7 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
   RayHit chosen = hits[pick];
   chosen.geomID = skinToMesh[chosen.geomID];
   Ray at = probe;
-  exit = shade(at, chosen);
+  exit = shade(at, chosen, false);
   // Outward normal at the exit, whichever way the probe crossed it.
   V3 n = exit.normal;
   V3 ng = exit.geometric;
@@ -702,7 +706,7 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
       continue;
     }
 
-    Shading s = shade(ray, hit);
+    Shading s = shade(ray, hit, bounce == 0);
     const V3 wo = -direction;
 
     if (s.material == SurfaceMaterial::Glass) {
