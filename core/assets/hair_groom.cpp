@@ -125,10 +125,12 @@ public:
     const float step = 4.0f;
     for (int s = 0; s < 90; ++s) {
       const V3 toTie = tie.point - p;
-      if (toTie.norm() < step) {
+      const V3 n = m_skull.normal(p);
+      // Arrived when the tie is within a step across the head: the strand lies on the
+      // head, a layer above it, while the tie sits on the skull ellipsoid.
+      if ((toTie - n * n.dot(toTie)).norm() < step) {
         break;
       }
-      const V3 n = m_skull.normal(p);
       // Toward the tie, but from the front of the head up and back over it first: the
       // straight way to a low tie would comb the hairline down over the face.
       const float front =
@@ -149,6 +151,9 @@ public:
     // Its place in the tail: the side it came from, at a random depth.
     const float radial = std::sqrt(u(0));
     const float spin = 2.0f * kPi * u(1);
+    // A bundle of eighty thousand fibres is dozens of fibres deep: the inner half is never
+    // seen and ends (tucked in) soon after the tie, which halves a tail's geometry.
+    const float reach = radial < 0.7f ? 0.15f : 1.0f;
     if (m_style.gather == GroomGather::Bun) {
       const V3 axis = tie.out;
       V3 e1 = (p - tie.centre) - axis * axis.dot(p - tie.centre);
@@ -161,7 +166,8 @@ public:
       const float minor = 0.45f * m_style.tailLength * radial;
       const float turns = 1.0f + 0.5f * u(2);
       const int steps = static_cast<int>(2.0f * kPi * major * turns / step);
-      for (int s = 1; s <= steps; ++s) {
+      const int kept = std::max(2, static_cast<int>(reach * static_cast<float>(steps)));
+      for (int s = 1; s <= kept; ++s) {
         const float angle = 2.0f * kPi * turns * static_cast<float>(s) / static_cast<float>(steps);
         const V3 ring = std::cos(angle) * e1 + std::sin(angle) * e2;
         const float across = minor * std::cos(spin + 3.0f * angle);
@@ -175,7 +181,9 @@ public:
     const bool plait = m_style.gather != GroomGather::Ponytail;
     const int rope = static_cast<int>(u(3) * 3.0f) % 3;
     const std::size_t count = tie.frames.size();
-    for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t kept =
+        std::max<std::size_t>(2, static_cast<std::size_t>(reach * static_cast<float>(count)));
+    for (std::size_t k = 0; k < std::min(count, kept); ++k) {
       const TailFrame& f = tie.frames[k];
       const float along =
           static_cast<float>(k) / static_cast<float>(std::max<std::size_t>(1, count - 1));

@@ -10,7 +10,7 @@
 // and prints the seconds from building the acceleration structures to the finished image.
 //
 // The first form renders samples 0..N-1 of the default recipe and reports the time of each
-// stage: building the scene (posing, growing hair, acceleration structures), path tracing,
+// stage: building the scene (posing, growing hair), the acceleration structures, path tracing,
 // denoising, and the labels (classes, depth, normals, soft masks, landmark projection and
 // visibility), so the labels' share of the total can be read off. The second form renders N
 // consecutive samples through SampleRenderer, as the batch runner does, and prints the
@@ -128,14 +128,17 @@ int main(int argc, char** argv) {
   const sf::FaceModel model = sf::loadFaceModel("default");
   const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
   const sf::SceneCompiler compiler = sf::SceneCompiler::create(parse.recipe, context);
-  double scene = 0.0, render = 0.0, denoise = 0.0, labels = 0.0;
+  double scene = 0.0, accel = 0.0, render = 0.0, denoise = 0.0, labels = 0.0;
   for (int i = 0; i < count; ++i) {
     const sf::ResolvedScene resolved = compiler.compile(static_cast<std::uint64_t>(i));
     double t = now();
     const sf::FaceScene face =
         sf::FaceScene::create(model, geometry, resolved, resolution, resolution);
-    const sf::FaceRenderer renderer = sf::FaceRenderer::create(face);
     scene += now() - t;
+    t = now();
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(face);
+    const double accelSeconds = now() - t;
+    accel += accelSeconds;
     t = now();
     sf::RenderSettings settings;
     settings.samplesPerPixel = spp;
@@ -151,18 +154,24 @@ int main(int argc, char** argv) {
     const auto points = sf::projectPoints(renderer, face.landmarks);
     const auto dense = sf::projectPoints(renderer, face.denseLandmarks);
     labels += now() - t;
-    std::printf("sample %d: hair %s, %zu strands\n", i,
+    std::size_t segments = 0;
+    for (const sf::HairStrands& strands : face.hair) {
+      segments += strands.segmentStarts.size();
+    }
+    std::printf("sample %d: hair %s, %zu strands, %zu curve segments in all, accel %.2f s\n", i,
                 face.hair.empty() ? "none" : face.hair[0].groom.c_str(),
-                face.hair.empty() ? std::size_t(0) : face.hair[0].strandCount);
+                face.hair.empty() ? std::size_t(0) : face.hair[0].strandCount, segments,
+                accelSeconds);
     (void)clean;
     (void)buffers;
     (void)points;
     (void)dense;
   }
-  const double total = scene + render + denoise + labels;
+  const double total = scene + accel + render + denoise + labels;
   std::printf("%d images at %dx%d, %d spp, %ld hardware threads:\n", count, resolution, resolution,
               spp, sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("  scene   %6.2f s/image\n", scene / count);
+  std::printf("  accel   %6.2f s/image\n", accel / count);
   std::printf("  render  %6.2f s/image\n", render / count);
   std::printf("  denoise %6.2f s/image\n", denoise / count);
   std::printf("  labels  %6.2f s/image (%.1f%% of the total)\n", labels / count,
