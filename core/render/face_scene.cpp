@@ -9,8 +9,10 @@
 #include "face/head_pose.h"
 #include "math/counter_rng.h"
 #include "math/scalar.h"
+#include "random/asset_catalog.h"
 #include "render/embree_accel.h"
 #include "render/image.h"
+#include "render/skin_texture.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -692,6 +694,13 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   const SkinMaterial* skinMaterial = findSkinMaterial(builtinAssetName(skinId, "skin"));
   if (skinMaterial == nullptr && skinId.rfind("builtin/skin/", 0) == 0) {
     throw Error("scene: no skin material named '" + skinId + "'");
+  }
+  if (skinMaterial == nullptr && !skinId.empty() && skinId != "none" && assets != nullptr) {
+    const AssetInfo* librarySkin = assets->find(skinId);
+    if (librarySkin == nullptr || librarySkin->kind != "skin") {
+      throw Error("scene: no skin named '" + skinId + "' in the library");
+    }
+    scene.look.skinTextures = loadSkinTextures(librarySkin->id, librarySkin->files);
   }
   // The identity's age deepens the lines of any skin.
   const int ageMode = model.findIdentity("age");

@@ -11,12 +11,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace sf {
 
 class AssetCatalog;
+struct SkinTextures;
 
 /// How a surface of a face scene scatters light.
 enum class SurfaceMaterial : std::uint8_t {
@@ -84,6 +86,9 @@ struct FaceLook {
   /// marks and lines are drawn, as its detail is drawn on the rest surface.
   std::vector<Eigen::Vector3f> restLandmarks;
   std::uint64_t detailSeed = 0;  ///< pores and blemishes: per identity, so a person keeps them
+  /// A skin from the asset library, painted on the model's UV layout; null for built-in
+  /// skins. Its images replace the drawn colour (and relief and sheen where it has maps).
+  std::shared_ptr<const SkinTextures> skinTextures;
 };
 
 /// Everything needed to render one sample and to label it: the posed face as triangle

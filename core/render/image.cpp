@@ -175,7 +175,7 @@ std::vector<std::uint8_t> readByteImage(const fs::path& path, int& width, int& h
   return bytes;
 }
 
-Image readImage(const fs::path& path) {
+Image readImage(const fs::path& path, ImageContent content) {
   // Ask for straight alpha, as stored in PNG, rather than premultiplied colour.
   OIIO::ImageSpec config;
   config.attribute("oiio:UnassociatedAlpha", 1);
@@ -202,7 +202,7 @@ Image readImage(const fs::path& path) {
                        spec.format.basetype != OIIO::TypeDesc::DOUBLE;
   const std::string colorSpace = spec.get_string_attribute("oiio:ColorSpace");
   const bool linear = colorSpace == "Linear" || colorSpace == "linear";
-  if (integer && !linear) {
+  if (integer && !linear && content == ImageContent::Colour) {
     const int alpha = image.alphaChannel();
     for (std::size_t i = 0; i < image.pixels.size(); ++i) {
       if (static_cast<int>(i % std::size_t(image.channels)) != alpha) {

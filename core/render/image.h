@@ -68,8 +68,13 @@ std::vector<std::uint8_t> readByteImage(const std::filesystem::path& path, int& 
 /// up), values above 0.8 rolled off toward 1 so an HDRI's sun does not blow out the tile.
 Image thumbnailImage(const Image& source, int width);
 
-/// Reads an image into linear floats: 8- and 16-bit files are taken as sRGB unless they say
-/// they are linear; float files as linear. Throws sf::Error naming the file on failure.
-Image readImage(const std::filesystem::path& path);
+/// What an image file's samples are: colours (display-encoded in integer files) or values
+/// such as normals and roughness, which are stored as they are.
+enum class ImageContent { Colour, Values };
+
+/// Reads an image into floats. Colour: 8- and 16-bit files are taken as sRGB unless they say
+/// they are linear, float files as linear, and the result is linear light. Values: samples
+/// as stored, scaled to 0..1 for integer files. Throws sf::Error naming the file on failure.
+Image readImage(const std::filesystem::path& path, ImageContent content = ImageContent::Colour);
 
 }  // namespace sf

@@ -5,6 +5,7 @@
 #include "render/hair_bsdf.h"
 #include "render/procedural_noise.h"
 #include "render/skin_marks.h"
+#include "render/skin_texture.h"
 #include "util/error.h"
 #include "util/fp_mode.h"
 
@@ -244,8 +245,11 @@ struct FaceRenderer::Impl {
   /// which only the camera's first hit shows; deeper in a path, and where light leaves the
   /// skin after scattering under it, that relief is lost in the blur.
   Shading shade(const Ray& ray, const RayHit& hit, bool fine = true) const;
-  void skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
-                  float b2, bool fine, Shading& s) const;
+  void skinDetail(const SurfaceMesh& mesh, unsigned triangle, float b0, float b1, float b2,
+                  bool fine, Shading& s) const;
+  /// A library skin's normal or displacement map, turned into the triangle's tangent frame.
+  void paintedRelief(const SurfaceMesh& mesh, unsigned triangle, const Eigen::Vector2f& uv,
+                     const SkinTextures& painted, Shading& s) const;
   V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
            V3* firstNormal) const;
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
@@ -311,7 +315,7 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit, bool fine) 
   switch (mesh.material) {
     case SurfaceMaterial::Skin: {
       s.subsurface = true;
-      skinDetail(mesh, tri, b0, b1, b2, fine, s);
+      skinDetail(mesh, hit.primID, b0, b1, b2, fine, s);
       break;
     }
     case SurfaceMaterial::Sclera: {
@@ -376,8 +380,9 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit, bool fine) 
   return s;
 }
 
-void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,
-                                    float b0, float b1, float b2, bool fine, Shading& s) const {
+void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, unsigned triangle, float b0, float b1,
+                                    float b2, bool fine, Shading& s) const {
+  const std::array<int, 3>& tri = mesh.triangles[triangle];
   const FaceLook& look = scene->look;
   auto attribute = [&](const std::vector<float>& values) {
     if (values.empty()) {
@@ -392,36 +397,52 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   const V3 rest =
       mesh.restPositions.empty() ? s.position : barycentric(mesh.restPositions, tri, b0, b1, b2);
   const std::uint32_t seed = detailSeed;
-
-  // Colour: blotches of blood and pigment, freckles, the vermilion, painted brows.
-  V3 albedo = look.skinAlbedo + lip * (look.lipAlbedo - look.skinAlbedo);
-  if (!mesh.tint.empty()) {
-    albedo = albedo.cwiseProduct(barycentric(mesh.tint, tri, b0, b1, b2));
+  // A library skin: images on the model's UV layout give the colour, and the relief and
+  // sheen where it has maps for them. The person's moles and age lines stay.
+  const SkinTextures* painted = mesh.cornerUvs.empty() ? nullptr : look.skinTextures.get();
+  Eigen::Vector2f uv = Eigen::Vector2f::Zero();
+  if (painted != nullptr) {
+    const auto& corners = mesh.cornerUvs[triangle];
+    uv = b0 * corners[0] + b1 * corners[1] + b2 * corners[2];
   }
-  // Blood and pigment vary over centimetres (faint) and millimetres (mottling).
-  const float blotch = fbm(rest / 22.0f, seed + 1u, 4);
-  const float mottle = fbm(rest / 3.0f, seed + 2u, 3);
-  albedo = albedo.cwiseProduct(V3(1.0f + 0.03f * blotch + 0.02f * mottle,
-                                  1.0f - 0.03f * blotch + 0.04f * mottle,
-                                  1.0f - 0.03f * blotch + 0.04f * mottle));
-  if (look.freckles > 0.0f) {
-    const float spot = cellular(rest / 2.6f, seed + 3u);
-    const float chance = hashUnit(static_cast<int>(std::floor(rest.x() / 2.6f)),
-                                  static_cast<int>(std::floor(rest.y() / 2.6f)),
-                                  static_cast<int>(std::floor(rest.z() / 2.6f)), seed + 4u);
-    // Freckles gather on the nose and cheeks, where the sun falls.
-    const float region = std::exp(-std::pow((rest.y() + 15.0f) / 35.0f, 2.0f)) *
-                         std::clamp((rest.z() - 40.0f) / 30.0f, 0.0f, 1.0f);
-    if (chance < 0.45f * look.freckles * region && spot < 0.28f) {
-      const float t = (1.0f - spot / 0.28f) * (0.5f + 0.5f * chance / (0.45f * look.freckles));
-      albedo = albedo.cwiseProduct(V3(1.0f - 0.12f * t, 1.0f - 0.2f * t, 1.0f - 0.26f * t));
+
+  V3 albedo;
+  if (painted != nullptr) {
+    albedo = painted->albedoAt(uv);
+  } else {
+    // Colour: blotches of blood and pigment, freckles, the vermilion. Skin outside a
+    // library skin's layout takes the image's mean colour.
+    const V3 base = look.skinTextures ? look.skinTextures->meanAlbedo : look.skinAlbedo;
+    albedo = base + lip * (look.lipAlbedo - base);
+    if (!mesh.tint.empty()) {
+      albedo = albedo.cwiseProduct(barycentric(mesh.tint, tri, b0, b1, b2));
+    }
+    // Blood and pigment vary over centimetres (faint) and millimetres (mottling).
+    const float blotch = fbm(rest / 22.0f, seed + 1u, 4);
+    const float mottle = fbm(rest / 3.0f, seed + 2u, 3);
+    albedo = albedo.cwiseProduct(V3(1.0f + 0.03f * blotch + 0.02f * mottle,
+                                    1.0f - 0.03f * blotch + 0.04f * mottle,
+                                    1.0f - 0.03f * blotch + 0.04f * mottle));
+    if (look.freckles > 0.0f) {
+      const float spot = cellular(rest / 2.6f, seed + 3u);
+      const float chance = hashUnit(static_cast<int>(std::floor(rest.x() / 2.6f)),
+                                    static_cast<int>(std::floor(rest.y() / 2.6f)),
+                                    static_cast<int>(std::floor(rest.z() / 2.6f)), seed + 4u);
+      // Freckles gather on the nose and cheeks, where the sun falls.
+      const float region = std::exp(-std::pow((rest.y() + 15.0f) / 35.0f, 2.0f)) *
+                           std::clamp((rest.z() - 40.0f) / 30.0f, 0.0f, 1.0f);
+      if (chance < 0.45f * look.freckles * region && spot < 0.28f) {
+        const float t = (1.0f - spot / 0.28f) * (0.5f + 0.5f * chance / (0.45f * look.freckles));
+        albedo = albedo.cwiseProduct(V3(1.0f - 0.12f * t, 1.0f - 0.2f * t, 1.0f - 0.26f * t));
+      }
     }
   }
   // Moles: brown, darker in the middle, a little raised; not on the lips.
   float moleRadius = 0.0f;
   const float mole = (1.0f - lip) * marks.mole(rest, moleRadius);
   if (mole > 0.0f) {
-    const V3 pigment = look.skinAlbedo.cwiseProduct(V3(0.32f, 0.22f, 0.18f));
+    const V3 pigment =
+        (painted != nullptr ? albedo : look.skinAlbedo).cwiseProduct(V3(0.32f, 0.22f, 0.18f));
     albedo = albedo + std::min(1.0f, 0.4f + 0.6f * mole) * (pigment - albedo);
   }
   if (brow > 0.0f) {
@@ -435,7 +456,10 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   s.albedo = albedo.cwiseMax(0.002f).cwiseMin(0.95f);
 
   // Relief: pores and fine creases as a bump on the shading normal; on the lips, the fine
-  // grooves that run across them, from the mouth's line out to the border.
+  // grooves that run across them, from the mouth's line out to the border. A skin with a
+  // normal or displacement map brings its own pores.
+  const bool ownRelief =
+      painted != nullptr && (!painted->normal.empty() || !painted->displacement.empty());
   auto grooves = [&](const V3& x) {
     return fbm(V3(x.x() / 0.3f, x.y() / 4.0f, x.z() / 4.0f), seed + 9u, 2);
   };
@@ -443,14 +467,17 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   const float poreScale = look.pores;
   const float grainDepth = 0.03f * (1.0f + look.wrinkles);
   auto height = [&](const V3& x) {
-    const float pores = std::min(1.0f, cellular(x / (0.55f * poreScale), seed + 6u) * 1.6f);
-    const float grain = fbm(x / 1.6f, seed + 7u, 2);
-    float skinRelief = 0.035f * poreScale * pores + grainDepth * grain;
+    float skinRelief = 0.0f;
+    if (!ownRelief) {
+      const float pores = std::min(1.0f, cellular(x / (0.55f * poreScale), seed + 6u) * 1.6f);
+      const float grain = fbm(x / 1.6f, seed + 7u, 2);
+      skinRelief = 0.035f * poreScale * pores + grainDepth * grain;
+    }
     if (fine) {
       float radius = 0.0f;
       skinRelief += marks.lineRelief(x) + 0.12f * marks.mole(x, radius) * radius;
     }
-    return (1.0f - lip) * skinRelief + lip * 0.05f * grooves(x);
+    return (1.0f - lip) * skinRelief + (ownRelief ? 0.0f : lip * 0.05f * grooves(x));
   };
   V3 t, b;
   basis(s.normal, t, b);
@@ -459,20 +486,75 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, const std::array<in
   const float ht = (height(rest + step * t) - h0) / step;
   const float hb = (height(rest + step * b) - h0) / step;
   s.normal = (s.normal - (ht * t + hb * b)).normalized();
-  if (lip > 0.0f) {
+  if (ownRelief && fine) {
+    paintedRelief(mesh, triangle, uv, *painted, s);
+  }
+  if (lip > 0.0f && !ownRelief) {
     // The grooves hold a little shadow of colour.
     s.albedo *= 1.0f - 0.12f * lip * std::max(0.0f, -grooves(rest));
   }
   // So do the age lines.
   s.albedo *= 1.0f - 0.4f * (1.0f - lip) * std::min(0.25f, std::max(0.0f, -marks.lineRelief(rest)));
 
-  // Sheen: oilier and smoother on the lips and the T-zone.
+  // Sheen: oilier and smoother on the lips and the T-zone, or as the roughness map says.
   const float oil = 0.5f + 0.5f * fbm(rest / 30.0f, seed + 8u, 2);
+  const float mapped = painted != nullptr ? painted->roughnessAt(uv) : -1.0f;
   s.specular.f0 = 0.028f;
   s.specular.alphaA =
-      std::clamp(look.skinRoughness * (1.1f - 0.3f * oil) - 0.1f * lip, 0.12f, 0.6f);
+      mapped >= 0.0f
+          ? std::clamp(mapped * mapped, 0.05f, 0.8f)
+          : std::clamp(look.skinRoughness * (1.1f - 0.3f * oil) - 0.1f * lip, 0.12f, 0.6f);
   s.specular.alphaB = 0.55f;
   s.specular.mixB = 0.15f;
+}
+
+void FaceRenderer::Impl::paintedRelief(const SurfaceMesh& mesh, unsigned triangle,
+                                       const Eigen::Vector2f& uv, const SkinTextures& painted,
+                                       Shading& s) const {
+  // The triangle's tangents: how position changes with u and with v.
+  const std::array<int, 3>& tri = mesh.triangles[triangle];
+  const auto& corners = mesh.cornerUvs[triangle];
+  const V3 e1 = mesh.positions[static_cast<std::size_t>(tri[1])] -
+                mesh.positions[static_cast<std::size_t>(tri[0])];
+  const V3 e2 = mesh.positions[static_cast<std::size_t>(tri[2])] -
+                mesh.positions[static_cast<std::size_t>(tri[0])];
+  const Eigen::Vector2f d1 = corners[1] - corners[0];
+  const Eigen::Vector2f d2 = corners[2] - corners[0];
+  const float det = d1.x() * d2.y() - d2.x() * d1.y();
+  if (std::abs(det) < 1e-12f) {
+    return;  // a triangle squashed to a line in UV: no frame
+  }
+  const V3 dpdu = (e1 * d2.y() - e2 * d1.y()) / det;
+  const V3 dpdv = (e2 * d1.x() - e1 * d2.x()) / det;
+  const V3 n = s.normal;
+  V3 tangent = dpdu - n * n.dot(dpdu);
+  if (tangent.norm() < 1e-9f) {
+    return;
+  }
+  tangent.normalize();
+  V3 bitangent = n.cross(tangent);
+  if (bitangent.dot(dpdv) < 0.0f) {
+    bitangent = -bitangent;  // a mirrored UV island
+  }
+  V3 out = n;
+  if (!painted.normal.empty()) {
+    const V3 m = painted.normalAt(uv);
+    out = (m.x() * tangent + m.y() * bitangent + m.z() * n).normalized();
+  }
+  if (!painted.displacement.empty()) {
+    // The height's slope along each tangent, from a texel either way; a texel is a fraction
+    // of a millimetre on a face.
+    const float du = 1.0f / static_cast<float>(painted.displacement.width);
+    const float dv = 1.0f / static_cast<float>(painted.displacement.height);
+    const float slopeU = (painted.displacementAt(uv + Eigen::Vector2f(du, 0.0f)) -
+                          painted.displacementAt(uv - Eigen::Vector2f(du, 0.0f))) /
+                         (2.0f * du * std::max(dpdu.norm(), 1e-6f));
+    const float slopeV = (painted.displacementAt(uv + Eigen::Vector2f(0.0f, dv)) -
+                          painted.displacementAt(uv - Eigen::Vector2f(0.0f, dv))) /
+                         (2.0f * dv * std::max(dpdv.norm(), 1e-6f));
+    out = (out - slopeU * tangent - slopeV * bitangent).normalized();
+  }
+  s.normal = out.dot(s.geometric) > 0.05f ? out : s.normal;
 }
 
 void FaceRenderer::Impl::clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri,

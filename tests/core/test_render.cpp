@@ -3,6 +3,7 @@
 // plane, visibility, thread-count independence, a small baseline image of the default
 // head, and the FaceSynthetics layout written by a batch run.
 
+#include "assets/asset_library.h"
 #include "assets/builtin_catalog.h"
 #include "assets/eyewear.h"
 #include "assets/facewear.h"
@@ -1188,6 +1189,124 @@ private slots:
       thrown = std::string(error.what()).find("fair_evn") != std::string::npos;
     }
     QVERIFY(thrown);
+  }
+
+  void librarySkinTexturesPaintTheSkin() {
+    // Skins a user imports into a library are images on the model's UV layout. A flat
+    // colour comes out as the skin's albedo (sRGB decoded); a normal map tilts the shading
+    // normals; a skin without a colour image, or one not in the library, is an error naming it.
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    // A colour is written as an sRGB PNG; a normal map's values as they are.
+    const Vec3f expected(0.58f, 0.19f, 0.10f);
+    const fs::path albedo = root / "albedo.png";
+    sf::Image colour(16, 16, 3);
+    for (int y = 0; y < 16; ++y) {
+      for (int x = 0; x < 16; ++x) {
+        for (int c = 0; c < 3; ++c) {
+          colour.at(x, y, c) = expected[c];
+        }
+      }
+    }
+    sf::writeImage(colour, albedo);
+    const fs::path tilted = root / "tilted_normal.png";
+    std::vector<std::uint8_t> bytes;
+    for (int i = 0; i < 16 * 16; ++i) {
+      bytes.insert(bytes.end(), {190, 128, 230});
+    }
+    sf::writeByteImage(bytes, 16, 16, 3, tilted);
+    sf::AssetLibrary library = sf::AssetLibrary::create(root / "lib", "skins");
+    sf::ImportOptions options;
+    options.licence = "CC0-1.0";
+    options.thumbnail = false;
+    options.name = "flat";
+    library.import("skin", {albedo}, options);
+    options.name = "bumpy";
+    library.import("skin", {albedo, tilted}, options);
+    options.name = "colourless";
+    library.import("skin", {tilted}, options);
+
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
+    struct Look {
+      sf::RenderedImage image;
+      sf::LabelBuffers labels;
+    };
+    auto render = [&](const std::string& skin) {
+      sf::RecipeParse parse = sf::readRecipe(sourceDir() / "resources/recipes/default.json",
+                                             {"skin.material=" + skin, "head.yaw=0", "head.pitch=0",
+                                              "hair.present=false", "camera.distance=450"});
+      parse.recipe.library = (root / "lib" / "library.json").string();
+      const sf::SceneContext context = sf::loadSceneContext(parse.recipe);
+      const sf::SceneCompiler compiler = sf::SceneCompiler::create(parse.recipe, context);
+      const sf::FaceScene scene =
+          sf::FaceScene::create(model, geometry, compiler.compile(2), 64, 64, context.assets.get());
+      const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+      sf::RenderSettings settings;
+      settings.samplesPerPixel = 2;
+      return Look{renderer.render(settings), renderer.labels()};
+    };
+    auto skinPixels = [](const Look& look) {
+      std::vector<std::pair<int, int>> pixels;
+      for (int y = 0; y < look.labels.height; ++y) {
+        for (int x = 0; x < look.labels.width; ++x) {
+          if (look.labels.classes[static_cast<std::size_t>(y * look.labels.width + x)] ==
+              static_cast<std::uint8_t>(sf::LabelClass::Skin)) {
+            pixels.emplace_back(x, y);
+          }
+        }
+      }
+      return pixels;
+    };
+    Look flat;
+    try {
+      flat = render("skin/flat");
+    } catch (const sf::Error& error) {
+      QFAIL(error.what());
+    }
+    const auto pixels = skinPixels(flat);
+    QVERIFY(pixels.size() > 300);
+    // Most skin pixels carry the image's colour; brows, moles and lines darken a few.
+    std::size_t matching = 0;
+    for (const auto& [x, y] : pixels) {
+      const float* a = flat.image.albedo.pixel(x, y);
+      matching += (Vec3f(a[0], a[1], a[2]) - expected).norm() < 0.02f ? 1 : 0;
+    }
+    QVERIFY2(matching * 10 > pixels.size() * 8,
+             qPrintable(QString("%1 of %2 skin pixels have the image's colour")
+                            .arg(matching)
+                            .arg(pixels.size())));
+    // A built-in skin is drawn, not the image.
+    const Look builtin = render("builtin/skin/deep_even");
+    const float* a = builtin.image.albedo.pixel(pixels[pixels.size() / 2].first,
+                                                pixels[pixels.size() / 2].second);
+    QVERIFY((Vec3f(a[0], a[1], a[2]) - expected).norm() > 0.1f);
+
+    // The tilted normal map turns the shading normals as far as it says.
+    const Look bumpy = render("skin/bumpy");
+    double turned = 0.0;
+    for (const auto& [x, y] : pixels) {
+      const float* n0 = flat.image.normal.pixel(x, y);
+      const float* n1 = bumpy.image.normal.pixel(x, y);
+      const Vec3f u(n0[0], n0[1], n0[2]);
+      const Vec3f v(n1[0], n1[1], n1[2]);
+      turned += std::acos(std::clamp(u.normalized().dot(v.normalized()), -1.0f, 1.0f)) /
+                static_cast<double>(pixels.size());
+    }
+    // (190, 128, 230) encodes (0.49, 0.00, 0.80): 31 degrees off the surface's normal.
+    const double encoded = std::atan2(2.0 * 190 / 255 - 1, 2.0 * 230 / 255 - 1);
+    QVERIFY2(std::abs(turned - encoded) < 0.12,
+             qPrintable(QString("turned by %1 rad, not %2").arg(turned).arg(encoded)));
+
+    for (const std::string& bad : {std::string("skin/colourless"), std::string("skin/missing")}) {
+      QString message;
+      try {
+        render(bad);
+      } catch (const sf::Error& error) {
+        message = error.what();
+      }
+      QVERIFY2(message.contains(QString::fromStdString(bad)), qPrintable(message));
+    }
   }
 
   void ageLinesAndMolesSitWhereTheyBelong() {
