@@ -3,6 +3,7 @@
 #include "face/poly_mesh.h"
 #include "render/image.h"
 #include "render/preview_renderer.h"
+#include "render/skin_texture.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json_util.h"
@@ -435,6 +436,30 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
     } else if (extension != ".bin" && extension != ".mtl") {
       throw Error(SourceLocation::inFile(file.string()),
                   "not a mesh (OBJ, glTF, FBX...) or an image (HDR, EXR, PNG, JPEG, TIFF)");
+    }
+  }
+  if (kind == "skin") {
+    // Images on the model's UV layout, one of each kind, a colour among them; its
+    // thumbnail is the colour.
+    std::set<SkinMap> maps;
+    for (const fs::path& file : files) {
+      if (kImageExtensions.count(lowerExtension(file)) == 0) {
+        throw Error(SourceLocation::inFile(file.string()),
+                    "a skin is images (colour, normal, roughness, displacement), not a mesh");
+      }
+      if (!maps.insert(skinMapOf(file)).second) {
+        throw Error(SourceLocation::inFile(file.string()),
+                    "a second image of this kind: name the skin's images albedo, normal, "
+                    "roughness and displacement");
+      }
+      if (skinMapOf(file) == SkinMap::Albedo) {
+        image = file;
+      }
+    }
+    if (maps.count(SkinMap::Albedo) == 0) {
+      throw Error(SourceLocation::inFile(files.front().string()),
+                  "a skin needs a colour image, one whose name does not say normal, rough, "
+                  "disp, height or bump (such as albedo.png)");
     }
   }
   if (kind == "environment" && !image) {
