@@ -13,6 +13,7 @@
 #include "recipe/parameter_paths.h"
 #include "render/environment.h"
 #include "render/image.h"
+#include "render/skin_texture.h"
 #include "util/error.h"
 
 #include <QApplication>
@@ -1303,10 +1304,17 @@ QString LibraryDock::guessKind(const QStringList& files, const QString& current)
   if (hdr) {
     return QStringLiteral("environment");
   }
-  if (image) {
-    return current.isEmpty() || current == QLatin1String("expression")
-               ? QStringLiteral("environment")
-               : current;
+  if (image && (current.isEmpty() || current == QLatin1String("expression"))) {
+    // Several images, or one named as a skin's map is (albedo, normal, roughness...), are
+    // a skin; a single other picture, an environment.
+    bool skin = files.size() > 1;
+    for (const QString& file : files) {
+      const QString stem = QFileInfo(file).completeBaseName().toLower();
+      skin = skin || skinMapOf(file.toStdString()) != SkinMap::Albedo ||
+             stem.contains(QLatin1String("albedo")) || stem.contains(QLatin1String("diffuse")) ||
+             stem.contains(QLatin1String("basecolor")) || stem.contains(QLatin1String("skin"));
+    }
+    return skin ? QStringLiteral("skin") : QStringLiteral("environment");
   }
   return current;
 }

@@ -116,8 +116,9 @@ public:
   /// from the parameter table's asset choices; empty when no parameter draws that kind.
   static QString recipePathForKind(const QString& kind);
   /// The kind files suggest: HDR and EXR are environments; other images take `current` (the
-  /// kind filter) or else environment; meshes take `current` unless it is empty or
-  /// environment, else the answer is empty (the user must choose).
+  /// kind filter), or else are a skin (several images, or names such as albedo or normal)
+  /// or an environment; meshes take `current` unless it is empty or environment, else the
+  /// answer is empty (the user must choose).
   static QString guessKind(const QStringList& files, const QString& current);
 
   // The widgets, for tests and the main window.

@@ -50,6 +50,21 @@ std::string fileKey(const fs::path& file) {
          std::to_string(time.time_since_epoch().count());
 }
 
+Image firstChannel(const Image& image) {
+  Image grey(image.width, image.height, 1);
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      grey.at(x, y, 0) = image.at(x, y, 0);
+    }
+  }
+  return grey;
+}
+
+std::size_t imageBytes(const SkinTextures& textures) {
+  return sizeof(float) * (textures.albedo.pixels.size() + textures.normal.pixels.size() +
+                          textures.roughness.pixels.size() + textures.displacement.pixels.size());
+}
+
 }  // namespace
 
 SkinMap skinMapOf(const fs::path& file) {
@@ -68,6 +83,9 @@ SkinMap skinMapOf(const fs::path& file) {
 }
 
 Eigen::Vector3f SkinTextures::albedoAt(const Eigen::Vector2f& uv) const {
+  if (albedo.channels < 3) {
+    return Eigen::Vector3f::Constant(sample(albedo, uv, 0));  // grey, perhaps with alpha
+  }
   return {sample(albedo, uv, 0), sample(albedo, uv, 1), sample(albedo, uv, 2)};
 }
 
@@ -127,37 +145,36 @@ std::shared_ptr<const SkinTextures> loadSkinTextures(const std::string& id,
                       "roughness and displacement)");
     }
     *slot = readImage(file, content);
+    if ((slot == &textures->roughness || slot == &textures->displacement) && slot->channels > 1) {
+      *slot = firstChannel(*slot);  // a grey map: a third of the memory
+    }
   }
   if (textures->albedo.empty()) {
     throw Error("skin '" + id +
                 "' has no colour image: give one whose name does not say normal, roughness or "
                 "displacement (such as albedo.png)");
   }
-  if (textures->albedo.channels < 3) {
-    // A grey albedo: the same value in every channel.
-    Image rgb(textures->albedo.width, textures->albedo.height, 3);
-    for (int y = 0; y < rgb.height; ++y) {
-      for (int x = 0; x < rgb.width; ++x) {
-        for (int c = 0; c < 3; ++c) {
-          rgb.at(x, y, c) = textures->albedo.at(x, y, 0);
-        }
-      }
-    }
-    textures->albedo = std::move(rgb);
-  }
   Eigen::Vector3d sum = Eigen::Vector3d::Zero();
   for (int y = 0; y < textures->albedo.height; ++y) {
     for (int x = 0; x < textures->albedo.width; ++x) {
       const float* p = textures->albedo.pixel(x, y);
-      sum += Eigen::Vector3d(p[0], p[1], p[2]);
+      sum += textures->albedo.channels >= 3 ? Eigen::Vector3d(p[0], p[1], p[2])
+                                            : Eigen::Vector3d::Constant(p[0]);
     }
   }
   textures->meanAlbedo =
       (sum / static_cast<double>(textures->albedo.width * textures->albedo.height)).cast<float>();
+  // Four 4K skins with every map are gigabytes of floats: the cache keeps skins up to
+  // 1 GiB in all, and always the newest.
   const std::lock_guard lock(mutex);
   cache.emplace_front(std::move(key), textures);
-  if (cache.size() > 4) {
-    cache.pop_back();
+  std::size_t bytes = 0;
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    bytes += imageBytes(*it->second);
+    if (it != cache.begin() && bytes > (std::size_t(1) << 30)) {
+      cache.erase(it, cache.end());
+      break;
+    }
   }
   return textures;
 }

@@ -788,6 +788,9 @@ void TestLibraryDock::guessKind_data() {
   QTest::newRow("png, all kinds") << QStringList{"a.png"} << none << "environment";
   QTest::newRow("png, skin filter") << QStringList{"a.png"} << "skin"
                                     << "skin";
+  QTest::newRow("skin colour, all kinds") << QStringList{"face_albedo.png"} << none << "skin";
+  QTest::newRow("skin maps, all kinds")
+      << QStringList{"Diffuse.jpg", "Normal.png", "rough.png"} << none << "skin";
   QTest::newRow("obj, all kinds") << QStringList{"a.obj"} << none << none;
   QTest::newRow("obj, environment filter") << QStringList{"a.obj"} << "environment" << none;
   QTest::newRow("fbx, eyewear filter") << QStringList{"a.fbx"} << "eyewear"
