@@ -98,9 +98,17 @@ void ViewportWidget::applyCamera() {
 }
 
 void ViewportWidget::captureFrame(std::function<void(const QImage&)> done) {
+  // Drawing on demand, Qt3D can leave a capture request waiting for a frame that never comes
+  // (one in a few hundred under Xvfb): frames are drawn continuously while any is pending.
+  if (m_pendingCaptures++ == 0) {
+    m_window->renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::Always);
+  }
   Qt3DRender::QRenderCaptureReply* reply = m_capture->requestCapture();
   connect(reply, &Qt3DRender::QRenderCaptureReply::completed, this,
-          [reply, done = std::move(done)] {
+          [this, reply, done = std::move(done)] {
+            if (--m_pendingCaptures == 0) {
+              m_window->renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::OnDemand);
+            }
             done(reply->image());
             reply->deleteLater();
           });

@@ -61,6 +61,7 @@ private:
   Qt3DExtras::Qt3DWindow* m_window = nullptr;
   Qt3DRender::QCamera* m_camera = nullptr;
   Qt3DRender::QRenderCapture* m_capture = nullptr;
+  int m_pendingCaptures = 0;
   Qt3DCore::QEntity* m_root = nullptr;
   Qt3DCore::QEntity* m_contentRoot = nullptr;
   OrbitCamera m_orbit;
