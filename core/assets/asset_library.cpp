@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json_util.h"
+#include "util/strings.h"
 
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
@@ -36,13 +37,6 @@ constexpr int kVersion = 1;
 const std::set<std::string> kMeshExtensions = {".obj", ".gltf", ".glb", ".fbx", ".dae", ".ply"};
 const std::set<std::string> kImageExtensions = {".hdr",  ".exr", ".png", ".jpg",
                                                 ".jpeg", ".tif", ".tiff"};
-
-std::string lowerExtension(const fs::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension;
-}
 
 /// A name safe as one path segment and id part: lower case letters, digits, '_' and '-'.
 std::string slug(const std::string& text) {
@@ -422,7 +416,7 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
     if (!names.insert(file.filename().string()).second) {
       throw Error(SourceLocation::inFile(file.string()), "two files have this name");
     }
-    const std::string extension = lowerExtension(file);
+    const std::string extension = toLower(file.extension().string());
     if (kMeshExtensions.count(extension) != 0) {
       PolyMesh read = readMesh(file);
       if (!mesh) {
@@ -443,7 +437,7 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
     // thumbnail is the colour.
     std::set<SkinMap> maps;
     for (const fs::path& file : files) {
-      if (kImageExtensions.count(lowerExtension(file)) == 0) {
+      if (kImageExtensions.count(toLower(file.extension().string())) == 0) {
         throw Error(SourceLocation::inFile(file.string()),
                     "a skin is images (colour, normal, roughness, displacement), not a mesh");
       }

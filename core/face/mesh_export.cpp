@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 #include <assimp/material.h>
 #include <assimp/mesh.h>
@@ -49,9 +50,7 @@ bool isFinite(const Vec2f& v) {
 }
 
 Format formatOf(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = toLower(path.extension().string());
   if (extension == ".glb") {
     return Format::Glb;
   }

@@ -2,6 +2,7 @@
 
 #include "math/scalar.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -394,12 +395,6 @@ const std::vector<KnownMap>& knownBlenderMaps() {
   return maps;
 }
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 }  // namespace
 
 std::vector<SystemEnvironment> findBlenderEnvironments(const std::filesystem::path& folder) {
@@ -412,12 +407,12 @@ std::vector<SystemEnvironment> findBlenderEnvironments(const std::filesystem::pa
   std::ifstream licenceFile(folder / "license.txt");
   const std::string licence((std::istreambuf_iterator<char>(licenceFile)),
                             std::istreambuf_iterator<char>());
-  if (lowercase(licence).find("cc0") == std::string::npos) {
+  if (toLower(licence).find("cc0") == std::string::npos) {
     return {};
   }
   std::vector<SystemEnvironment> found;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
-    const std::string extension = lowercase(entry.path().extension().string());
+    const std::string extension = toLower(entry.path().extension().string());
     if (!entry.is_regular_file(ec) || (extension != ".exr" && extension != ".hdr")) {
       continue;
     }

@@ -3,6 +3,7 @@
 #include "util/check.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 #include <OpenImageIO/imageio.h>
 
@@ -26,9 +27,7 @@ struct FileFormat {
 
 /// The format for `path`'s extension, or throws sf::Error naming the file.
 FileFormat formatFor(const fs::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = toLower(path.extension().string());
   if (extension == ".png") {
     return {"png", FileEncoding::Srgb8};
   }

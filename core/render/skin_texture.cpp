@@ -1,6 +1,7 @@
 #include "render/skin_texture.h"
 
 #include "util/error.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -34,12 +35,6 @@ float sample(const Image& image, const Eigen::Vector2f& uv, int channel) {
   return top + ty * (bottom - top);
 }
 
-std::string lowered(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 /// The cache key of a file: its path, size and modification time, so an edited texture
 /// is read again.
 std::string fileKey(const fs::path& file) {
@@ -68,7 +63,7 @@ std::size_t imageBytes(const SkinTextures& textures) {
 }  // namespace
 
 SkinMap skinMapOf(const fs::path& file) {
-  const std::string stem = lowered(file.stem().string());
+  const std::string stem = toLower(file.stem().string());
   auto has = [&](const char* word) { return stem.find(word) != std::string::npos; };
   if (has("normal") || has("nrm")) {
     return SkinMap::Normal;

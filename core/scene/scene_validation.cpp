@@ -107,12 +107,7 @@ void collectStrings(const nlohmann::json& json, const std::string& pointer,
 
 /// True for a value an environment may name directly: an image file.
 bool isImageFile(const std::string& value) {
-  const std::string lower = [&] {
-    std::string text = value;
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-  }();
+  const std::string lower = toLower(value);
   for (const char* extension : {".hdr", ".exr", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}) {
     const std::string e(extension);
     if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {

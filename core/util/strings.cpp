@@ -1,6 +1,7 @@
 #include "util/strings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace sf {
@@ -42,6 +43,14 @@ std::string closestMatch(std::string_view word, std::span<const std::string> can
 
 std::string singleQuoted(std::string_view text) {
   return "'" + std::string(text) + "'";
+}
+
+std::string toLower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower;
 }
 
 std::string join(std::span<const std::string> parts, std::string_view separator) {

@@ -18,6 +18,9 @@ std::string closestMatch(std::string_view word, std::span<const std::string> can
 /// A name in single quotes, for messages about files: 'jawOpen'.
 std::string singleQuoted(std::string_view text);
 
+/// The text with ASCII letters in lower case (file extensions, names compared without case).
+std::string toLower(std::string_view text);
+
 /// Joins the strings with a separator.
 std::string join(std::span<const std::string> parts, std::string_view separator);
 

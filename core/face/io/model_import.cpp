@@ -3,6 +3,7 @@
 #include "face/io/makehuman.h"
 #include "face/io/rig_import.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
@@ -28,9 +29,7 @@ bool isMakeHumanData(const std::filesystem::path& path) {
 }
 
 float defaultMillimetresPerUnit(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = toLower(path.extension().string());
   return extension == ".glb" || extension == ".gltf" ? 1000.0f : 1.0f;
 }
 

@@ -55,12 +55,6 @@ std::string str(unsigned value) {
   return std::to_string(value);
 }
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 /// " (did you mean 'x'?)" or "".
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   const std::string match = closestMatch(word, candidates);
@@ -236,7 +230,7 @@ private:
 
   Vec3f axis(const ordered_json& value, const std::string& pointer) const {
     static const std::vector<std::string> names = {"+x", "-x", "+y", "-y", "+z", "-z"};
-    const std::string text = lowercase(string(value, pointer));
+    const std::string text = toLower(string(value, pointer));
     const std::string full = text.size() == 1 ? "+" + text : text;
     const auto it = std::find(names.begin(), names.end(), full);
     if (it == names.end()) {
@@ -1063,14 +1057,14 @@ std::vector<std::string> jointAliases(const std::string& joint) {
 template <typename T>
 std::string matchName(const std::string& name, const std::vector<T>& items,
                       bool allowPrefix = true) {
-  std::vector<std::string> forms = {lowercase(name)};
+  std::vector<std::string> forms = {toLower(name)};
   const std::size_t cut = name.find_last_of(".:");
   if (allowPrefix && cut != std::string::npos && cut + 1 < name.size()) {
-    forms.push_back(lowercase(name.substr(cut + 1)));
+    forms.push_back(toLower(name.substr(cut + 1)));
   }
   for (const std::string& form : forms) {
     for (const T& item : items) {
-      if (lowercase(item.name) == form) {
+      if (toLower(item.name) == form) {
         return item.name;
       }
     }
@@ -1125,7 +1119,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
   };
 
   // The file: its format first, then its sidecar, then Assimp.
-  const std::string extension = lowercase(path.extension().string());
+  const std::string extension = toLower(path.extension().string());
   const bool gltf = extension == ".glb" || extension == ".gltf";
   const bool fbx = extension == ".fbx";
   if (!gltf && !fbx && extension != ".obj") {
@@ -1410,7 +1404,7 @@ FaceModel importRiggedHead(const fs::path& path, const FaceModel& reference,
           continue;
         }
         std::string mode = target.name;
-        if (lowercase(mode).starts_with(kIdentityPrefix)) {
+        if (toLower(mode).starts_with(kIdentityPrefix)) {
           mode.erase(0, kIdentityPrefix.size());
         }
         name = matchName(mode, reference.identity, false);

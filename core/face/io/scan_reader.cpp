@@ -1,6 +1,7 @@
 #include "face/io/scan_reader.h"
 
 #include "util/error.h"
+#include "util/strings.h"
 
 #include <assimp/mesh.h>
 #include <assimp/postprocess.h>
@@ -29,12 +30,6 @@ std::string str(std::size_t value) {
 
 std::string str(int value) {
   return std::to_string(value);
-}
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 /// A position's exact bits, with -0 made +0, so that welding compares positions exactly.
@@ -257,7 +252,7 @@ std::vector<fs::path> listScanFiles(const fs::path& folder) {
     throw Error(SourceLocation::inFile(name), "cannot list the folder: " + error.message());
   }
   while (it != fs::directory_iterator()) {
-    const std::string extension = lowercase(it->path().extension().string());
+    const std::string extension = toLower(it->path().extension().string());
     if (extension == ".obj" || extension == ".ply") {
       files.push_back(it->path());
     }
