@@ -6,6 +6,7 @@
 #include "face_dock.h"
 #include "library_dock.h"
 #include "preview_dock.h"
+#include "recovery_dialog.h"
 #include "render_service.h"
 #include "samples_dock.h"
 #include "viewport/dressing_entity.h"
@@ -566,22 +567,13 @@ void MainWindow::offerRecovery() {
   if (autosaves.isEmpty()) {
     return;
   }
-  // The newest: the session that crashed last.
-  const QString autosave = autosaves.first();
-  const QString source = RecipeDocument::autosaveSource(autosave);
-  const auto answer = QMessageBox::question(
-      this, tr("Recover unsaved changes"),
-      tr("SynthFace Studio did not close cleanly. Recover the unsaved changes to %1, "
-         "autosaved %2?")
-          .arg(source.isEmpty() ? tr("an untitled recipe") : source)
-          .arg(QFileInfo(autosave).lastModified().toString(Qt::TextDate)));
-  if (answer == QMessageBox::Yes) {
-    const QString error = m_document->recover(autosave);
-    if (!error.isEmpty()) {
-      reportError(tr("Could not recover"), error);
-    }
-  } else {
-    QFile::remove(autosave);
+  RecoveryDialog dialog(autosaves, this);
+  if (dialog.exec() != QDialog::Accepted || dialog.chosen().isEmpty()) {
+    return;  // discarded or kept for the next start
+  }
+  const QString error = m_document->recover(dialog.chosen());
+  if (!error.isEmpty()) {
+    reportError(tr("Could not recover"), error);
   }
 }
 

@@ -285,6 +285,8 @@ private slots:
       autosave = crashed.autosavePath();
       edited = crashed.recipe();
       QVERIFY(QFile::exists(autosave));
+      // Another studio starting now leaves it alone: this one is still editing it.
+      QVERIFY(!RecipeDocument::pendingAutosaves().contains(autosave));
       // The process dies here: nothing removes the autosave.
     }
     QVERIFY(RecipeDocument::pendingAutosaves().contains(autosave));

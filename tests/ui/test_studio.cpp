@@ -10,6 +10,7 @@
 #include "histogram_widget.h"
 #include "main_window.h"
 #include "preview_dock.h"
+#include "recovery_dialog.h"
 #include "render_service.h"
 #include "samples_dock.h"
 #include "viewport/face_entity.h"
@@ -512,6 +513,61 @@ private slots:
     QVERIFY(window.saveRecipe());
     QVERIFY(sf::loadRecipe(good.toStdString()).parameters.at("camera.fov") == nlohmann::json(30));
     // The model may still be reloading: let it finish before the window goes.
+    QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+  }
+
+  // After a crash every recipe with unsaved changes is offered, by name, newest first; one
+  // is recovered, another discarded. An autosave a running studio holds is not offered.
+  void recoveryOffersEveryAutosave() {
+    using sf::ui::RecipeDocument;
+    QTemporaryDir dir;
+    auto crashedEdit = [&](const QString& name, double yaw) {
+      sf::Recipe recipe;
+      recipe.name = name.toStdString();
+      const QString path = dir.filePath(name + ".json");
+      sf::saveRecipe(recipe, path.toStdString());
+      RecipeDocument crashed;
+      [&] { QVERIFY(crashed.open(path).isEmpty()); }();
+      [&] { QVERIFY(crashed.setParameter("head.yaw", yaw).isEmpty()); }();
+      crashed.autosave();
+      return std::make_pair(crashed.autosavePath(), crashed.recipe());
+    };
+    const auto [older, olderRecipe] = crashedEdit("older", 5);
+    QTest::qWait(1100);  // autosaves are ordered by modification time
+    const auto [newer, newerRecipe] = crashedEdit("newer", 9);
+    RecipeDocument running;
+    QVERIFY(running.setParameter("head.yaw", 1).isEmpty());
+    running.autosave();
+    QVERIFY(QFile::exists(running.autosavePath()));
+    QCOMPARE(RecipeDocument::pendingAutosaves(), QStringList({newer, older}));
+
+    MainWindow window;
+    prepare(window);
+    int offered = 0;
+    QString firstOffered;
+    QTimer::singleShot(0, [&] {
+      auto* dialog = window.findChild<sf::ui::RecoveryDialog*>();
+      if (!dialog) {
+        return;
+      }
+      offered = dialog->list()->count();
+      firstOffered = dialog->list()->item(0)->text();
+      if (const QString shots = qEnvironmentVariable("SF_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        dialog->grab().save(shots + "/recovery.png");
+      }
+      dialog->list()->setCurrentRow(1);
+      dialog->discardButton()->click();  // the older one
+      dialog->list()->setCurrentRow(0);
+      dialog->recoverButton()->click();
+    });
+    window.offerRecovery();
+    QCOMPARE(offered, 2);
+    QVERIFY2(firstOffered.startsWith("newer.json, autosaved"), qPrintable(firstOffered));
+    QVERIFY(!QFile::exists(older));
+    QCOMPARE(window.document()->recipe(), newerRecipe);
+    QCOMPARE(window.document()->filePath(), dir.filePath("newer.json"));
+    QVERIFY(window.document()->isModified());
+    QVERIFY(QFile::exists(running.autosavePath()));
     QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
   }
 

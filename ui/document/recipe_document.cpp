@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -228,6 +229,14 @@ void RecipeDocument::autosave() {
                                    {"recipe", m_recipe.toJson()}};
   try {
     QDir().mkpath(autosaveFolder());
+    // The lock tells other studios this autosave is in use: it is not theirs to recover.
+    // Qt removes it when this process ends, or finds it stale once the process is gone.
+    const QString lockPath = autosavePath() + QStringLiteral(".lock");
+    if (!m_autosaveLock || m_autosaveLock->fileName() != lockPath) {
+      m_autosaveLock = std::make_unique<QLockFile>(lockPath);
+      m_autosaveLock->setStaleLockTime(0);  // stale only when its process has died
+      m_autosaveLock->tryLock(0);
+    }
     writeFileAtomically(autosavePath().toStdString(), autosave.dump(2) + "\n");
   } catch (const Error&) {
     // An autosave that cannot be written must not interrupt editing; the next tick retries.
@@ -239,6 +248,12 @@ QStringList RecipeDocument::pendingAutosaves() {
       QDir(autosaveFolder()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Time);
   QStringList paths;
   for (const QFileInfo& file : files) {
+    QLockFile lock(file.absoluteFilePath() + QStringLiteral(".lock"));
+    lock.setStaleLockTime(0);
+    if (!lock.tryLock(0)) {
+      continue;  // a running studio is editing it
+    }
+    lock.unlock();
     paths.append(file.absoluteFilePath());
   }
   return paths;
@@ -298,6 +313,7 @@ QString RecipeDocument::recover(const QString& autosave) {
 
 void RecipeDocument::discardAutosave() {
   QFile::remove(autosavePath());
+  m_autosaveLock.reset();
 }
 
 }  // namespace sf::ui

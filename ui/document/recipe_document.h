@@ -9,8 +9,10 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 #include <string>
 
+class QLockFile;
 class QUndoStack;
 
 namespace sf::ui {
@@ -67,10 +69,10 @@ public:
   /// file (or "untitled"), so each open recipe has its own.
   QString autosavePath() const;
   /// Writes the recipe to autosavePath() when it has unsaved changes (atomically). The
-  /// studio calls it on a timer; after a crash, recoverableAutosave() finds it.
+  /// studio calls it on a timer; after a crash, pendingAutosaves() finds it.
   void autosave();
   /// The autosaves left by sessions that did not end cleanly (the studio removes its own
-  /// when it closes or saves), newest first.
+  /// when it closes or saves), newest first; those a running studio holds are left out.
   static QStringList pendingAutosaves();
   /// The file an autosave belongs to (empty for an untitled recipe); empty too when it
   /// cannot be read.
@@ -98,6 +100,7 @@ private:
   Recipe m_recipe;
   QUndoStack* m_undo = nullptr;
   QString m_filePath;
+  std::unique_ptr<QLockFile> m_autosaveLock;  ///< held while this document has an autosave
 };
 
 /// The paths that differ between two recipes: parameters by dotted path, settings by key;
