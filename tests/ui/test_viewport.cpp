@@ -9,7 +9,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QMenuBar>
 #include <QScreen>
 #include <QSignalSpy>
@@ -52,19 +51,6 @@ QImage settledCapture(ViewportWidget& viewport) {
     last = next;
   }
   return same == 2 ? last : QImage();
-}
-
-/// Reads the viewport until it shows `picture`; false after `timeoutMs`. (QTRY_VERIFY would
-/// read it once more after a match, and a frame in between may differ.)
-bool showsPicture(ViewportWidget& viewport, const QImage& picture, int timeoutMs) {
-  QElapsedTimer clock;
-  clock.start();
-  while (clock.elapsed() < timeoutMs) {
-    if (capture(viewport) == picture) {
-      return true;
-    }
-  }
-  return false;
 }
 
 int skinPixels(const QImage& frame, const QRect& region) {
@@ -232,8 +218,8 @@ void TestViewport::mainWindowShowsTheFace() {
     skin = frame.isNull() ? 0 : skinPixels(frame, face);
     return skin > face.width() * face.height() / 2;
   };
-  QTRY_VERIFY2_WITH_TIMEOUT(
-      showsSkin(), qPrintable(QString("only %1 skin pixels in the middle").arg(skin)), 20000);
+  QVERIFY2(QTest::qWaitFor(showsSkin, 20000),
+           qPrintable(QString("only %1 skin pixels in the middle").arg(skin)));
   QCOMPARE(frame.pixelColor(2, 2), ViewportWidget::backgroundColor());
 }
 
@@ -266,8 +252,8 @@ void TestViewport::faceDockSlidersPoseTheFace() {
       std::max_element(dock->faceState().expression.begin(), dock->faceState().expression.end())));
   QCOMPARE(dock->faceState().expression[jawIndex], 1.0f);
   QVERIFY(!before.isNull());
-  QTRY_VERIFY2_WITH_TIMEOUT(capture(*window.viewport()) != before,
-                            "opening the jaw did not change the picture", 10000);
+  QVERIFY2(QTest::qWaitFor([&] { return capture(*window.viewport()) != before; }, 10000),
+           "opening the jaw did not change the picture");
 
   // Search narrows the sliders to matching names or groups.
   dock->setFilter("nose");
@@ -282,7 +268,9 @@ void TestViewport::faceDockSlidersPoseTheFace() {
   QVERIFY(std::all_of(dock->faceState().expression.begin(), dock->faceState().expression.end(),
                       [](float w) { return w == 0.0f; }));
   // The face is re-evaluated off the GUI thread: the picture comes back within a few frames.
-  QVERIFY(showsPicture(*window.viewport(), before, 20000));
+  // qWaitFor stops at the match; QTRY_VERIFY would read the window once more, and a frame in
+  // between may differ.
+  QVERIFY(QTest::qWaitFor([&] { return capture(*window.viewport()) == before; }, 20000));
 
   // Randomize moves identity sliders.
   dock->randomize();
