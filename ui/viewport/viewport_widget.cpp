@@ -99,7 +99,8 @@ void ViewportWidget::applyCamera() {
 
 void ViewportWidget::captureFrame(std::function<void(const QImage&)> done) {
   // Drawing on demand, Qt3D can leave a capture request waiting for a frame that never comes
-  // (one in a few hundred under Xvfb): frames are drawn continuously while any is pending.
+  // (seen in long runs of captures under Xvfb): frames are drawn continuously while any is
+  // pending.
   if (m_pendingCaptures++ == 0) {
     m_window->renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::Always);
   }
