@@ -1,5 +1,6 @@
 #include "face_dock.h"
 
+#include "assets/asset_library.h"
 #include "document/recipe_document.h"
 #include "face/random_face.h"
 #include "random/distribution_registry.h"
@@ -8,6 +9,9 @@
 #include "util/json_util.h"
 
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -22,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -127,7 +132,8 @@ FaceDock::FaceDock(RecipeDocument* document, QWidget* parent)
   auto* saveExpressionButton = new QPushButton(tr("Save &Expression..."), content);
   saveExpressionButton->setObjectName(QStringLiteral("saveExpression"));
   saveExpressionButton->setToolTip(
-      tr("Save the expression sliders as a preset of the recipe's expression library"));
+      tr("Save the expression sliders as a preset of the recipe, or as an expression of a "
+         "library that any recipe can use"));
   auto* savePersonButton = new QPushButton(tr("Save &Person..."), content);
   savePersonButton->setObjectName(QStringLiteral("savePerson"));
   savePersonButton->setToolTip(
@@ -145,10 +151,7 @@ FaceDock::FaceDock(RecipeDocument* document, QWidget* parent)
   saveExpressionButton->setEnabled(m_document != nullptr);
   savePersonButton->setEnabled(m_document != nullptr);
   openModelButton->setEnabled(m_document != nullptr);
-  connect(saveExpressionButton, &QPushButton::clicked, this, [this] {
-    promptAndSave(tr("Expression"), namesUnder(m_document->recipe(), "expression.presets."),
-                  &FaceDock::saveExpression);
-  });
+  connect(saveExpressionButton, &QPushButton::clicked, this, &FaceDock::promptSaveExpression);
   connect(savePersonButton, &QPushButton::clicked, this, [this] {
     promptAndSave(tr("Person"), namesUnder(m_document->recipe(), "identity.people."),
                   &FaceDock::savePerson);
@@ -307,10 +310,15 @@ void FaceDock::setFace(const FaceState& state, const HeadPose& pose) {
   setFaceState(state);
 }
 
+void FaceDock::setLibraryExpressions(std::map<std::string, ExpressionAsset> expressions) {
+  m_libraryExpressions = std::move(expressions);
+  listRecipeNames();
+}
+
 bool FaceDock::applyPreset(const QString& name) {
-  const Recipe recipe = m_document ? m_document->recipe() : Recipe{};
+  Recipe recipe = m_document ? m_document->recipe() : Recipe{};
   const std::string preset = name.toStdString();
-  // The preset's shapes: the built-in ones and the recipe's.
+  // The preset's shapes: the built-in ones, the library expression's and the recipe's.
   std::set<std::string> shapes;
   const auto& builtin = builtinExpressionPresets();
   const auto known = builtin.find(preset);
@@ -320,13 +328,25 @@ bool FaceDock::applyPreset(const QString& name) {
     }
   }
   const std::string prefix = "expression.presets." + preset + ".";
+  const auto library = m_libraryExpressions.find(preset);
+  if (library != m_libraryExpressions.end()) {
+    // Its weights, where the recipe does not give the entry a distribution of its own.
+    for (const auto& [shape, weight] : library->second.shapes) {
+      shapes.insert(shape);
+      recipe.parameters.emplace(prefix + shape, weight);
+    }
+  }
   for (const auto& [path, json] : recipe.parameters) {
     if (path.rfind(prefix, 0) == 0) {
       shapes.insert(path.substr(prefix.size()));
     }
   }
-  if (known == builtin.end() && shapes.empty()) {
+  if (known == builtin.end() && library == m_libraryExpressions.end() && shapes.empty()) {
     return false;
+  }
+  if (library != m_libraryExpressions.end()) {
+    m_pose.gazeYaw = static_cast<float>(library->second.gazeYaw);
+    m_pose.gazePitch = static_cast<float>(library->second.gazePitch);
   }
   FaceState state = m_state;
   std::fill(state.expression.begin(), state.expression.end(), 0.0f);
@@ -424,17 +444,130 @@ QString FaceDock::saveExpression(const QString& name) {
   if (builtinExpressionPresets().contains(name.toStdString())) {
     return tr("\"%1\" is a built-in preset: choose another name").arg(name);
   }
+  const std::map<std::string, double> weights = expressionWeights();
+  if (weights.empty()) {
+    return tr("every expression slider is at zero: there is no expression to save");
+  }
+  return storeNamed("expression.presets." + name.toStdString() + ".", weights,
+                    tr("Save Expression %1").arg(name));
+}
+
+std::map<std::string, double> FaceDock::expressionWeights() const {
   std::map<std::string, double> weights;
   for (std::size_t i = 0; i < m_counts.expressions.size() && i < m_state.expression.size(); ++i) {
     if (const double weight = tidy(m_state.expression[i]); weight > 0.0) {
       weights[m_counts.expressions[i].name] = weight;
     }
   }
-  if (weights.empty()) {
+  return weights;
+}
+
+QString FaceDock::saveExpressionToLibrary(const QString& name, const QString& licence,
+                                          bool replace) {
+  if (!m_document) {
+    return tr("no recipe to save to");
+  }
+  if (!isRecipeName(name)) {
+    return tr("\"%1\" is not an expression name: use letters, digits, '_' and '-'").arg(name);
+  }
+  if (licence.trimmed().isEmpty()) {
+    return tr(
+        "give the expression's licence (such as CC0-1.0): datasets record the licences "
+        "of the assets they use");
+  }
+  ExpressionAsset expression;
+  expression.shapes = expressionWeights();
+  if (expression.shapes.empty()) {
     return tr("every expression slider is at zero: there is no expression to save");
   }
-  return storeNamed("expression.presets." + name.toStdString() + ".", weights,
-                    tr("Save Expression %1").arg(name));
+  // The recipe's library, or the user's, which the recipe then draws from.
+  Recipe recipe = m_document->recipe();
+  const std::filesystem::path named = RecipeDocument::libraryPathOf(recipe, m_document->baseDir());
+  QString id;
+  QString folder;
+  try {
+    AssetLibrary library = named.empty() ? AssetLibrary::openUserLibrary()
+                                         : AssetLibrary::open(std::filesystem::is_directory(named)
+                                                                  ? named
+                                                                  : named.parent_path());
+    ImportOptions options;
+    options.name = name.toStdString();
+    options.licence = licence.trimmed().toStdString();
+    options.tags = {"studio"};
+    id = QString::fromStdString(library.addExpression(expression, options, replace).id);
+    folder = QString::fromStdString(library.folder().string());
+    if (named.empty()) {
+      recipe.library = library.indexPath().string();
+      if (const QString error = m_document->replaceRecipe(recipe, tr("Use Library for %1").arg(id));
+          !error.isEmpty()) {
+        return error;
+      }
+    }
+  } catch (const std::exception& error) {
+    return QString::fromStdString(error.what());
+  }
+  emit libraryExpressionSaved(folder, id);
+  return QString();
+}
+
+void FaceDock::promptSaveExpression() {
+  if (!m_document) {
+    return;
+  }
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Save Expression"));
+  auto* form = new QFormLayout(&dialog);
+  auto* name = new QLineEdit(&dialog);
+  name->setObjectName(QStringLiteral("expressionName"));
+  auto* where = new QComboBox(&dialog);
+  where->setObjectName(QStringLiteral("expressionDestination"));
+  const Recipe& recipe = m_document->recipe();
+  where->addItem(tr("This recipe (a preset under expression.presets)"));
+  where->addItem(recipe.library.empty()
+                     ? tr("My library (the recipe will draw from it)")
+                     : tr("The recipe's library (%1)").arg(QString::fromStdString(recipe.library)));
+  auto* licence = new QLineEdit(QStringLiteral("CC0-1.0"), &dialog);
+  licence->setObjectName(QStringLiteral("expressionLicence"));
+  licence->setToolTip(tr("Library assets carry a licence: datasets that use them record it"));
+  licence->setEnabled(false);
+  connect(where, &QComboBox::currentIndexChanged, licence,
+          [licence](int index) { licence->setEnabled(index == 1); });
+  form->addRow(tr("Name:"), name);
+  form->addRow(tr("Save to:"), where);
+  form->addRow(tr("Licence:"), licence);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  if (dialog.exec() != QDialog::Accepted || name->text().trimmed().isEmpty()) {
+    return;
+  }
+  const QString chosen = name->text().trimmed();
+  QString error;
+  if (where->currentIndex() == 0) {
+    if (namesUnder(recipe, "expression.presets.").contains(chosen) &&
+        QMessageBox::question(
+            this, tr("Save Expression"),
+            tr("The recipe has an expression named \"%1\". Replace it?").arg(chosen)) !=
+            QMessageBox::Yes) {
+      return;
+    }
+    error = saveExpression(chosen);
+  } else {
+    const std::string id = "expression/" + chosen.toLower().toStdString();
+    const bool exists = m_libraryExpressions.contains(id);
+    if (exists &&
+        QMessageBox::question(
+            this, tr("Save Expression"),
+            tr("The library has an expression %1. Replace it?").arg(QString::fromStdString(id))) !=
+            QMessageBox::Yes) {
+      return;
+    }
+    error = saveExpressionToLibrary(chosen, licence->text(), exists);
+  }
+  if (!error.isEmpty()) {
+    QMessageBox::warning(this, tr("Save Expression"), error);
+  }
 }
 
 QString FaceDock::savePerson(const QString& name) {
@@ -490,6 +623,11 @@ void FaceDock::listRecipeNames() {
   }
   for (const QString& name : namesUnder(recipe, "expression.presets.")) {
     if (!presets.contains(name)) {
+      presets.append(name);
+    }
+  }
+  for (const auto& [id, expression] : m_libraryExpressions) {
+    if (const QString name = QString::fromStdString(id); !presets.contains(name)) {
       presets.append(name);
     }
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "assets/expression_asset.h"
 #include "face/face_model.h"
 #include "face/face_state.h"
 #include "face/head_pose.h"
@@ -8,6 +9,8 @@
 #include <QDockWidget>
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 class QComboBox;
@@ -26,9 +29,11 @@ class RecipeDocument;
 /// render preview show and says so through faceStateChanged().
 ///
 /// With a document it also reads and writes the recipe: the preset box lists the recipe's
-/// own expression presets after the built-in ones, the person box the recipe's named people
-/// (identity.people); Save Expression and Save Person store the sliders' face under a name
-/// as one undo step, and Open Model asks the window to make another model the recipe's.
+/// own expression presets after the built-in ones, then the expressions of the recipe's
+/// library; the person box the recipe's named people (identity.people). Save Expression
+/// stores the sliders' expression as a preset of the recipe or as an expression of a
+/// library, Save Person the identity as a named person, each as one undo step; Open Model
+/// asks the window to make another model the recipe's.
 class FaceDock : public QDockWidget {
   Q_OBJECT
 
@@ -46,9 +51,12 @@ public:
   const HeadPose& headPose() const { return m_pose; }
   /// The expression presets' names, in the preset box's order (after "none").
   QComboBox* presetBox() const { return m_presets; }
-  /// Sets the expression to preset `name` (built-in or the recipe's): each of its
-  /// blendshapes at the median of its distribution in the recipe, the others zero. Returns
-  /// false for an unknown name.
+  /// The library's expressions (the scene context's), listed in the preset box by id.
+  void setLibraryExpressions(std::map<std::string, ExpressionAsset> expressions);
+  /// Sets the expression to preset `name` (built-in, the recipe's or a library expression's
+  /// id): each of its blendshapes at the median of its distribution in the recipe (a
+  /// library expression's weight unless the recipe overrides it), the others zero; a library
+  /// expression also sets the gaze it gives. Returns false for an unknown name.
   bool applyPreset(const QString& name);
   /// The named people's box (after "(choose)").
   QComboBox* personBox() const { return m_people; }
@@ -61,6 +69,12 @@ public:
   /// a preset of the recipe of that name, as one undo step. Returns the error, or "" when
   /// saved: a name must be letters, digits, '_' or '-', and not a built-in preset's.
   QString saveExpression(const QString& name);
+  /// Saves the expression sliders as expression `name` of a library, licensed `licence`:
+  /// the recipe's library when it names one, else the user's library, which then becomes
+  /// the recipe's (one undo step). With `replace`, an expression of that name is replaced.
+  /// Returns the error, or "" when saved; then libraryExpressionSaved() is emitted.
+  QString saveExpressionToLibrary(const QString& name, const QString& licence,
+                                  bool replace = false);
   /// Saves the identity sliders as the recipe's named person `name`
   /// (identity.people.NAME.MODE), as saveExpression() does.
   QString savePerson(const QString& name);
@@ -80,6 +94,8 @@ signals:
   void faceStateChanged(const sf::FaceState& state);
   /// Open Model was clicked: the window asks for a model file and opens it.
   void openModelRequested();
+  /// An expression was saved to the library in `folder`, as asset `id`.
+  void libraryExpressionSaved(const QString& folder, const QString& id);
 
 private:
   struct Row {
@@ -99,6 +115,10 @@ private:
   /// Asks for a name and saves with `save`, confirming before replacing `existing` ones.
   void promptAndSave(const QString& what, const QStringList& existing,
                      QString (FaceDock::*save)(const QString&));
+  /// Save Expression: asks for a name and where to keep it (the recipe or a library).
+  void promptSaveExpression();
+  /// The sliders' expression: every blendshape that is not zero.
+  std::map<std::string, double> expressionWeights() const;
   /// The recipe with every parameter under `prefix` (".NAME.") replaced by `values`.
   QString storeNamed(const std::string& prefix, const std::map<std::string, double>& values,
                      const QString& step);
@@ -115,6 +135,7 @@ private:
   std::vector<QWidget*> m_groupHeaders;
   FaceState m_state;
   FaceModel m_counts;  ///< names and counts only (no geometry), for randomize()
+  std::map<std::string, ExpressionAsset> m_libraryExpressions;
   std::uint64_t m_randomIndex = 0;
   bool m_updating = false;
 };

@@ -3,6 +3,7 @@
 #include "document/recipe_document.h"
 
 #include "assets/builtin_catalog.h"
+#include "assets/expression_asset.h"
 #include "assets/eyewear.h"
 #include "assets/facewear.h"
 #include "assets/garment.h"
@@ -270,12 +271,6 @@ void drawLock(QPainter& painter, const QPointF& centre) {
                    QPointF(centre.x() + 3.0, centre.y() - 1.0));
 }
 
-/// Where the recipe's library file is, from the document's folder.
-fs::path recipeLibraryPath(const Recipe& recipe, const QString& baseDir) {
-  const fs::path given(recipe.library);
-  return given.is_absolute() ? given : toPath(baseDir) / given;
-}
-
 fs::path normalised(const fs::path& path) {
   std::error_code ec;
   const fs::path result = fs::weakly_canonical(path, ec);
@@ -287,7 +282,7 @@ bool recipeUsesLibrary(const Recipe& recipe, const QString& baseDir, const Asset
   if (recipe.library.empty() || library.folder().empty()) {
     return false;
   }
-  const fs::path named = normalised(recipeLibraryPath(recipe, baseDir));
+  const fs::path named = normalised(RecipeDocument::libraryPathOf(recipe, baseDir));
   return named == normalised(library.indexPath()) || named == normalised(library.folder());
 }
 
@@ -1284,6 +1279,9 @@ QString LibraryDock::recipePathForKind(const QString& kind) {
     }
     return result;
   }();
+  if (kind == QLatin1String("expression")) {
+    return QStringLiteral("expression.preset");  // a preset names a library expression by id
+  }
   const auto found = paths.find(kind.toStdString());
   return found == paths.end() ? QString() : qs(found->second);
 }
@@ -1292,11 +1290,16 @@ QString LibraryDock::guessKind(const QStringList& files, const QString& current)
   bool mesh = false;
   bool hdr = false;
   bool image = false;
+  bool weights = false;
   for (const QString& file : files) {
     const QString suffix = suffixOf(file);
     mesh = mesh || kMeshSuffixes.contains(suffix);
     hdr = hdr || kHdrSuffixes.contains(suffix);
     image = image || kImageSuffixes.contains(suffix);
+    weights = weights || isExpressionFile(file.toStdString());
+  }
+  if (weights && !mesh && !image && !hdr) {
+    return QStringLiteral("expression");  // blendshape weights: .json or MakeHuman .mhpose
   }
   if (mesh) {
     return current.isEmpty() || current == QLatin1String("environment") ? QString() : current;
@@ -1322,10 +1325,12 @@ QString LibraryDock::guessKind(const QStringList& files, const QString& current)
 void LibraryDock::chooseImportFiles() {
   const QString meshes = QStringLiteral("*.obj *.gltf *.glb *.fbx *.dae *.ply *.mtl *.bin");
   const QString images = QStringLiteral("*.hdr *.exr *.png *.jpg *.jpeg *.tif *.tiff");
+  const QString expressions = QStringLiteral("*.json *.mhpose");
   const QStringList files = QFileDialog::getOpenFileNames(
       this, tr("Import Assets"), m_lastImportFolder,
-      tr("Meshes, images and HDRIs (%1 %2);;Meshes (%1);;Images and HDRIs (%2);;All files (*)")
-          .arg(meshes, images));
+      tr("Meshes, images, HDRIs and expressions (%1 %2 %3);;Meshes (%1);;Images and HDRIs "
+         "(%2);;Expressions (%3);;All files (*)")
+          .arg(meshes, images, expressions));
   if (!files.isEmpty()) {
     m_lastImportFolder = QFileInfo(files.front()).absolutePath();
     prepareImport(files);

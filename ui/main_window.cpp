@@ -139,6 +139,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
       m_rendererUpdate->start();
     }
   });
+  // An expression saved from the Face dock: the library shows it, and presets may name it.
+  connect(
+      m_faceDock, &FaceDock::libraryExpressionSaved, this,
+      [this](const QString& folder, const QString& id) {
+        if (std::filesystem::path(folder.toStdString()) == m_libraryDock->userLibrary().folder()) {
+          m_libraryDock->setUserLibrary(AssetLibrary::openUserLibrary());
+        }
+        loadFace();
+        statusBar()->showMessage(tr("Saved %1 to the library in %2").arg(id, folder));
+      });
   connect(m_document, &RecipeDocument::fileStateChanged, this, &MainWindow::updateTitle);
   createMenus();
   updateTitle();
@@ -173,6 +183,8 @@ void MainWindow::loadFace() {
   if (m_loader.joinable()) {
     m_loader.join();
   }
+  // The same model again (its recipe's library changed): the face being edited stays.
+  m_reloadKeepsFace = m_loaded != nullptr && m_loadedModelKey == modelPath;
   m_loadedModelKey = modelPath;
   m_faceLoadFinished = false;
   m_faceDock->setEnabled(false);
@@ -207,14 +219,21 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
     m_distributionsDock->setContext(*m_context);
     m_face->setFace(m_loaded->model, *m_loaded->geometry, m_loaded->posed);
     m_overlay->update(m_loaded->model, m_loaded->posed);
+    const FaceState editedFace = m_faceDock->faceState();
+    const HeadPose editedPose = m_faceDock->headPose();
     m_faceDock->setModel(m_loaded->model);
+    m_faceDock->setLibraryExpressions(m_context->libraryExpressions);
     m_faceDock->setEnabled(true);
     statusBar()->showMessage(tr("%1: %2 identity modes, %3 expressions, %4 triangles in view")
                                  .arg(QString::fromStdString(m_loaded->model.name))
                                  .arg(m_loaded->model.identity.size())
                                  .arg(m_loaded->model.expressions.size())
                                  .arg(m_face->triangleCount()));
-    showSample(m_currentSample);
+    if (m_reloadKeepsFace && isEditedFace(editedFace, editedPose)) {
+      m_faceDock->setFace(editedFace, editedPose);
+    } else {
+      showSample(m_currentSample);
+    }
   } else {
     reportError(tr("Could not load the face model"), error);
   }
@@ -338,7 +357,14 @@ void MainWindow::recipeChanged(const QStringList& paths) {
 void MainWindow::pushRecipeToRenderers() {
   m_service->setRecipe(m_document->recipe(), m_document->baseDir());
   m_samplesDock->refresh();
-  showSample(m_currentSample);
+  // The sample's face follows the recipe; a face being edited in the Face dock stays.
+  if (!isEditedFace(m_faceDock->faceState(), m_faceDock->headPose())) {
+    showSample(m_currentSample);
+  }
+}
+
+bool MainWindow::isEditedFace(const FaceState& state, const HeadPose& pose) const {
+  return m_loaded && !(state == m_sampleFace && pose == m_samplePose);
 }
 
 QAction* MainWindow::overlayAction(const QString& name) const {

@@ -121,6 +121,8 @@ private:
   /// The recipe changed: preview and thumbnails follow (debounced).
   void recipeChanged(const QStringList& paths);
   void pushRecipeToRenderers();
+  /// True when the Face dock shows a face other than the current sample's: one being edited.
+  bool isEditedFace(const FaceState& state, const HeadPose& pose) const;
   void updateTitle();
   /// Applies the Overlays menu's choices to the viewport and remembers them.
   void applyOverlays();
@@ -167,6 +169,7 @@ private:
   std::thread m_loader;
   std::thread m_importer;  ///< openModel()'s import of a head
   bool m_faceLoadFinished = false;
+  bool m_reloadKeepsFace = false;  ///< the load in flight reloads the shown model
   std::vector<std::function<void()>> m_afterFaceLoad;
   std::uint64_t m_currentSample = 0;
   FaceState m_sampleFace;  ///< the current sample's face as the recipe draws it

@@ -2,6 +2,7 @@
 
 #include "assets/asset_library.h"
 #include "assets/builtin_catalog.h"
+#include "assets/expression_asset.h"
 #include "batch/asset_thumbnail.h"
 #include "face/model_store.h"
 #include "recipe_support.h"
@@ -49,7 +50,9 @@ int runImport(std::span<const std::string> arguments) {
   ArgParser parser("synthface library import",
                    "Imports files as one asset of KIND into a library: meshes (OBJ, glTF, FBX)\n"
                    "are checked with Assimp, images and HDRIs (HDR, EXR, PNG, JPEG, TIFF) with\n"
-                   "OpenImageIO; the files are copied in and hashed, a thumbnail is rendered,\n"
+                   "OpenImageIO, an expression (one synthface-expression .json or MakeHuman\n"
+                   ".mhpose, its pose units translated into blendshapes) by reading it;\n"
+                   "the files are copied in and hashed, a thumbnail is rendered,\n"
                    "and the index is saved atomically. KIND is one of: " +
                        join(AssetLibrary::kinds(), ", ") + ".");
   parser.positional("KIND", "the asset kind");
@@ -91,6 +94,14 @@ int runImport(std::span<const std::string> arguments) {
   const LibraryAsset& asset = library.import(args->value("KIND"), files, options);
   std::cout << "imported " << asset.id << " into " << library.indexPath().string() << "\n"
             << "use it in a recipe: \"library\": \"" << library.indexPath().string() << "\"\n";
+  if (asset.kind == "expression") {
+    std::cout << "show it: \"expression\": {\"preset\": \"" << asset.id << "\"}\n";
+  }
+  if (const auto untranslated = asset.parameters.find("untranslated");
+      untranslated != asset.parameters.end()) {
+    std::cerr << "warning: " << asset.id << ": no counterpart for "
+              << join(untranslated->get<std::vector<std::string>>(), ", ") << "; left out\n";
+  }
   return 0;
 }
 
@@ -164,6 +175,21 @@ int runInfo(std::span<const std::string> arguments) {
   }
   if (!asset->parameters.empty()) {
     std::cout << "parameters " << asset->parameters.dump() << "\n";
+  }
+  if (asset->kind == "expression") {
+    // What a recipe naming it gets: the weights as read (a .mhpose translated).
+    for (const AssetFile& file : asset->files) {
+      if (isExpressionFile(file.path)) {
+        const ExpressionAsset expression = readExpressionAsset(library.absolutePath(file.path));
+        for (const auto& [shape, weight] : expression.shapes) {
+          std::cout << "shape      " << shape << "  " << weight << "\n";
+        }
+        if (expression.gazeYaw != 0.0 || expression.gazePitch != 0.0) {
+          std::cout << "gaze       yaw " << expression.gazeYaw << " deg, pitch "
+                    << expression.gazePitch << " deg\n";
+        }
+      }
+    }
   }
   return 0;
 }

@@ -1,7 +1,11 @@
 #include "assets/asset_library.h"
+#include "assets/expression_asset.h"
+#include "face/face_geometry.h"
+#include "face/model_store.h"
 
 #include "face/poly_mesh.h"
 #include "render/image.h"
+#include "render/model_sheet.h"
 #include "render/preview_renderer.h"
 #include "render/skin_texture.h"
 #include "util/error.h"
@@ -155,6 +159,23 @@ void meshThumbnail(const PolyMesh& mesh, const fs::path& png) {
   PreviewOptions options;
   options.supersampling = 2;
   writeImage(renderPreview(meshes, camera, 256, 256, options), png);
+}
+
+/// The built-in head wearing an expression, from the front, as a 256-pixel PNG (the gaze
+/// is left out: the thumbnail shows the face's shape).
+void expressionThumbnail(const ExpressionAsset& expression, const fs::path& png) {
+  const FaceModel model = loadFaceModel("default");
+  const FaceGeometry geometry = FaceGeometry::create(model, 1);
+  FaceState state;
+  state.expression.assign(model.expressions.size(), 0.0f);
+  for (std::size_t e = 0; e < model.expressions.size(); ++e) {
+    if (const auto it = expression.shapes.find(model.expressions[e].name);
+        it != expression.shapes.end()) {
+      state.expression[e] = static_cast<float>(it->second);
+    }
+  }
+  const float front[] = {0.0f};
+  writeImage(renderClayViews(model, geometry, state, front, 256, 1.6f).front(), png);
 }
 
 /// The canonical form of a path whose last parts may not exist yet.
@@ -408,6 +429,7 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
   // Check every file before anything is written.
   std::optional<PolyMesh> mesh;
   std::optional<fs::path> image;
+  std::optional<ExpressionAsset> expression;
   std::set<std::string> names;
   for (const fs::path& file : files) {
     if (!fs::is_regular_file(file)) {
@@ -417,7 +439,18 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
       throw Error(SourceLocation::inFile(file.string()), "two files have this name");
     }
     const std::string extension = toLower(file.extension().string());
-    if (kMeshExtensions.count(extension) != 0) {
+    if (kind == "expression") {
+      // One file of blendshape weights: SynthFace's JSON or a MakeHuman .mhpose.
+      if (!isExpressionFile(file)) {
+        throw Error(SourceLocation::inFile(file.string()),
+                    "an expression is one .json (synthface-expression) or .mhpose file");
+      }
+      if (expression) {
+        throw Error(SourceLocation::inFile(file.string()),
+                    "an expression is one file: import each expression on its own");
+      }
+      expression = readExpressionAsset(file);
+    } else if (kMeshExtensions.count(extension) != 0) {
       PolyMesh read = readMesh(file);
       if (!mesh) {
         mesh = std::move(read);
@@ -479,6 +512,10 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
   asset.licence = options.licence;
   asset.author = options.author;
   asset.source = options.source.empty() ? files.front().filename().string() : options.source;
+  if (expression && !expression->dropped.empty()) {
+    // What the translation could not carry over, for `library info` to show.
+    asset.parameters["untranslated"] = expression->dropped;
+  }
 
   // Copy into a temporary folder first, then move it into place: a failure leaves nothing.
   const std::string relativeFolder = "assets/" + kind + "/" + name;
@@ -513,6 +550,8 @@ const LibraryAsset& AssetLibrary::import(const std::string& kind,
         imageThumbnail(finalFolder / image->filename(), absolutePath(thumbnail), 256);
       } else if (mesh) {
         meshThumbnail(*mesh, absolutePath(thumbnail));
+      } else if (expression) {
+        expressionThumbnail(*expression, absolutePath(thumbnail));
       }
       asset.thumbnail = fs::exists(absolutePath(thumbnail)) ? thumbnail : std::string();
     } catch (const Error&) {
@@ -563,6 +602,37 @@ void AssetLibrary::setLicence(const std::string& id, const std::string& licence,
     *asset = before;
     throw;
   }
+}
+
+const LibraryAsset& AssetLibrary::addExpression(const ExpressionAsset& expression,
+                                                const ImportOptions& options, bool replace) {
+  const std::string name = slug(options.name);
+  if (name.empty()) {
+    throw Error(SourceLocation::inFile(indexPath().string()),
+                "the expression needs a name with letters or digits");
+  }
+  // Written beside the library and checked by reading it back, before anything is replaced.
+  const fs::path scratch = m_folder / ("assets/expression/.new-" + name);
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  fs::create_directories(scratch);
+  const fs::path file = scratch / (name + ".json");
+  struct Cleanup {
+    fs::path folder;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(folder, ignored);
+    }
+  } cleanup{scratch};
+  writeFileAtomically(file, expressionAssetText(expression));
+  readExpressionAsset(file);
+  const std::string id = "expression/" + name;
+  if (replace && find(id) != nullptr) {
+    remove(id);
+  }
+  ImportOptions named = options;
+  named.source = options.source.empty() ? std::string("SynthFace Studio") : options.source;
+  return import("expression", {file}, named);
 }
 
 void AssetLibrary::remove(const std::string& id) {

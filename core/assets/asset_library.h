@@ -1,5 +1,6 @@
 #pragma once
 
+#include "assets/expression_asset.h"
 #include "util/diagnostic.h"
 
 #include <nlohmann/json.hpp>
@@ -87,13 +88,20 @@ public:
   std::filesystem::path absolutePath(const std::string& relative) const;
 
   /// Imports `files` as one new asset of `kind`: meshes (OBJ, glTF, FBX...) are checked
-  /// with Assimp, images and HDRIs with OpenImageIO; the files are copied into the library,
+  /// with Assimp, images and HDRIs with OpenImageIO, an expression (one .json or MakeHuman
+  /// .mhpose file) with readExpressionAsset(); the files are copied into the library,
   /// hashed, a thumbnail is rendered, and the index is saved. Returns the new asset.
   /// Throws sf::Error naming the file and what is wrong (unreadable, unknown kind, a name
   /// already taken, no licence); nothing is added then.
   const LibraryAsset& import(const std::string& kind,
                              const std::vector<std::filesystem::path>& files,
                              const ImportOptions& options);
+  /// Adds an expression made in place (the studio's sliders) as a new asset named
+  /// options.name, written as SynthFace expression JSON and imported like a file; with
+  /// `replace`, an expression of that id is replaced (it is removed only once the new one
+  /// has been written and read back). Throws like import().
+  const LibraryAsset& addExpression(const ExpressionAsset& expression, const ImportOptions& options,
+                                    bool replace = false);
   /// Changes an asset's tags, licence and author, and saves the index. Throws sf::Error for
   /// an unknown id.
   void setTags(const std::string& id, const std::vector<std::string>& tags);

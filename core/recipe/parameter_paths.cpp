@@ -215,7 +215,9 @@ std::vector<ParameterInfo> makeTable() {
       string("expression.preset", presetChoice(),
              "which preset of the expression library a non-neutral sample shows: 58 built-in "
              "(emotions at several intensities, visemes, blinks and winks, one-sided "
-             "expressions; everyday ones drawn most often), more under expression.presets"),
+             "expressions; everyday ones drawn most often), more under expression.presets, "
+             "or an expression of the recipe's library by asset id (expression/smile03; "
+             "{\"type\": \"assetChoice\", \"kind\": \"expression\"} draws among them)"),
       number("expression.shapes.*", 0.0, 0.0, 1.0, "",
              "added to the preset's weight of one blendshape in every non-neutral sample (the "
              "sum is clamped to [0, 1])"),

@@ -498,7 +498,9 @@ private:
     return defaultParameterDistribution(path);
   }
 
-  /// expression.preset may only name presets that exist.
+  /// expression.preset may only name presets that exist. Names with a '/' are expression
+  /// assets of the library ("expression/smile03"), checked where the library is loaded
+  /// (checkRecipeForScene()).
   void checkPresetNames() {
     std::vector<std::string> presets;
     for (const auto& [name, shapes] : builtinExpressionPresets()) {
@@ -518,7 +520,8 @@ private:
     }
     for (const Value& outcome : *outcomes) {
       const std::string name = valueToString(outcome);
-      if (std::find(presets.begin(), presets.end(), name) == presets.end()) {
+      if (name.find('/') == std::string::npos &&
+          std::find(presets.begin(), presets.end(), name) == presets.end()) {
         m_diagnostics.error(
             "/expression/preset",
             "unknown expression preset (got " + inQuotes(name) + ")" + didYouMean(name, presets));

@@ -1,7 +1,9 @@
 #include "scene/scene_compiler.h"
 
+#include "random/distribution_registry.h"
 #include "random/memory_asset_catalog.h"
 #include "recipe/recipe_io.h"
+#include "util/diagnostic.h"
 #include "util/error.h"
 #include "util/json_util.h"
 
@@ -11,7 +13,7 @@
 
 namespace sf {
 
-void SceneCompiler::addEntry(const std::string& path) {
+void SceneCompiler::addEntry(const std::string& path, const nlohmann::json* fallback) {
   if (m_entries.contains(path)) {
     return;
   }
@@ -21,7 +23,14 @@ void SceneCompiler::addEntry(const std::string& path) {
   }
   Entry& entry = m_entries[path];
   entry.info = info;
-  entry.distribution = parameterDistribution(m_recipe, path);
+  if (fallback != nullptr && !m_recipe.parameters.contains(path)) {
+    Diagnostics diagnostics;
+    entry.distribution = DistributionRegistry::instance().parse(
+        *fallback, pointerOfPath(path), diagnostics, &parameterPathResolver());
+    throwIfErrors(diagnostics.all(), m_recipe.name);
+  } else {
+    entry.distribution = parameterDistribution(m_recipe, path);
+  }
   // What it reads must be there too.
   std::vector<std::string> dependencies;
   entry.distribution->collectDependencies(dependencies);
@@ -68,10 +77,22 @@ SceneCompiler SceneCompiler::create(const Recipe& recipe, SceneContext context) 
       presets[parts[2]].insert(parts[3]);
     }
   }
+  // The library's expressions: presets named by asset id, each weight a constant unless the
+  // recipe gives that entry a distribution of its own.
+  std::map<std::string, nlohmann::json> libraryWeights;
+  for (const auto& [id, expression] : names.libraryExpressions) {
+    presets[id];
+    for (const auto& [shape, weight] : expression.shapes) {
+      presets[id].insert(shape);
+      libraryWeights["expression.presets." + id + "." + shape] = weight;
+    }
+  }
   for (const auto& [name, shapes] : presets) {
     std::vector<std::string>& used = compiler.m_presetShapes[name];
     for (const std::string& shape : shapes) {
-      compiler.addEntry("expression.presets." + name + "." + shape);
+      const std::string path = "expression.presets." + name + "." + shape;
+      const auto library = libraryWeights.find(path);
+      compiler.addEntry(path, library != libraryWeights.end() ? &library->second : nullptr);
       if (std::find(names.expressions.begin(), names.expressions.end(), shape) !=
           names.expressions.end()) {
         used.push_back(shape);
@@ -275,6 +296,16 @@ ResolvedScene SceneCompiler::compile(std::uint64_t index) const {
     if (shapes != m_presetShapes.end()) {
       for (const std::string& shape : shapes->second) {
         scene.expression[shape] += sampler.numberOf("expression.presets." + preset + "." + shape);
+      }
+    }
+    // A library expression may turn the eyes as well: on top of the sample's gaze.
+    if (const auto library = m_context.libraryExpressions.find(preset);
+        library != m_context.libraryExpressions.end()) {
+      for (const auto& [path, offset] : {std::pair{"gaze.yaw", library->second.gazeYaw},
+                                         std::pair{"gaze.pitch", library->second.gazePitch}}) {
+        const ParameterInfo* info = findParameter(path);
+        Value& gaze = scene.parameters.at(path);
+        gaze = std::clamp(numericValue(gaze) + offset, info->min, info->max);
       }
     }
     for (const std::string& shape : m_context.expressions) {

@@ -26,7 +26,9 @@ namespace sf {
 ///     identity.scale.<group of m> * identity.modes.<m>, all drawn per identity;
 ///   - expression: all zero when expression.neutral; otherwise the chosen
 ///     expression.preset's entries (expression.presets.<preset>.<shape>) plus
-///     expression.shapes.<shape>, clamped to [0, 1];
+///     expression.shapes.<shape>, clamped to [0, 1]. A preset is built in, the recipe's,
+///     or a library expression named by its asset id, whose weights are the entries'
+///     defaults and whose gaze is added to gaze.yaw and gaze.pitch;
 ///   - split: "test" when the identity is in a held-out range; training samples never
 ///     choose a held-out asset.
 class SceneCompiler {
@@ -58,7 +60,9 @@ private:
   };
 
   SceneCompiler() = default;
-  void addEntry(const std::string& path);
+  /// Adds `path` and what its distribution reads. `fallback`: the distribution (recipe
+  /// JSON) when the recipe does not set the path, instead of the table's default.
+  void addEntry(const std::string& path, const nlohmann::json* fallback = nullptr);
 
   Recipe m_recipe;
   SceneContext m_context;

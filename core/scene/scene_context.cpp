@@ -6,6 +6,7 @@
 #include "scene/scene_compiler.h"
 #include "scene/scene_validation.h"
 #include "util/error.h"
+#include "util/json_util.h"
 
 #include <algorithm>
 #include <map>
@@ -61,14 +62,34 @@ SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path&
   } else {
     assets = builtinAssetCatalog();
   }
+  SceneContext context;
   try {
     const std::string model =
         recipe.model == "default" ? recipe.model : resolve(recipe.model, baseDir).string();
-    return SceneContext::fromModel(loadFaceModel(model), assets);
+    context = SceneContext::fromModel(loadFaceModel(model), assets);
   } catch (const Error& error) {
     diagnostics.error("/model", error.what());
+    context = SceneContext::fromModel(FaceModel{}, assets);
   }
-  return SceneContext::fromModel(FaceModel{}, assets);
+  // The library's expressions: each from its one expression file.
+  for (const AssetInfo& asset : context.assets->assets()) {
+    if (asset.kind != "expression") {
+      continue;
+    }
+    const auto file = std::find_if(asset.files.begin(), asset.files.end(),
+                                   [](const std::string& f) { return isExpressionFile(f); });
+    if (file == asset.files.end()) {
+      diagnostics.error("/library", "expression " + inQuotes(asset.id) +
+                                        " has no .json or .mhpose file of weights");
+      continue;
+    }
+    try {
+      context.libraryExpressions[asset.id] = readExpressionAsset(*file);
+    } catch (const Error& error) {
+      diagnostics.error("/library", error.what());
+    }
+  }
+  return context;
 }
 
 SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path& baseDir) {

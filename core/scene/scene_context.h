@@ -1,11 +1,13 @@
 #pragma once
 
+#include "assets/expression_asset.h"
 #include "face/face_model.h"
 #include "random/asset_catalog.h"
 #include "recipe/recipe.h"
 #include "util/diagnostic.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@ struct SceneContext {
   std::vector<std::string> identityGroups;     ///< the group of each mode ("nose", "jaw", ...)
   std::vector<std::string> expressions;        ///< blendshape names, in the model's order
   std::shared_ptr<const AssetCatalog> assets;  ///< never null: empty when there is no library
+  /// The library's expressions (assets of kind "expression"), by asset id: presets that a
+  /// recipe's expression.preset names by id.
+  std::map<std::string, ExpressionAsset> libraryExpressions;
 
   /// The names of a model's identity modes and expressions, and `assets` (empty if null).
   static SceneContext fromModel(const FaceModel& model,
@@ -27,8 +32,9 @@ struct SceneContext {
 
 /// Loads the recipe's model and asset library (relative paths from `baseDir`, the recipe's
 /// folder). The built-in assets are always there; a recipe's library adds its own after
-/// them. A model or library that cannot be read becomes an error at /model or /library;
-/// what could be read is returned.
+/// them; its expressions are read into libraryExpressions. A model, library or expression
+/// file that cannot be read becomes an error at /model or /library; what could be read is
+/// returned.
 SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path& baseDir,
                               Diagnostics& diagnostics);
 

@@ -198,6 +198,37 @@ std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneCon
               (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?"));
     }
   }
+  // A preset named by asset id must be an expression of the library (the recipe's parser
+  // checks the other names). Otherwise its samples would show no expression.
+  if (const auto preset = recipe.parameters.find("expression.preset");
+      preset != recipe.parameters.end()) {
+    std::vector<std::string> ids;
+    for (const auto& [id, expression] : context.libraryExpressions) {
+      ids.push_back(id);
+    }
+    std::vector<std::pair<std::string, std::string>> values;
+    collectStrings(preset->second, pointerOfPath("expression.preset"), values);
+    for (const auto& [value, where] : values) {
+      if (value.find('/') != std::string::npos && !contains(ids, value)) {
+        const std::string hint = closestMatch(value, ids);
+        diagnostics.error(
+            where, "no expression " + inQuotes(value) + " in the library" +
+                       (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?"));
+      }
+    }
+  }
+  // A library expression may name shapes this model lacks: those are skipped.
+  if (!context.expressions.empty()) {
+    for (const auto& [id, expression] : context.libraryExpressions) {
+      for (const auto& [shape, weight] : expression.shapes) {
+        if (!contains(context.expressions, shape)) {
+          diagnostics.warning("/library", "expression " + inQuotes(id) + " sets " +
+                                              inQuotes(shape) +
+                                              ", which the model does not have; it is skipped");
+        }
+      }
+    }
+  }
   if (!recipe.library.empty()) {
     for (std::size_t i = 0; i < recipe.splits.testAssets.size(); ++i) {
       const std::string& id = recipe.splits.testAssets[i];

@@ -54,6 +54,43 @@ out=$("$synthface" library check --library "$dir/lib" 2>&1); rc=$?
 check "check fails on a changed file" test $rc -eq 1
 check "check names the file" grep -q "assets/headwear/cap/cap.obj" <<<"$out"
 
+# Expressions: one file of weights, read before it is copied in; a recipe names it by id.
+cat > "$dir/gape.json" <<'JSON'
+{"format": "synthface-expression", "version": 1, "shapes": {"jawOpen": 0.8, "browInnerUp": 0.5}}
+JSON
+out=$("$synthface" library import expression "$dir/gape.json" --licence CC0-1.0 \
+  --library "$dir/lib" 2>&1); rc=$?
+check "expression import exits 0" test $rc -eq 0
+check "expression import says how to show it" \
+  grep -q '"expression": {"preset": "expression/gape"}' <<<"$out"
+out=$("$synthface" library info expression/gape --library "$dir/lib")
+check "info lists the weights" grep -q "^shape      jawOpen  0.8$" <<<"$out"
+check "the expression has a thumbnail" test -s "$dir/lib/thumbnails/expression/gape.png"
+printf '{"format": "synthface-expression", "version": 1, "shapes": {"jawOpen": 2}}' > "$dir/bad.json"
+out=$("$synthface" library import expression "$dir/bad.json" --licence CC0-1.0 \
+  --library "$dir/lib" 2>&1); rc=$?
+check "a bad weight fails naming the file and field" \
+  grep -q "bad.json: /shapes/jawOpen: a weight must be between 0 and 1" <<<"$out"
+cat > "$dir/recipe.json" <<JSON
+{"schemaVersion": 2, "name": "gapes", "library": "$dir/lib/library.json",
+ "expression": {"neutral": false, "preset": "expression/gape"}}
+JSON
+out=$("$synthface" sample "$dir/recipe.json" --json); rc=$?
+check "a recipe shows the library expression" \
+  python3 -c 'import json,sys; e=json.loads(sys.argv[1])["expression"]; sys.exit(e["jawOpen"] != 0.8)' "$out"
+out=$("$synthface" validate "$dir/recipe.json" --set expression.preset=expression/gap 2>&1); rc=$?
+check "an unknown expression id is an error with a hint" \
+  grep -q 'no expression "expression/gap" in the library; did you mean "expression/gape"' <<<"$out"
+mhpose=${SF_SOURCE_DIR:-$(dirname "$0")/../..}/../shared/thirdparty/makehuman/data/expressions/laugh01.mhpose
+if [ -f "$mhpose" ]; then
+  out=$("$synthface" library import expression "$mhpose" --licence CC0-1.0 --library "$dir/lib" 2>&1)
+  check "a MakeHuman expression imports" grep -q "imported expression/laugh01" <<<"$out"
+  out=$("$synthface" library info expression/laugh01 --library "$dir/lib")
+  check "its pose units became blendshapes" grep -q "^shape      mouthSmileLeft" <<<"$out"
+else
+  echo "SKIP: MakeHuman expressions not found ($mhpose)"
+fi
+
 # Without --library: the user library under XDG_DATA_HOME, made on first use.
 out=$("$synthface" library list 2>&1); rc=$?
 check "user library starts empty" test $rc -eq 0 -a -z "$out"

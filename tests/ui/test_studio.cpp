@@ -8,6 +8,7 @@
 #include "document/recipe_document.h"
 #include "face_dock.h"
 #include "histogram_widget.h"
+#include "library_dock.h"
 #include "main_window.h"
 #include "preview_dock.h"
 #include "recovery_dialog.h"
@@ -18,6 +19,7 @@
 #include "viewport/orbit_camera.h"
 #include "viewport/viewport_widget.h"
 
+#include "assets/asset_library.h"
 #include "batch/batch_runner.h"
 #include "batch/sample_renderer.h"
 #include "face/face_model_io.h"
@@ -31,6 +33,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
 #include <QFile>
 #include <QInputDialog>
 #include <QLabel>
@@ -89,6 +92,18 @@ QImage settledCapture(sf::ui::ViewportWidget& viewport) {
     }
   }
   return image.convertToFormat(QImage::Format_RGB32);
+}
+
+/// Answers the next Save Expression dialog: `name`, saved to the recipe (0) or a library (1).
+void answerSaveExpression(const QString& name, int destination) {
+  QTimer::singleShot(0, [name, destination] {
+    QWidget* dialog = QApplication::activeModalWidget();
+    QVERIFY(dialog != nullptr);
+    dialog->findChild<QLineEdit*>("expressionName")->setText(name);
+    dialog->findChild<QComboBox*>("expressionDestination")->setCurrentIndex(destination);
+    QVERIFY(dialog->findChild<QLineEdit*>("expressionLicence")->isEnabled() == (destination == 1));
+    qobject_cast<QDialog*>(dialog)->accept();
+  });
 }
 
 /// A window at its usual size with its model loaded, on a page of 6 small samples.
@@ -238,13 +253,8 @@ private slots:
     QVERIFY(dock.saveExpression("smile").contains("built-in"));
     QCOMPARE(document.recipe(), sf::Recipe{});
 
-    // Save Expression, driven through its dialog.
-    QTimer::singleShot(0, [] {
-      auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
-      QVERIFY(dialog != nullptr);
-      dialog->setTextValue("gape");
-      dialog->accept();
-    });
+    // Save Expression, driven through its dialog: to the recipe, its first choice.
+    answerSaveExpression("gape", 0);
     QTest::mouseClick(dock.findChild<QPushButton*>("saveExpression"), Qt::LeftButton);
     const sf::Recipe withPreset = document.recipe();
     QVERIFY(withPreset.parameters.at("expression.presets.gape.jawOpen") == nlohmann::json(0.6));
@@ -290,6 +300,67 @@ private slots:
     document.undoStack()->undo();  // Save Expression
     QCOMPARE(document.recipe(), sf::Recipe{});
     QCOMPARE(dock.presetBox()->findText("gape"), -1);
+  }
+
+  // Save Expression to a library: with no library in the recipe, the user's library gets
+  // the expression and becomes the recipe's (one undo step); the preset box then offers it
+  // by id, and choosing it sets the sliders. Samples that name it show it.
+  void saveExpressionToTheLibrary() {
+    QTemporaryDir data;
+    const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", data.path().toUtf8());
+    {
+      MainWindow window;
+      prepare(window);
+      sf::ui::FaceDock& dock = *window.faceDock();
+      sf::ui::RecipeDocument& document = *window.document();
+      dock.reset();
+      dock.slider("jawOpen")->setValue(70);
+      dock.slider("browInnerUp")->setValue(40);
+      QVERIFY(dock.saveExpressionToLibrary("gasp", "").contains("licence"));
+      QVERIFY(dock.saveExpressionToLibrary("a b", "CC0-1.0").contains("letters, digits"));
+
+      answerSaveExpression("gasp", 1);
+      QTest::mouseClick(dock.findChild<QPushButton*>("saveExpression"), Qt::LeftButton);
+      const sf::AssetLibrary user = sf::AssetLibrary::openUserLibrary();
+      const sf::LibraryAsset* saved = user.find("expression/gasp");
+      QVERIFY(saved != nullptr);
+      QCOMPARE(saved->licence, std::string("CC0-1.0"));
+      QVERIFY(!saved->thumbnail.empty());
+      QCOMPARE(document.recipe().library, user.indexPath().string());
+      QVERIFY(window.libraryDock()->userLibrary().find("expression/gasp") != nullptr);
+      // The window reloads the recipe's library: the preset box offers the new expression.
+      QTRY_VERIFY_WITH_TIMEOUT(dock.presetBox()->findText("expression/gasp") > 0, kRenderTimeout);
+      QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+      // The reload keeps the face being edited.
+      QCOMPARE(dock.slider("jawOpen")->value(), 70);
+      dock.presetBox()->setCurrentIndex(dock.presetBox()->findText("expression/gasp"));
+      screenshot(window, "studio_library_expression.png");
+      dock.reset();
+      QVERIFY(dock.applyPreset("expression/gasp"));
+      QCOMPARE(dock.slider("jawOpen")->value(), 70);
+      QCOMPARE(dock.slider("browInnerUp")->value(), 40);
+
+      QVERIFY(document.setParameter("expression.neutral", false).isEmpty());
+      QVERIFY(document.setParameter("expression.preset", "expression/gasp").isEmpty());
+      const sf::SceneContext context =
+          sf::loadSceneContext(document.recipe(), document.baseDir().toStdString());
+      const sf::ResolvedScene scene = sf::compileScene(document.recipe(), 5, context);
+      QCOMPARE(scene.expression.at("jawOpen"), 0.7);
+      QCOMPARE(scene.expression.at("browInnerUp"), 0.4);
+
+      // Undo leaves the expression in the library, and the recipe as it was.
+      document.undoStack()->undo();
+      document.undoStack()->undo();
+      document.undoStack()->undo();
+      QCOMPARE(document.recipe(), sf::Recipe{});
+      QVERIFY(sf::AssetLibrary::openUserLibrary().find("expression/gasp") != nullptr);
+    }
+    if (oldData.isNull()) {
+      qunsetenv("XDG_DATA_HOME");
+    } else {
+      qputenv("XDG_DATA_HOME", oldData);
+    }
   }
 
   // Open Model: a SynthFace model becomes the recipe's (one undo step) and loads; a broken

@@ -98,6 +98,16 @@ QString RecipeDocument::baseDir() const {
   return m_filePath.isEmpty() ? QDir::currentPath() : QFileInfo(m_filePath).absolutePath();
 }
 
+std::filesystem::path RecipeDocument::libraryPathOf(const Recipe& recipe, const QString& baseDir) {
+  if (recipe.library.empty()) {
+    return {};
+  }
+  const std::filesystem::path given(recipe.library);
+  return given.is_absolute()
+             ? given
+             : std::filesystem::path(QFile::encodeName(baseDir).toStdString()) / given;
+}
+
 bool RecipeDocument::isModified() const {
   return !m_undo->isClean();
 }

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,9 @@ public:
   /// The folder relative model and library paths resolve from (the file's folder, or the
   /// working folder for a new recipe).
   QString baseDir() const;
+  /// The library `recipe` names, resolved from `baseDir` (its library.json or its folder,
+  /// as the recipe gives it); empty when the recipe names none.
+  static std::filesystem::path libraryPathOf(const Recipe& recipe, const QString& baseDir);
   /// True when the recipe differs from its file (the undo stack is not at its clean index).
   bool isModified() const;
   /// The title of the document: the file's name, or "Untitled".
