@@ -313,6 +313,54 @@ private slots:
     QFile::remove(junk);
   }
 
+  // Two studios editing the same file, or two untitled recipes, each keep their own
+  // autosave; closing one removes only its own.
+  void autosavesOfOneFileDoNotCollide() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("shared.json");
+    writeText(path, R"({"schemaVersion": 2, "name": "shared"})");
+    RecipeDocument first;
+    RecipeDocument second;
+    QVERIFY(first.open(path).isEmpty());
+    QVERIFY(second.open(path).isEmpty());
+    QVERIFY(first.setParameter("head.yaw", json(10)).isEmpty());
+    QVERIFY(second.setParameter("head.yaw", json(20)).isEmpty());
+    first.autosave();
+    second.autosave();
+    QVERIFY(first.autosavePath() != second.autosavePath());
+    QVERIFY(QFile::exists(first.autosavePath()) && QFile::exists(second.autosavePath()));
+    // Each holds its own studio's edit.
+    auto yawIn = [](const QString& autosave) {
+      QFile file(autosave);
+      return file.open(QIODevice::ReadOnly)
+                 ? json::parse(file.readAll().toStdString())["recipe"]["head"]["yaw"]
+                 : json();
+    };
+    QVERIFY(yawIn(first.autosavePath()) == json(10));
+    QVERIFY(yawIn(second.autosavePath()) == json(20));
+    QCOMPARE(RecipeDocument::autosaveSource(second.autosavePath()), path);
+    const QString secondAutosave = second.autosavePath();
+    first.discardAutosave();
+    QVERIFY(!QFile::exists(first.autosavePath()));
+    QVERIFY(QFile::exists(secondAutosave));
+
+    RecipeDocument untitledA;
+    RecipeDocument untitledB;
+    QVERIFY(untitledA.setParameter("camera.fov", json(30)).isEmpty());
+    QVERIFY(untitledB.setParameter("camera.fov", json(40)).isEmpty());
+    untitledA.autosave();
+    untitledB.autosave();
+    QVERIFY(untitledA.autosavePath() != untitledB.autosavePath());
+    // Neither is offered for recovery while its studio runs.
+    const QStringList pending = RecipeDocument::pendingAutosaves();
+    QVERIFY(!pending.contains(untitledA.autosavePath()));
+    QVERIFY(!pending.contains(untitledB.autosavePath()));
+    QVERIFY(!pending.contains(secondAutosave));
+    second.discardAutosave();
+    untitledA.discardAutosave();
+    untitledB.discardAutosave();
+  }
+
   // New discards history and file.
   void newRecipe() {
     RecipeDocument document;

@@ -219,15 +219,23 @@ QString RecipeDocument::save(const QString& path) {
   return QString();
 }
 
-QString RecipeDocument::autosavePath() const {
+QString RecipeDocument::autosaveStem() const {
   if (m_filePath.isEmpty()) {
-    return autosaveFolder() + QStringLiteral("/untitled.json");
+    return autosaveFolder() + QStringLiteral("/untitled");
   }
   // One autosave per file: its name, and a hash of its full path to tell same names apart.
   const QByteArray hash =
       QCryptographicHash::hash(m_filePath.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
   return autosaveFolder() + QLatin1Char('/') + QFileInfo(m_filePath).completeBaseName() +
-         QLatin1Char('-') + QString::fromLatin1(hash) + QStringLiteral(".json");
+         QLatin1Char('-') + QString::fromLatin1(hash);
+}
+
+QString RecipeDocument::autosavePath() const {
+  const QString stem = autosaveStem();
+  if (m_autosaveLock && m_autosaveClaimed.startsWith(stem)) {
+    return m_autosaveClaimed;
+  }
+  return stem + QStringLiteral(".json");
 }
 
 void RecipeDocument::autosave() {
@@ -239,15 +247,27 @@ void RecipeDocument::autosave() {
                                    {"recipe", m_recipe.toJson()}};
   try {
     QDir().mkpath(autosaveFolder());
-    // The lock tells other studios this autosave is in use: it is not theirs to recover.
-    // Qt removes it when this process ends, or finds it stale once the process is gone.
-    const QString lockPath = autosavePath() + QStringLiteral(".lock");
-    if (!m_autosaveLock || m_autosaveLock->fileName() != lockPath) {
-      m_autosaveLock = std::make_unique<QLockFile>(lockPath);
-      m_autosaveLock->setStaleLockTime(0);  // stale only when its process has died
-      m_autosaveLock->tryLock(0);
+    // The lock tells other studios this autosave is in use: it is not theirs to recover,
+    // nor theirs to write. Qt removes it when this process ends, or finds it stale once the
+    // process is gone. A name another running studio holds is skipped for the next.
+    const QString stem = autosaveStem();
+    if (!m_autosaveLock || !m_autosaveClaimed.startsWith(stem)) {
+      m_autosaveLock.reset();
+      for (int claim = 1; claim <= 100 && !m_autosaveLock; ++claim) {
+        const QString path = stem + (claim == 1 ? QString() : QStringLiteral("-%1").arg(claim)) +
+                             QStringLiteral(".json");
+        auto lock = std::make_unique<QLockFile>(path + QStringLiteral(".lock"));
+        lock->setStaleLockTime(0);  // stale only when its process has died
+        if (lock->tryLock(0)) {
+          m_autosaveLock = std::move(lock);
+          m_autosaveClaimed = path;
+        }
+      }
+      if (!m_autosaveLock) {
+        return;  // a hundred studios on one file: this one keeps its edits in memory
+      }
     }
-    writeFileAtomically(autosavePath().toStdString(), autosave.dump(2) + "\n");
+    writeFileAtomically(m_autosaveClaimed.toStdString(), autosave.dump(2) + "\n");
   } catch (const Error&) {
     // An autosave that cannot be written must not interrupt editing; the next tick retries.
   }
@@ -305,6 +325,14 @@ QString RecipeDocument::recover(const QString& autosave) {
   m_undo->clear();
   m_filePath = read->second;
   m_recipe = Recipe{};
+  // The recovered autosave is this document's now: saving or closing removes it.
+  m_autosaveLock.reset();
+  auto lock = std::make_unique<QLockFile>(autosave + QStringLiteral(".lock"));
+  lock->setStaleLockTime(0);
+  if (lock->tryLock(0)) {
+    m_autosaveLock = std::move(lock);
+    m_autosaveClaimed = QFileInfo(autosave).absoluteFilePath();
+  }
   if (!m_filePath.isEmpty()) {
     // Start from the file as saved, so the recovered changes are unsaved edits of it.
     const RecipeParse saved = readRecipe(m_filePath.toStdString());
@@ -322,8 +350,12 @@ QString RecipeDocument::recover(const QString& autosave) {
 }
 
 void RecipeDocument::discardAutosave() {
-  QFile::remove(autosavePath());
+  // Only an autosave this document claimed: another studio's of the same file is theirs.
+  if (m_autosaveLock) {
+    QFile::remove(m_autosaveClaimed);
+  }
   m_autosaveLock.reset();
+  m_autosaveClaimed.clear();
 }
 
 }  // namespace sf::ui

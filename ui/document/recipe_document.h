@@ -70,7 +70,9 @@ public:
   QString save(const QString& path = {});
 
   /// Where autosave() writes: a file under the XDG state folder, named after the document's
-  /// file (or "untitled"), so each open recipe has its own.
+  /// file (or "untitled"), so each open recipe has its own. When another running studio
+  /// holds that name (the same file, or a second untitled recipe), autosave() claims the
+  /// next free one ("-2", "-3", ...), and this is the name it claimed.
   QString autosavePath() const;
   /// Writes the recipe to autosavePath() when it has unsaved changes (atomically). The
   /// studio calls it on a timer; after a crash, pendingAutosaves() finds it.
@@ -104,7 +106,11 @@ private:
   Recipe m_recipe;
   QUndoStack* m_undo = nullptr;
   QString m_filePath;
+  /// The autosave name for the document's file, without a claim number or ".json".
+  QString autosaveStem() const;
+
   std::unique_ptr<QLockFile> m_autosaveLock;  ///< held while this document has an autosave
+  QString m_autosaveClaimed;                  ///< the autosave path the lock guards
 };
 
 /// The paths that differ between two recipes: parameters by dotted path, settings by key;
