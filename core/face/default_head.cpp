@@ -1935,11 +1935,11 @@ FaceModel createDefaultHead() {
     const Vec3f cheek(sx * 34.0f, eyeL.y() - 32.0f, eyeL.z() + 12.0f);
     const std::string n = sideNames[side];
     kernelExpression("mouthSmile" + n, "mouth",
-                     {{corner, 13.0f, Vec3f(sx * 5.0f, 6.5f, -2.5f)},
-                      {cheek, 17.0f, Vec3f(sx * 0.8f, 3.5f, 2.0f)}});
+                     {{corner, 14.0f, Vec3f(sx * 6.5f, 8.0f, -3.0f)},
+                      {cheek, 17.0f, Vec3f(sx * 1.0f, 4.5f, 3.0f)}});
     kernelExpression("mouthFrown" + n, "mouth",
-                     {{corner, 12.0f, Vec3f(sx * 0.5f, -5.0f, -0.5f)},
-                      {corner + Vec3f(0.0f, -12.0f, 0.0f), 12.0f, Vec3f(0.0f, -2.0f, 1.0f)}});
+                     {{corner, 12.0f, Vec3f(sx * 0.5f, -6.5f, -0.5f)},
+                      {corner + Vec3f(0.0f, -12.0f, 0.0f), 12.0f, Vec3f(0.0f, -3.0f, 1.2f)}});
     kernelExpression("mouthStretch" + n, "mouth",
                      {{corner, 13.0f, Vec3f(sx * 5.0f, -3.0f, -1.5f)}});
     kernelExpression("mouthDimple" + n, "mouth", {{corner, 8.0f, Vec3f(sx * 1.5f, 0.5f, -3.0f)}});
@@ -1956,14 +1956,14 @@ FaceModel createDefaultHead() {
                        Vec3f(0.0f, -4.0f, 1.0f), SlitSide::Lower}});
     kernelExpression(
         "noseSneer" + n, "nose",
-        {{sculpt.alare(side) + Vec3f(-sx * 2.0f, 8.0f, 0.0f), 9.0f, Vec3f(0.0f, 2.5f, 1.0f)},
-         {Vec3f(sx * 15.0f, sn.y() - 5.0f, sn.z() - 8.0f), 10.0f, Vec3f(0.0f, 1.5f, 0.5f)}});
+        {{sculpt.alare(side) + Vec3f(-sx * 2.0f, 8.0f, 0.0f), 9.0f, Vec3f(0.0f, 3.5f, 1.2f)},
+         {Vec3f(sx * 15.0f, sn.y() - 5.0f, sn.z() - 8.0f), 10.0f, Vec3f(0.0f, 2.5f, 0.8f)}});
     kernelExpression(
         "cheekSquint" + n, "cheeks",
         {{Vec3f(sx * 36.0f, eyeL.y() - 18.0f, eyeL.z() + 8.0f), 13.0f, Vec3f(0.0f, 2.5f, 1.0f)}});
     kernelExpression("browDown" + n, "brows",
                      {{Vec3f(sx * 24.0f, eyeL.y() + 17.0f, eyeL.z() + 20.0f), 15.0f,
-                       Vec3f(-sx * 2.0f, -4.5f, 1.0f)}});
+                       Vec3f(-sx * 2.5f, -5.5f, 1.5f)}});
     kernelExpression(
         "browOuterUp" + n, "brows",
         {{Vec3f(sx * 44.0f, eyeL.y() + 17.0f, eyeL.z() + 10.0f), 14.0f, Vec3f(0.0f, 5.0f, 0.0f)}});

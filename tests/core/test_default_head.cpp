@@ -212,6 +212,7 @@ private slots:
   void zeroCoefficientsGiveTheTemplate();
   void isLeftRightSymmetric();
   void openingTheJawWidensTheLipGap();
+  void aFullSmileLiftsTheMouthCorners();
   void closingTheLidsCoversTheIris();
   void tearLinesFollowTheLowerLids();
   void openMouthShowsTeeth();
@@ -435,6 +436,23 @@ void TestDefaultHead::openingTheJawWidensTheLipGap() {
            qPrintable(QString("open lips only %1 mm apart").arg(gapOpen)));
   // The upper lip stays: the jaw, not the head, moves.
   QVERIFY((closed.landmarks[62] - open.landmarks[62]).norm() < 1.0f);
+}
+
+void TestDefaultHead::aFullSmileLiftsTheMouthCorners() {
+  // Landmarks 48 and 54: the mouth corners (the subject's right, left). A broad smile draws
+  // each corner up, out and back by about a centimetre, the other corner barely.
+  const PosedFace rest = geometry().pose(FaceState{});
+  const PosedFace smile = geometry().pose(withExpression("mouthSmileLeft", 1.0f));
+  const Vec3f moved = smile.landmarks[54] - rest.landmarks[54];
+  QVERIFY2(moved.y() > 6.0f && moved.x() > 4.0f && moved.norm() > 8.0f,
+           qPrintable(QString("the left corner moved (%1, %2, %3) mm")
+                          .arg(moved.x())
+                          .arg(moved.y())
+                          .arg(moved.z())));
+  QVERIFY((smile.landmarks[48] - rest.landmarks[48]).norm() < 2.0f);
+  // A frown draws the corner down.
+  const PosedFace frown = geometry().pose(withExpression("mouthFrownLeft", 1.0f));
+  QVERIFY((frown.landmarks[54] - rest.landmarks[54]).y() < -4.0f);
 }
 
 void TestDefaultHead::tearLinesFollowTheLowerLids() {
