@@ -11,6 +11,8 @@
 #include "batch/asset_thumbnail.h"
 #include "face/model_store.h"
 #include "render/image.h"
+#include "scene/scene_compiler.h"
+#include "scene/scene_context.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -187,6 +189,7 @@ private slots:
   void refusesAssetOfAnotherLibrary();
 
   void dropImportsEnvironment();
+  void dropImportsExpressionAndUsesIt();
   void dropMeshAsksForKind();
   void dropManyFilesMakesOneAssetEach();
   void brokenLibraryIsNeverWritten();
@@ -681,6 +684,39 @@ void TestLibraryDock::dropImportsEnvironment() {
       itemFor(dock, QStringLiteral("environment/dusk"))->data(LibraryDock::ThumbnailRole).toBool());
 }
 
+// A dropped file of blendshape weights is an expression: imported with a thumbnail of the
+// head wearing it, and Use in Recipe makes it the recipe's expression preset.
+void TestLibraryDock::dropImportsExpressionAndUsesIt() {
+  RecipeDocument document;
+  LibraryDock dock(&document);
+  dock.resize(400, 700);
+  dock.show();
+  sf::AssetLibrary library = freshLibrary();
+  dock.setUserLibrary(library);
+  const QString grin = writeText(file(QStringLiteral("grin.json")),
+                                 R"({"format": "synthface-expression", "version": 1,
+          "shapes": {"mouthSmileLeft": 0.9, "mouthSmileRight": 0.9, "cheekSquintLeft": 0.4}})");
+  QVERIFY(dropFiles(dock, {grin}));
+  QCOMPARE(dock.importKindCombo()->currentData().toString(), QStringLiteral("expression"));
+  retype(dock.importLicenceEdit(), QStringLiteral("CC0-1.0"));
+  QSignalSpy finished(&dock, &LibraryDock::importFinished);
+  QTest::mouseClick(dock.importStartButton(), Qt::LeftButton);
+  QVERIFY(finished.count() == 1 || finished.wait(kImportTimeout));
+  QCOMPARE(finished.front().front().toString(), QString());
+  QCOMPARE(dock.selectedId(), QStringLiteral("expression/grin"));
+  QVERIFY(
+      itemFor(dock, QStringLiteral("expression/grin"))->data(LibraryDock::ThumbnailRole).toBool());
+
+  QCOMPARE(dock.useSelectedInRecipe(), QString());
+  const sf::Recipe& recipe = document.recipe();
+  QVERIFY(recipe.parameters.at("expression.preset") == nlohmann::json("expression/grin"));
+  QVERIFY(fs::path(recipe.library) == library.indexPath());
+  const sf::SceneContext context = sf::loadSceneContext(recipe);
+  sf::Recipe expressive = recipe;
+  expressive.parameters["expression.neutral"] = false;
+  QCOMPARE(sf::compileScene(expressive, 2, context).expression.at("mouthSmileLeft"), 0.9);
+}
+
 void TestLibraryDock::dropMeshAsksForKind() {
   RecipeDocument document;
   LibraryDock dock(&document);
@@ -795,6 +831,9 @@ void TestLibraryDock::guessKind_data() {
   QTest::newRow("obj, environment filter") << QStringList{"a.obj"} << "environment" << none;
   QTest::newRow("fbx, eyewear filter") << QStringList{"a.fbx"} << "eyewear"
                                        << "eyewear";
+  QTest::newRow("expression json") << QStringList{"grin.json"} << none << "expression";
+  QTest::newRow("MakeHuman expression") << QStringList{"smile01.mhpose"} << "hair"
+                                        << "expression";
   QTest::newRow("glTF with texture") << QStringList{"a.gltf", "a.bin", "a.png"} << "clothing"
                                      << "clothing";
 }
@@ -852,6 +891,20 @@ void TestLibraryDock::screenshot() {
   selectKind(dock, QStringLiteral("skin"));
   QTRY_VERIFY_WITH_TIMEOUT(inViewPictured(), 180000);
   QVERIFY(dock.grab().save(dir + QStringLiteral("/library_dock_skin.png")));
+  for (const auto& [name, shapes] :
+       {std::pair{"grin", R"({"mouthSmileLeft": 1, "mouthSmileRight": 1, "cheekSquintLeft": 0.5})"},
+        std::pair{"shout", R"({"jawOpen": 0.7, "browDownLeft": 1, "browDownRight": 1})"},
+        std::pair{"wink", R"({"eyeBlinkLeft": 1, "mouthSmileLeft": 0.5})"}}) {
+    const QString path =
+        writeText(file(QString::fromLatin1(name) + QStringLiteral(".json")),
+                  QByteArray(R"({"format": "synthface-expression", "version": 1, "shapes": )") +
+                      shapes + "}");
+    QCOMPARE(dock.importFiles(QStringLiteral("expression"), {path}, withLicence("CC0-1.0")),
+             QString());
+  }
+  selectKind(dock, QStringLiteral("expression"));
+  QTRY_VERIFY_WITH_TIMEOUT(inViewPictured(), 180000);
+  QVERIFY(dock.grab().save(dir + QStringLiteral("/library_dock_expression.png")));
 
   selectKind(dock, QString());
   QVERIFY(dropFiles(dock, {writeMap(file(QStringLiteral("loft.exr")))}));
