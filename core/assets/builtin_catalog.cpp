@@ -6,7 +6,10 @@
 #include "assets/hair_groom.h"
 #include "assets/skin_material.h"
 #include "random/memory_asset_catalog.h"
+#include "recipe/parameter_paths.h"
 #include "render/environment.h"
+
+#include <algorithm>
 
 namespace sf {
 
@@ -55,6 +58,20 @@ std::shared_ptr<const AssetCatalog> builtinAssetCatalog() {
     }
     for (const SkinMaterial& skin : builtinSkinMaterials()) {
       assets.push_back({"builtin/skin/" + skin.id, "skin", skin.tags, "CC0-1.0", {}});
+    }
+    // The recipe language's expression presets (but neutral, which expression.neutral
+    // gives), tagged by the words of their names: "smile_slight" is smile, slight.
+    for (const auto& [name, shapes] : builtinExpressionPresets()) {
+      if (name == "neutral") {
+        continue;
+      }
+      std::vector<std::string> tags;
+      for (std::size_t start = 0; start < name.size();) {
+        const std::size_t end = std::min(name.find('_', start), name.size());
+        tags.push_back(name.substr(start, end - start));
+        start = end + 1;
+      }
+      assets.push_back({"builtin/expression/" + name, "expression", tags, "CC0-1.0", {}});
     }
     return std::make_shared<MemoryAssetCatalog>(std::move(assets));
   }();

@@ -108,6 +108,10 @@ std::vector<std::string> AssetThumbnailer::settingsFor(const std::string& assetI
              "facewear.color.hue=200",        "facewear.color.saturation=0.3",
              "facewear.color.lightness=0.55", "camera.yaw=25",
              "camera.faceSize=0.65"};
+  } else if (kind == "expression") {
+    // The preset's first draw, on a face turned a little, framed on the face.
+    extra = {"expression.neutral=false", "expression.preset=" + assetId, "camera.yaw=15",
+             "camera.faceSize=1.0"};
   } else {
     return {};
   }

@@ -1,5 +1,6 @@
 #include "scene/scene_compiler.h"
 
+#include "assets/builtin_catalog.h"
 #include "random/distribution_registry.h"
 #include "random/memory_asset_catalog.h"
 #include "recipe/recipe_io.h"
@@ -291,7 +292,9 @@ ResolvedScene SceneCompiler::compile(std::uint64_t index) const {
     scene.expression[shape] = 0.0;
   }
   if (!std::get<bool>(scene.parameters.at("expression.neutral"))) {
-    const std::string preset = valueToString(scene.parameters.at("expression.preset"));
+    // A built-in preset may be named as the built-in asset it is ("builtin/expression/smile").
+    std::string preset = valueToString(scene.parameters.at("expression.preset"));
+    preset = builtinAssetName(preset, "expression");
     const auto shapes = m_presetShapes.find(preset);
     if (shapes != m_presetShapes.end()) {
       for (const std::string& shape : shapes->second) {

@@ -71,9 +71,10 @@ SceneContext loadSceneContext(const Recipe& recipe, const std::filesystem::path&
     diagnostics.error("/model", error.what());
     context = SceneContext::fromModel(FaceModel{}, assets);
   }
-  // The library's expressions: each from its one expression file.
+  // The library's expressions: each from its one expression file. (The built-in ones are
+  // the recipe language's presets, which the compiler knows.)
   for (const AssetInfo& asset : context.assets->assets()) {
-    if (asset.kind != "expression") {
+    if (asset.kind != "expression" || builtinAssetCatalog()->find(asset.id) != nullptr) {
       continue;
     }
     const auto file = std::find_if(asset.files.begin(), asset.files.end(),

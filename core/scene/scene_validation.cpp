@@ -206,13 +206,16 @@ std::vector<Diagnostic> checkRecipeForScene(const Recipe& recipe, const SceneCon
     for (const auto& [id, expression] : context.libraryExpressions) {
       ids.push_back(id);
     }
+    for (const auto& [name, shapes] : builtinExpressionPresets()) {
+      ids.push_back("builtin/expression/" + name);
+    }
     std::vector<std::pair<std::string, std::string>> values;
     collectStrings(preset->second, pointerOfPath("expression.preset"), values);
     for (const auto& [value, where] : values) {
       if (value.find('/') != std::string::npos && !contains(ids, value)) {
         const std::string hint = closestMatch(value, ids);
         diagnostics.error(
-            where, "no expression " + inQuotes(value) + " in the library" +
+            where, "no expression " + inQuotes(value) + " in the library or the built-ins" +
                        (hint.empty() ? std::string() : "; did you mean " + inQuotes(hint) + "?"));
       }
     }

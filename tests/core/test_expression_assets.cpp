@@ -4,6 +4,7 @@
 // MakeHuman's own 32 expressions are read from ../shared/thirdparty/makehuman when present.
 
 #include "assets/asset_library.h"
+#include "assets/builtin_catalog.h"
 #include "assets/expression_asset.h"
 #include "recipe/recipe_io.h"
 #include "render/image.h"
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -231,10 +233,13 @@ private slots:
     sf::ExpressionAsset gape;
     gape.shapes = {{"jawOpen", 0.8}, {"tongueOut", 0.5}};
     gape.gazePitch = 10.0;
-    library.addExpression(gape, cc0("gape"));
+    sf::ImportOptions mine = cc0("gape");
+    mine.tags = {"mine"};
+    library.addExpression(gape, mine);
     sf::ExpressionAsset pout;
     pout.shapes = {{"mouthPucker", 0.6}};
-    library.addExpression(pout, cc0("pout"));
+    mine.name = "pout";
+    library.addExpression(pout, mine);
 
     sf::Recipe recipe;
     recipe.library = "lib/library.json";
@@ -254,9 +259,10 @@ private slots:
     varied.parameters["expression.presets.expression/gape.jawOpen"] = 0.3;
     QCOMPARE(sf::compileScene(varied, 3, context).expression.at("jawOpen"), 0.3);
 
-    // Drawn from the library: both expressions appear.
+    // Drawn from the library by tag: both expressions appear.
     sf::Recipe drawn = recipe;
-    drawn.parameters["expression.preset"] = {{"type", "assetChoice"}, {"kind", "expression"}};
+    drawn.parameters["expression.preset"] = {
+        {"type", "assetChoice"}, {"kind", "expression"}, {"tags", {"mine"}}};
     const sf::SceneCompiler compiler = sf::SceneCompiler::create(drawn, context);
     int pouts = 0;
     for (std::uint64_t i = 0; i < 100; ++i) {
@@ -280,9 +286,53 @@ private slots:
     const std::vector<sf::Diagnostic> found = sf::checkRecipeForScene(typo, context);
     QVERIFY(std::any_of(found.begin(), found.end(), [](const sf::Diagnostic& d) {
       return d.isError() && d.pointer == "/expression/preset" &&
-             d.message == R"(no expression "expression/gap" in the library; did you mean )"
-                          R"("expression/gape"?)";
+             d.message ==
+                 R"(no expression "expression/gap" in the library or the built-ins; did you mean )"
+                 R"("expression/gape"?)";
     }));
+  }
+
+  // The recipe language's presets are the built-in expressions of every library: a recipe
+  // names one by id or by name alike, and an asset choice draws among them.
+  void builtinPresetsAreExpressionAssets() {
+    const auto& catalog = *sf::builtinAssetCatalog();
+    std::vector<std::string> ids;
+    for (const sf::AssetInfo& asset : catalog.assets()) {
+      if (asset.kind == "expression") {
+        ids.push_back(asset.id);
+      }
+    }
+    QVERIFY(ids.size() >= 50);
+    QVERIFY(std::find(ids.begin(), ids.end(), "builtin/expression/neutral") == ids.end());
+    const sf::AssetInfo* slight = catalog.find("builtin/expression/smile_slight");
+    QVERIFY(slight != nullptr);
+    QCOMPARE(slight->tags, (std::vector<std::string>{"smile", "slight"}));
+
+    sf::Recipe byName;
+    byName.parameters["expression.neutral"] = false;
+    byName.parameters["expression.preset"] = "laugh";
+    sf::Recipe byId = byName;
+    byId.parameters["expression.preset"] = "builtin/expression/laugh";
+    const sf::SceneContext context = sf::loadSceneContext(byId);
+    QVERIFY(context.libraryExpressions.empty());  // the compiler knows the presets itself
+    QVERIFY(sf::checkRecipeForScene(byId, context).empty());
+    for (std::uint64_t index : {0u, 9u}) {
+      const sf::ResolvedScene named = sf::compileScene(byName, index, context);
+      QVERIFY(named.expression.at("jawOpen") > 0.3);
+      QVERIFY(sf::compileScene(byId, index, context).expression == named.expression);
+    }
+    // An asset choice of kind expression draws among the built-ins.
+    sf::Recipe drawn = byName;
+    drawn.parameters["expression.preset"] = {{"type", "assetChoice"}, {"kind", "expression"}};
+    const sf::SceneCompiler compiler = sf::SceneCompiler::create(drawn, context);
+    std::set<std::string> seen;
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      const sf::ResolvedScene scene = compiler.compile(i);
+      const std::string id = std::get<std::string>(scene.parameters.at("expression.preset"));
+      QVERIFY(std::find(ids.begin(), ids.end(), id) != ids.end());
+      seen.insert(id);
+    }
+    QVERIFY(seen.size() > ids.size() * 3 / 4);
   }
 
   // An expression file that went bad in the library is an error at /library naming it;
