@@ -146,7 +146,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (std::filesystem::path(folder.toStdString()) == m_libraryDock->userLibrary().folder()) {
           m_libraryDock->setUserLibrary(AssetLibrary::openUserLibrary());
         }
-        loadFace();
+        // When the save made this library the recipe's, that change is loading it already.
+        if (m_faceLoadFinished) {
+          loadFace();
+        }
         statusBar()->showMessage(tr("Saved %1 to the library in %2").arg(id, folder));
       });
   connect(m_document, &RecipeDocument::fileStateChanged, this, &MainWindow::updateTitle);
