@@ -3,10 +3,13 @@
 #include "assets/mesh_building.h"
 
 #include "math/counter_rng.h"
+#include "math/scalar.h"
+#include "render/procedural_noise.h"
 
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <unordered_map>
 
 namespace sf {
 
@@ -238,6 +241,67 @@ Eigen::Vector2f triangleBarycentrics(float u1, float u2) {
 /// probability (u uniform).
 int stochasticCount(float expected, float u) {
   return static_cast<int>(expected) + (u < expected - std::floor(expected) ? 1 : 0);
+}
+
+/// How far in from the scalp's edge (mm) a hairline's density reaches full.
+constexpr float kHairlineWidth = 11.0f;
+
+/// Per vertex of `skin`, how far (mm, straight-line, over `shape`) it lies from the edge
+/// of the growth region `region`, up to `cap`: the hairline's soft edge is drawn from
+/// it. Corners are matched by position, so seams of the UV layout are not edges.
+std::vector<float> distanceToRegionEdge(const SurfaceMesh& skin, const std::vector<V3>& shape,
+                                        std::uint8_t region, float cap) {
+  auto key = [](const V3& p) {
+    auto q = [](float v) {
+      return static_cast<std::uint64_t>(std::llround(v * 100.0f) + (1 << 20)) & 0x1fffff;
+    };
+    return q(p.x()) | q(p.y()) << 21 | q(p.z()) << 42;
+  };
+  // Bit 1: a corner of a region triangle; bit 2: of another triangle.
+  std::unordered_map<std::uint64_t, std::uint8_t> uses;
+  std::vector<char> inRegion(shape.size(), 0);
+  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
+    const bool inside = t < skin.triangleGrowth.size() && (skin.triangleGrowth[t] & region) != 0;
+    for (int v : skin.triangles[t]) {
+      uses[key(shape[static_cast<std::size_t>(v)])] |= inside ? 1 : 2;
+      inRegion[static_cast<std::size_t>(v)] |= inside ? 1 : 0;
+    }
+  }
+  // The edge's points, in a grid of cells `cap` wide: a vertex looks in its cell's
+  // neighbourhood only.
+  std::unordered_map<std::uint64_t, std::vector<V3>> cells;
+  // (A cell's integer coordinates are keyed as positions a hundredth as large.)
+  auto cellOf = [cap](const V3& p) { return V3((p / cap).array().floor()); };
+  for (std::size_t v = 0; v < shape.size(); ++v) {
+    const auto it = uses.find(key(shape[v]));
+    if (inRegion[v] && it != uses.end() && it->second == 3) {
+      cells[key(cellOf(shape[v]) / 100.0f)].push_back(shape[v]);
+    }
+  }
+  std::vector<float> distance(shape.size(), 0.0f);
+  for (std::size_t v = 0; v < shape.size(); ++v) {
+    if (!inRegion[v]) {
+      continue;
+    }
+    float nearest = cap * cap;
+    const V3 cell = cellOf(shape[v]);
+    for (int dx = -1; dx <= 1; ++dx) {
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dz = -1; dz <= 1; ++dz) {
+          const V3 offset(static_cast<float>(dx), static_cast<float>(dy), static_cast<float>(dz));
+          const auto it = cells.find(key((cell + offset) / 100.0f));
+          if (it == cells.end()) {
+            continue;
+          }
+          for (const V3& p : it->second) {
+            nearest = std::min(nearest, (p - shape[v]).squaredNorm());
+          }
+        }
+      }
+    }
+    distance[v] = std::sqrt(nearest);
+  }
+  return distance;
 }
 
 }  // namespace
@@ -723,6 +787,14 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
 
   const std::size_t count = static_cast<std::size_t>(std::min(200000.0, area * style.density));
   const CounterRng rng(seed, streamOf("hair.groom." + style.id));
+  // The hairline: density rises over the first kHairlineWidth mm in from the scalp's
+  // edge, along an edge that wanders by a few millimetres, so the hair thins out into
+  // the skin in wisps rather than stopping at a line.
+  const std::vector<V3>& shape = haveRest ? skin.restPositions : skin.positions;
+  const std::vector<float> edgeDistance =
+      distanceToRegionEdge(skin, shape, kGrowthScalp, 2.0f * kHairlineWidth);
+  const CounterRng hairlineRng(seed, streamOf("hair.hairline." + style.id));
+  const auto noiseSeed = static_cast<std::uint32_t>(seed ^ (seed >> 32));
   std::optional<GatheredGroom> gathered;
   if (style.gather != GroomGather::None) {
     gathered.emplace(style, skull, down, fit, worldFromHead);
@@ -749,6 +821,17 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
     const V3 root = headFromWorld * lerp3(skin.positions);
     const V3 normal = (headFromWorld.linear() * lerp3(skin.normals)).normalized();
 
+    const float fromEdge = b0 * edgeDistance[static_cast<std::size_t>(tri[0])] +
+                           b1 * edgeDistance[static_cast<std::size_t>(tri[1])] +
+                           b2 * edgeDistance[static_cast<std::size_t>(tri[2])];
+    const float wander = 4.5f * fbm(lerp3(shape) / 10.0f, noiseSeed, 3);
+    // 0 at the edge, 1 where the hair is full: sparser, finer, shorter and flatter hairs.
+    const float hairline = smoothstep(0.0f, kHairlineWidth, fromEdge + wander - 1.0f);
+    if (hairlineRng.uniform(i) >= hairline) {
+      continue;
+    }
+    const float rootRadius = 0.055f * (0.55f + 0.45f * hairline);
+
     // Balding: the top front of the scalp thins out first.
     if (style.recession > 0.0f) {
       const float top = (root.y() - skull.centre.y()) / skull.radii.y();
@@ -761,10 +844,10 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
 
     if (gathered) {
       // Combed to the tie and on into the tail, bun or plait.
-      const float layer = 0.3f + style.volume * std::pow(rng.uniform(base + 5), 0.7f);
+      const float layer = 0.3f + hairline * style.volume * std::pow(rng.uniform(base + 5), 0.7f);
       const unsigned first = static_cast<unsigned>(out.points.size());
       const V3 world = worldFromHead * root;
-      out.points.emplace_back(world.x(), world.y(), world.z(), 0.055f);
+      out.points.emplace_back(world.x(), world.y(), world.z(), rootRadius);
       const int grown = gathered->grow(
           root, layer,
           [&](int k) { return rng.uniform(base + 10 + static_cast<std::uint64_t>(k)); },
@@ -774,7 +857,7 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
             }
             const V3 placed = worldFromHead * point;
             const float taper = along > 0.8f ? 1.0f - 0.5f * (along - 0.8f) / 0.2f : 1.0f;
-            out.points.emplace_back(placed.x(), placed.y(), placed.z(), 0.055f * taper);
+            out.points.emplace_back(placed.x(), placed.y(), placed.z(), rootRadius * taper);
           });
       if (grown == 0) {
         out.points.pop_back();
@@ -816,17 +899,16 @@ HairStrands growHair(const GroomStyle& style, const SurfaceMesh& skin,
           std::clamp((skull.centre.y() - root.y()) / (0.5f * skull.radii.y()) + 0.3f, 0.0f, 1.0f);
       taper = 1.0f - 0.75f * std::max(side, low);
     }
-    const float length =
-        style.length * taper * std::max(0.2f, 1.0f + style.lengthJitter * rng.normal(base + 4));
+    const float length = style.length * taper * (0.5f + 0.5f * hairline) *
+                         std::max(0.2f, 1.0f + style.lengthJitter * rng.normal(base + 4));
     const int segments = std::clamp(static_cast<int>(std::ceil(length / 4.0f)), 2, maxSegments);
     const float step = length / static_cast<float>(segments);
-    const float layer = 0.3f + style.volume * std::pow(rng.uniform(base + 5), 0.7f);
+    const float layer = 0.3f + hairline * style.volume * std::pow(rng.uniform(base + 5), 0.7f);
     const float phase = 2.0f * kPi * rng.uniform(base + 6);
     const float curl = style.curlRadius * (0.7f + 0.6f * rng.uniform(base + 7));
     V3 direction = (style.lift * normal + (1.0f - style.lift) * comb(root)).normalized();
     V3 centre = root;
     const unsigned first = static_cast<unsigned>(out.points.size());
-    const float rootRadius = 0.055f;
     auto emit = [&](const V3& p, float along) {
       const float taper = along > 0.7f ? 1.0f - 0.6f * (along - 0.7f) / 0.3f : 1.0f;
       const V3 world = worldFromHead * p;

@@ -1695,13 +1695,21 @@ FaceModel createDefaultHead() {
                  (center.z() < 20.0f && center.y() < -60.0f)) {
         label = LabelClass::Neck;
       }
-      // Hair grows on the scalp above a hairline arching over the forehead and the ears.
-      const float hairline = eyeL.y() + 58.0f - 0.25f * std::max(0.0f, center.z() - 20.0f) * 0.0f;
-      const bool behindFace = center.z() < 35.0f;
+      // Hair grows on the scalp above a hairline: across the forehead near the trichion
+      // (tr-g is 61 mm in men, 55 in women; a groom's density ramps up over the first
+      // centimetre in, so the region starts a little below it), curving down at the
+      // temples into sideburns in front of the ears, then over the ears and down to the
+      // nape. `azimuth` is the angle around the head from straight ahead (degrees).
+      const float azimuth = std::atan2(std::abs(center.x()), center.z() - 8.0f) * 180.0f / kPi;
       if (label == LabelClass::Skin && pocket < 0) {
-        if (center.y() > hairline && center.z() > 35.0f) {
-          growth |= kGrowthScalp;
-        } else if (behindFace && center.y() > -35.0f + 0.4f * std::max(0.0f, center.z()) &&
+        if (azimuth < 80.0f) {
+          const float across = std::min(azimuth, 45.0f) / 45.0f;
+          const float temple = smoothstep(45.0f, 80.0f, azimuth);
+          const float hairline = eyeL.y() + 67.0f - 6.0f * across * across - 65.0f * temple;
+          if (center.y() > hairline) {
+            growth |= kGrowthScalp;
+          }
+        } else if (center.y() > -35.0f + 0.4f * std::max(0.0f, center.z()) &&
                    !(std::abs(center.z()) < 25.0f && center.y() < 30.0f &&
                      std::abs(center.x()) > 55.0f)) {
           growth |= kGrowthScalp;

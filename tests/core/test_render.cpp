@@ -351,6 +351,51 @@ private slots:
     }
   }
 
+  void theHairlineSitsAtTheTrichionAndThinsOut() {
+    // Over the middle of the forehead, the hair starts about where a hairline does (the
+    // trichion, 55 to 61 mm above the glabella in adults) and thins out into the skin
+    // over several millimetres rather than stopping at a line.
+    const sf::FaceModel model = sf::loadFaceModel("default");
+    const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    const sf::RecipeParse parse = sf::readRecipe(
+        sourceDir() / "resources/recipes/default.json",
+        {"hair.present=true", "hair.groom=builtin/hair/crew", "headwear.present=false",
+         "head.yaw=0", "head.pitch=0", "head.roll=0", "expression.neutral=true"});
+    QVERIFY(parse.diagnostics.empty());
+    const sf::SceneCompiler compiler =
+        sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+    const sf::FaceScene scene = sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+    const sf::HairStrands& hair = scene.hair.front();
+    const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+    const Vec3f brows = headFromWorld * Vec3f(0.5f * (scene.landmarks[19] + scene.landmarks[24]));
+    // The roots over the forehead's middle, by height above the brows.
+    std::vector<float> heights;
+    for (std::size_t i = 0; i < hair.segmentStarts.size(); ++i) {
+      if (i > 0 && hair.segmentStarts[i - 1] + 1 == hair.segmentStarts[i]) {
+        continue;  // not a strand's first segment
+      }
+      const Vec3f root = headFromWorld * Vec3f(hair.points[hair.segmentStarts[i]].head<3>());
+      if (std::abs(root.x() - brows.x()) < 25.0f && root.z() > brows.z() - 30.0f) {
+        heights.push_back(root.y() - brows.y());
+      }
+    }
+    QVERIFY2(heights.size() > 300, qPrintable(QString::number(heights.size())));
+    std::sort(heights.begin(), heights.end());
+    const float lowest = heights[heights.size() / 50];
+    QVERIFY2(lowest > 45.0f && lowest < 65.0f,
+             qPrintable(QString("hairline %1 mm above the brows").arg(lowest)));
+    // Roots per millimetre of height: the first 3 mm above the hairline hold under 60% as
+    // many as a band of the same height 15 mm further up (a hard edge: about 100%).
+    auto inBand = [&](float from) {
+      return std::count_if(heights.begin(), heights.end(),
+                           [&](float h) { return h >= from && h < from + 3.0f; });
+    };
+    const auto edge = inBand(lowest);
+    const auto full = inBand(lowest + 15.0f);
+    QVERIFY2(edge * 5 < full * 3,
+             qPrintable(QString("%1 roots at the edge, %2 above").arg(edge).arg(full)));
+  }
+
   void gatheredHairGoesToItsTie_data() {
     QTest::addColumn<QString>("groom");
     for (const sf::GroomStyle& g : sf::builtinGrooms()) {
