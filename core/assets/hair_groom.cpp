@@ -1153,17 +1153,18 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
       const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
       const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       const bool upper = root.y() > eye.y();
-      // Out of the eye's surface, forward, and curling away from it.
+      // Out of the lid margin mostly forward (upper lashes leave about 20 degrees above
+      // the horizontal), then curling away from the eye, to about 45 degrees at the tip.
       V3 away = root - eye;
       away.normalize();
       const V3 vertical = upper ? up : V3(-up);
-      V3 direction = (away + 0.9f * V3::UnitZ() + 0.2f * vertical).normalized();
+      V3 direction = (away + 1.4f * V3::UnitZ() + 0.1f * vertical).normalized();
       direction += 0.15f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
       draw += 3;
       const float l =
           style.length * length * (upper ? 9.0f : 5.5f) * (0.75f + 0.5f * rng.uniform(draw++));
       addStrand(out[static_cast<std::size_t>(side)], root, direction.normalized(),
-                0.22f * style.curl * vertical, l, 5, (upper ? 0.045f : 0.035f) * style.radius,
+                0.12f * style.curl * vertical, l, 5, (upper ? 0.045f : 0.035f) * style.radius,
                 worldFromHead);
     }
   }

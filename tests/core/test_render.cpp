@@ -39,6 +39,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 #include <string>
 #include <vector>
@@ -1040,6 +1041,7 @@ private slots:
       float nearMidline = 1e9f;
       std::size_t lashStrands = 0;
       float lashReach = 0.0f;  // mm: how far forward of the eyes the lashes reach
+      float lashRise = 0.0f;   // degrees: upper lashes' mean root-to-tip angle above forward
     };
     auto measure = [&](const std::string& brows, const std::string& lashes) {
       const sf::RecipeParse parse = sf::readRecipe(
@@ -1060,6 +1062,7 @@ private slots:
       const float eyesZ = (headFromWorld * scene.eyeCentres[0]).z();
       Measure m;
       double sum = 0.0, squares = 0.0, count = 0.0;
+      std::vector<float> rises;
       int sides = 0;
       for (const sf::HairStrands& strands : scene.hair) {
         if (strands.label == sf::LabelClass::RightBrow ||
@@ -1078,12 +1081,29 @@ private slots:
           for (const Eigen::Vector4f& p : strands.points) {
             m.lashReach = std::max(m.lashReach, (headFromWorld * Vec3f(p.head<3>())).z() - eyesZ);
           }
+          const float eyeY = (headFromWorld * scene.eyeCentres[0]).y();
+          const std::vector<unsigned>& starts = strands.segmentStarts;
+          Vec3f root = Vec3f::Zero();
+          for (std::size_t i = 0; i < starts.size(); ++i) {
+            if (i == 0 || starts[i - 1] + 1 != starts[i]) {
+              root = headFromWorld * Vec3f(strands.points[starts[i]].head<3>());
+            }
+            if (i + 1 == starts.size() || starts[i] + 1 != starts[i + 1]) {
+              const Vec3f tip = headFromWorld * Vec3f(strands.points[starts[i] + 1].head<3>());
+              if (root.y() > eyeY) {
+                rises.push_back(std::atan2(tip.y() - root.y(), tip.z() - root.z()) * 57.2958f);
+              }
+            }
+          }
         }
       }
       if (sides != 2 || count == 0.0) {
         throw std::runtime_error("brows missing");
       }
       m.browHeight = static_cast<float>(std::sqrt(squares / count - (sum / count) * (sum / count)));
+      m.lashRise = rises.empty() ? 0.0f
+                                 : std::accumulate(rises.begin(), rises.end(), 0.0f) /
+                                       static_cast<float>(rises.size());
       // The skin's brow labels are where the style painted it.
       const sf::SurfaceMesh& skin = scene.meshes.front();
       for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
@@ -1116,6 +1136,10 @@ private slots:
     QVERIFY(long_.lashStrands > sparse.lashStrands);
     QVERIFY2(long_.lashReach > sparse.lashReach + 2.0f,
              qPrintable(QString("%1 vs %2").arg(long_.lashReach).arg(sparse.lashReach)));
+    // Upper lashes reach forward and curl up, neither standing up the lid nor lying flat:
+    // on average their tips are 20 to 50 degrees above their roots' forward direction.
+    const float rise = brows["natural"].lashRise;
+    QVERIFY2(rise > 20.0f && rise < 50.0f, qPrintable(QString("%1 degrees").arg(rise)));
   }
 
   void expressionLibraryUsesTheModelsShapes() {
