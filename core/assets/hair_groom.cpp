@@ -248,7 +248,8 @@ constexpr float kHairlineWidth = 11.0f;
 
 /// Per vertex of `skin`, how far (mm, straight-line, over `shape`) it lies from the edge
 /// of the growth region `region`, up to `cap`: the hairline's soft edge is drawn from
-/// it. Corners are matched by position, so seams of the UV layout are not edges.
+/// it. Corners are matched by position, so where a mesh splits a vertex along the
+/// region's edge, the edge is still found.
 std::vector<float> distanceToRegionEdge(const SurfaceMesh& skin, const std::vector<V3>& shape,
                                         std::uint8_t region, float cap) {
   auto key = [](const V3& p) {

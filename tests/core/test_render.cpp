@@ -367,6 +367,7 @@ private slots:
         sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
     const sf::FaceScene scene = sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
     const sf::HairStrands& hair = scene.hair.front();
+    QCOMPARE(hair.groom, std::string("crew"));
     const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
     const Vec3f brows = headFromWorld * Vec3f(0.5f * (scene.landmarks[19] + scene.landmarks[24]));
     // The roots over the forehead's middle, by height above the brows.
