@@ -80,6 +80,20 @@ fs::path sourceDir() {
   return fs::path(SF_SOURCE_DIR);
 }
 
+/// Sample 0 of the default recipe with `overrides`, on `model` subdivided as `geometry`,
+/// for an image `size` pixels square. Throws when the overrides give any diagnostic.
+sf::FaceScene defaultRecipeScene(const sf::FaceModel& model, const sf::FaceGeometry& geometry,
+                                 const std::vector<std::string>& overrides, int size) {
+  const fs::path recipe = sourceDir() / "resources/recipes/default.json";
+  const sf::RecipeParse parse = sf::readRecipe(recipe, overrides);
+  if (!parse.diagnostics.empty()) {
+    throw std::runtime_error(parse.diagnostics.front().format(recipe.string()));
+  }
+  const sf::SceneCompiler compiler =
+      sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
+  return sf::FaceScene::create(model, geometry, compiler.compile(0), size, size);
+}
+
 }  // namespace
 
 /// How far the deepest vertex of `meshes` lies inside the skin (negative mm; 0 none), for
@@ -358,14 +372,11 @@ private slots:
     // over several millimetres rather than stopping at a line.
     const sf::FaceModel model = sf::loadFaceModel("default");
     const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
-    const sf::RecipeParse parse = sf::readRecipe(
-        sourceDir() / "resources/recipes/default.json",
+    const sf::FaceScene scene = defaultRecipeScene(
+        model, geometry,
         {"hair.present=true", "hair.groom=builtin/hair/crew", "headwear.present=false",
-         "head.yaw=0", "head.pitch=0", "head.roll=0", "expression.neutral=true"});
-    QVERIFY(parse.diagnostics.empty());
-    const sf::SceneCompiler compiler =
-        sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
-    const sf::FaceScene scene = sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+         "head.yaw=0", "head.pitch=0", "head.roll=0", "expression.neutral=true"},
+        32);
     const sf::HairStrands& hair = scene.hair.front();
     QCOMPARE(hair.groom, std::string("crew"));
     const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
@@ -415,14 +426,11 @@ private slots:
     static const sf::FaceModel model = sf::loadFaceModel("default");
     static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
     const sf::GroomStyle& style = *sf::findGroom(groom.toStdString());
-    const sf::RecipeParse parse =
-        sf::readRecipe(sourceDir() / "resources/recipes/default.json",
-                       {"hair.present=true", "hair.groom=builtin/hair/" + groom.toStdString(),
-                        "headwear.present=false", "head.yaw=0", "head.pitch=0", "head.roll=0"});
-    QVERIFY(parse.diagnostics.empty());
-    const sf::SceneCompiler compiler =
-        sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
-    const sf::FaceScene scene = sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+    const sf::FaceScene scene =
+        defaultRecipeScene(model, geometry,
+                           {"hair.present=true", "hair.groom=builtin/hair/" + groom.toStdString(),
+                            "headwear.present=false", "head.yaw=0", "head.pitch=0", "head.roll=0"},
+                           32);
     const sf::HairStrands& hair = scene.hair.front();
     QCOMPARE(hair.groom, groom.toStdString());
     QVERIFY(hair.strandCount > 10000);
@@ -1045,19 +1053,13 @@ private slots:
       float lashRise = 0.0f;   // degrees: upper lashes' mean root-to-tip angle above forward
     };
     auto measure = [&](const std::string& brows, const std::string& lashes) {
-      const sf::RecipeParse parse = sf::readRecipe(
-          sourceDir() / "resources/recipes/default.json",
+      const sf::FaceScene scene = defaultRecipeScene(
+          model, geometry,
           {"brows.groom=builtin/brows/" + brows, "lashes.groom=builtin/lashes/" + lashes,
            "lashes.length=1", "hair.present=false", "headwear.present=false",
            "eyewear.present=false", "facewear.present=false", "expression.neutral=true",
-           "head.yaw=0", "head.pitch=0", "head.roll=0"});
-      if (!parse.diagnostics.empty()) {
-        throw std::runtime_error("bad recipe");
-      }
-      const sf::SceneCompiler compiler =
-          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
-      const sf::FaceScene scene =
-          sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+           "head.yaw=0", "head.pitch=0", "head.roll=0"},
+          32);
       const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
       const float midX = (headFromWorld * (0.5f * (scene.landmarks[21] + scene.landmarks[22]))).x();
       const float eyesZ = (headFromWorld * scene.eyeCentres[0]).z();
@@ -1171,14 +1173,10 @@ private slots:
     static const sf::FaceModel model = sf::loadFaceModel("default");
     static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2);
     for (const sf::BeardStyle& beard : sf::builtinBeards()) {
-      const sf::RecipeParse parse = sf::readRecipe(
-          sourceDir() / "resources/recipes/default.json",
-          {"beard.present=true", "beard.groom=builtin/beard/" + beard.id, "hair.present=false"});
-      QVERIFY(parse.diagnostics.empty());
-      const sf::SceneCompiler compiler =
-          sf::SceneCompiler::create(parse.recipe, sf::SceneContext::fromModel(model));
-      const sf::FaceScene scene =
-          sf::FaceScene::create(model, geometry, compiler.compile(0), 32, 32);
+      const sf::FaceScene scene = defaultRecipeScene(
+          model, geometry,
+          {"beard.present=true", "beard.groom=builtin/beard/" + beard.id, "hair.present=false"},
+          32);
       const auto it = std::find_if(scene.hair.begin(), scene.hair.end(),
                                    [](const sf::HairStrands& h) { return h.mask == "beard"; });
       QVERIFY2(it != scene.hair.end(), beard.id.c_str());
