@@ -110,10 +110,9 @@ RenderedSample SampleRenderer::renderScene(ResolvedScene resolved) const {
   settings.seed = out.scene.seed * 0x9e3779b97f4a7c15ull + index;
   const RenderedImage rendered = renderer.render(settings);
   out.labels = renderer.labels();
-  const Image color =
-      denoiseImage
-          ? denoise(rendered.color, {&rendered.albedo, &rendered.normal, &rendered.variance})
-          : rendered.color;
+  const Image color = denoiseImage ? denoise(rendered.color, {&rendered.albedo, &rendered.normal,
+                                                              &rendered.variance, &rendered.fibre})
+                                   : rendered.color;
   const std::uint8_t faceClasses[] = {static_cast<std::uint8_t>(LabelClass::Skin),
                                       static_cast<std::uint8_t>(LabelClass::Nose),
                                       static_cast<std::uint8_t>(LabelClass::TopLip),

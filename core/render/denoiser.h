@@ -9,6 +9,9 @@ struct DenoiseGuides {
   const Image* albedo = nullptr;    ///< RGB, the first diffuse surface's albedo
   const Image* normal = nullptr;    ///< RGB, unit normals; zero where the ray escaped
   const Image* variance = nullptr;  ///< 1 channel: variance of each pixel's mean luminance
+  /// Optional, 3 channels (RenderedImage::fibre): the fraction of samples that saw a hair
+  /// fibre first, and the fibres' on-screen direction as a doubled angle.
+  const Image* fibre = nullptr;
 };
 
 /// Removes Monte Carlo noise from a path-traced image with an edge-avoiding a-trous wavelet
@@ -16,8 +19,10 @@ struct DenoiseGuides {
 /// filtered where normals, albedo and the noise level say neighbours see the same surface
 /// in the same light, and multiplied back, so texture stays sharp. Pixels whose rays escaped
 /// (the background) are left alone. `strength` scales how far colours may differ and still
-/// be averaged: 0 returns the input. Deterministic. Throws sf::Error when guides are
-/// missing or of another size.
+/// be averaged: 0 returns the input. Pixels mostly covered by hair fibres (with the fibre
+/// guide) are filtered only with each other, over a shorter reach, and only along the
+/// fibres' direction, so strands stay strands. Deterministic. Throws sf::Error when guides
+/// are missing or of another size.
 Image denoise(const Image& color, const DenoiseGuides& guides, float strength = 1.0f);
 
 }  // namespace sf

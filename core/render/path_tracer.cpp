@@ -250,8 +250,8 @@ struct FaceRenderer::Impl {
   /// A library skin's normal or displacement map, turned into the triangle's tangent frame.
   void paintedRelief(const SurfaceMesh& mesh, unsigned triangle, const Eigen::Vector2f& uv,
                      const SkinTextures& painted, Shading& s) const;
-  V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
-           V3* firstNormal) const;
+  V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo, V3* firstNormal,
+           V3* firstTangent = nullptr) const;
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
   void clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
                    float b2, Shading& s) const;
@@ -693,7 +693,7 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
 }
 
 V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
-                             V3* firstNormal) const {
+                             V3* firstNormal, V3* firstTangent) const {
   V3 radiance = V3::Zero();
   V3 throughput = V3::Ones();
   Ray ray = primary;
@@ -732,10 +732,13 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
       auto toLocal = [&](const V3& w) { return V3(w.dot(x), w.dot(y), w.dot(z)); };
       const V3 woLocal = toLocal(wo);
       if (!recordedFeatures && firstAlbedo) {
-        // No normal: fibres are finer than a pixel, so the denoiser leaves them alone
-        // rather than smear strands into a cap.
+        // No normal, so the denoiser never mixes fibres with the surfaces behind them; the
+        // fibre's direction instead, so it can average along strands and not across them.
         *firstAlbedo = f.strands->albedo.cwiseProduct(throughput);
         *firstNormal = V3::Zero();
+        if (firstTangent) {
+          *firstTangent = f.tangent;
+        }
         recordedFeatures = true;
       }
       const float skip = 3.0f * f.radius;
@@ -1027,7 +1030,7 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
   const int width = camera.width;
   const int height = camera.height;
   RenderedImage out{Image(width, height, 3), Image(width, height, 3), Image(width, height, 3),
-                    Image(width, height, 1)};
+                    Image(width, height, 1), Image(width, height, 3)};
   const Eigen::Matrix3f cameraFromWorld = camera.worldFromCamera.linear().transpose();
   std::atomic<int> rowsDone{0};
   std::mutex progressMutex;
@@ -1045,6 +1048,7 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
             V3 sum = V3::Zero();
             V3 albedoSum = V3::Zero();
             V3 normalSum = V3::Zero();
+            V3 fibreSum = V3::Zero();  // hits, cos 2a, sin 2a
             double lumSum = 0.0;
             double lumSquares = 0.0;
             for (int s = 0; s < settings.samplesPerPixel; ++s) {
@@ -1057,7 +1061,18 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
                   camera.lensRay(static_cast<float>(x) + jx, static_cast<float>(y) + jy, lu, lv);
               V3 albedo = V3::Zero();
               V3 normal = V3::Zero();
-              V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal);
+              V3 tangent = V3::Zero();
+              V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal, &tangent);
+              if (tangent != V3::Zero()) {
+                // On screen (x right, y down), as a doubled angle: a direction without a sign.
+                const V3 t = cameraFromWorld * tangent;
+                const float length2 = t.x() * t.x() + t.y() * t.y();
+                fibreSum[0] += 1.0f;
+                if (length2 > 1e-8f) {
+                  fibreSum[1] += (t.x() * t.x() - t.y() * t.y()) / length2;
+                  fibreSum[2] += 2.0f * t.x() * t.y() / length2;
+                }
+              }
               // A sample far brighter than a diffuse surface could be is a caustic firefly.
               const float lum = luminance(value);
               if (!std::isfinite(lum)) {
@@ -1083,6 +1098,7 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
               out.color.at(x, y, c) = sum[c] * inv;
               out.albedo.at(x, y, c) = albedoSum[c] * inv;
               out.normal.at(x, y, c) = normalCamera[c];
+              out.fibre.at(x, y, c) = fibreSum[c] * inv;
             }
           }
         }

@@ -28,6 +28,10 @@ struct RenderedImage {
   Image albedo;    ///< linear RGB, the first diffuse surface's albedo (seen through glass)
   Image normal;    ///< RGB = camera-space shading normal of the first hit, x right, y down
   Image variance;  ///< 1 channel: the variance of each pixel's mean luminance (noise level)
+  /// 3 channels: the fraction of samples whose first hit was a hair fibre, then the fibres'
+  /// on-screen direction as the mean of (cos 2a, sin 2a) over all samples (a the angle from
+  /// x right toward y down; doubled, so a fibre's two ends agree).
+  Image fibre;
 };
 
 /// The labels a render's camera sees, exactly: what the pixel centres hit.

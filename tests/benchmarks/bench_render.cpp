@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
     render += now() - t;
     t = now();
     const sf::Image clean =
-        sf::denoise(image.color, {&image.albedo, &image.normal, &image.variance});
+        sf::denoise(image.color, {&image.albedo, &image.normal, &image.variance, &image.fibre});
     denoise += now() - t;
     t = now();
     const sf::LabelBuffers buffers = renderer.labels();
