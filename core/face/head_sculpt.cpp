@@ -355,7 +355,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_upperVermilion = std::max(v("upper_vermilion") - 0.8f * masc - 1.2f * age, 2.5f);
   m_lowerVermilion = std::max(v("lower_vermilion") - 0.8f * masc - 1.2f * age, 3.0f);
   m_cupidBow = std::max(v("cupid_bow"), 0.0f);
-  m_lipFullness = 3.5f + 0.25f * lipForward;
+  m_lipFullness = 4.0f + 0.25f * lipForward;
 
   // Neck, shoulders and chest.
   const float neckWidth = v("neck_width") + 10.0f * masc + 6.0f * weight;
@@ -391,16 +391,19 @@ float HeadSculpt::lipLine(float s) const {
 }
 
 float HeadSculpt::lipBorderHeight(bool upper, float s) const {
-  // The red narrows to nothing at the corners, gently over the middle half.
-  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.9f);
+  // The red keeps most of its height over the middle two thirds and closes quickly into
+  // the corners: the lower border is nearly an ellipse's arc, the upper one falls from the
+  // bow's peaks to the corners almost straight.
+  const float q = std::max(1.0f - s * s, 0.0f);
   if (!upper) {
-    return m_lowerVermilion * taper;
+    return m_lowerVermilion * std::pow(q, 0.65f);
   }
+  const float taper = std::pow(q, 0.65f);
   // The cupid's bow: two peaks either side of a dip at the midline.
   // The peaks sit under the philtrum's columns, as wide as the philtrum.
   const float a = std::abs(s);
   const float peak = m_philtrumHalfWidth / m_mouthHalfWidth;
-  const float bow = 1.4f * m_cupidBow *
+  const float bow = 1.8f * m_cupidBow *
                     (std::exp(-std::pow((a - peak) / (0.55f * peak), 2.0f)) -
                      0.7f * std::exp(-std::pow(a / (0.35f * peak), 2.0f)));
   return m_upperVermilion * taper + bow * taper;
@@ -412,7 +415,7 @@ float HeadSculpt::lipHeight(const Vec3f& p) const {
     return 0.0f;
   }
   const float gate = smoothstep(m_stomion.z() - 36.0f, m_stomion.z() - 22.0f, p.z());
-  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.75f);
+  const float taper = std::pow(std::max(1.0f - s * s, 0.0f), 0.55f);
   const float v = p.y() - lipLine(s);
   const bool upper = v > 0.0f;
   const float border = std::max(lipBorderHeight(upper, s), 0.5f);
@@ -424,24 +427,24 @@ float HeadSculpt::lipHeight(const Vec3f& p) const {
     // (the philtrum's slope), with the white roll as a low ridge on the border.
     const float full = m_lipFullness * taper;
     if (t <= 1.0f) {
-      height = full * (1.0f - 0.65f * std::pow(1.0f - t, 1.6f));
+      height = full * (1.0f - 0.85f * std::pow(1.0f - t, 1.8f));
     } else {
       const float skin = std::max(m_subnasale.y() - lipLine(s) - border, 4.0f);
       const float u = std::clamp((v - border) / skin, 0.0f, 1.0f);
       height = full * (1.0f - u) * (1.0f - u) * (1.0f + 2.0f * u);
     }
-    const float bow = border - m_upperVermilion * std::pow(std::max(1.0f - s * s, 0.0f), 0.9f);
+    const float bow = border - m_upperVermilion * std::pow(std::max(1.0f - s * s, 0.0f), 0.65f);
     height += taper * (0.3f + 0.4f * bow) * std::exp(-std::pow((v - border) / 1.2f, 2.0f));
   } else {
     // The lower vermilion is a pillow, fullest past its middle, that rolls under at its
     // border into the skin's curve down to the mentolabial sulcus.
-    const float full = 0.85f * m_lipFullness * taper;
+    const float full = 0.8f * m_lipFullness * taper;
     if (t <= 0.6f) {
-      height = full * (0.35f + 0.65f * std::sin(0.5f * std::numbers::pi_v<float> * t / 0.6f));
+      height = full * (0.15f + 0.85f * std::sin(0.5f * std::numbers::pi_v<float> * t / 0.6f));
     } else if (t <= 1.0f) {
       height = full * (1.0f - 0.15f * std::pow((t - 0.6f) / 0.4f, 2.0f));
     } else {
-      height = 0.85f * full * std::exp(-std::pow((std::abs(v) - border) / 3.5f, 2.0f));
+      height = 0.85f * full * std::exp(-std::pow((std::abs(v) - border) / 2.6f, 2.0f));
     }
   }
   return gate * height;
