@@ -516,6 +516,12 @@ Eigen::Vector3f skinAlbedo(float tone, float redness, float undertone) {
   return albedo;
 }
 
+Eigen::Vector3f lipAlbedo(const Eigen::Vector3f& skin, float tone) {
+  const float deep = smoothstep(0.35f, 0.9f, tone);
+  return skin.cwiseProduct(
+      lerp(Eigen::Vector3f(0.86f, 0.58f, 0.62f), Eigen::Vector3f(0.8f, 0.66f, 0.74f), deep));
+}
+
 Eigen::Vector3f clothingAlbedo(float hue, float saturation, float lightness) {
   // HSL to sRGB, then to linear; kept off pure black and white (no dye is).
   const float h = std::fmod(std::fmod(hue, 360.0f) + 360.0f, 360.0f) / 60.0f;
@@ -727,8 +733,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   scene.look.wrinkles = std::clamp(wrinkles + 0.3f * age, 0.0f, 1.0f);
   scene.look.skinAlbedo = skinAlbedo(tone, redness, undertone);
   scene.look.restLandmarks = rest.landmarks;
-  // Lips: more blood under thinner skin, so redder and darker than the face.
-  scene.look.lipAlbedo = scene.look.skinAlbedo.cwiseProduct(Eigen::Vector3f(0.86f, 0.58f, 0.62f));
+  scene.look.lipAlbedo = lipAlbedo(scene.look.skinAlbedo, tone);
   scene.look.browColor = hairAlbedo(numberOr(resolved, "brows.color.melanin", 0.6f),
                                     numberOr(resolved, "brows.color.redness", 0.1f));
   const float iris = numberOr(resolved, "eyes.iris.melanin", 0.6f);

@@ -124,6 +124,12 @@ struct FaceScene {
 /// haemoglobin `redness` (0.5 typical) and `undertone` (-1 pink .. 1 olive).
 Eigen::Vector3f skinAlbedo(float tone, float redness = 0.5f, float undertone = 0.0f);
 
+/// The linear albedo of the lips' vermilion on skin of this albedo and melanin `tone`. On
+/// light skin blood shows through the thin lip and the lips are much redder than the face;
+/// deeper skin pigments the lips too, so they are darker than the face but only a little
+/// redder, toward mauve rather than orange.
+Eigen::Vector3f lipAlbedo(const Eigen::Vector3f& skin, float tone);
+
 /// The linear albedo of a dyed fabric from its hue (degrees), saturation and lightness
 /// (0..1, HSL in sRGB), kept within 0.02..0.8.
 Eigen::Vector3f clothingAlbedo(float hue, float saturation, float lightness);

@@ -1250,6 +1250,14 @@ private slots:
     QVERIFY(rosy.freckles > 0.3f && even.freckles == 0.0f);
     // Rosy skin is redder than even skin of the same tone.
     QVERIFY(rosy.skinAlbedo.x() / rosy.skinAlbedo.y() > even.skinAlbedo.x() / even.skinAlbedo.y());
+    // Lips: on fair skin, blood makes them much redder than the face; deep skin pigments
+    // them too, so they are darker than the face, only a little redder, and mauve (bluer
+    // for their green than the skin), not orange.
+    auto redness = [](const Eigen::Vector3f& c) { return c.x() / c.y(); };
+    QVERIFY(redness(even.lipAlbedo) > 1.35f * redness(even.skinAlbedo));
+    QVERIFY(luminance(deep.lipAlbedo) < 0.85f * luminance(deep.skinAlbedo));
+    QVERIFY(redness(deep.lipAlbedo) < 1.3f * redness(deep.skinAlbedo));
+    QVERIFY(deep.lipAlbedo.z() / deep.lipAlbedo.y() > deep.skinAlbedo.z() / deep.skinAlbedo.y());
     QCOMPARE(even.restLandmarks.size(), std::size_t{70});
     // A built-in name that is not there is an error, not a silent default.
     bool thrown = false;
