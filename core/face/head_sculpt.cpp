@@ -283,7 +283,12 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   // Brow ridge over each orbit, and the glabella between them.
   addPairCrease(front(12.0f, browY - 1.0f, -2.0f), front(44.0f, browY + 1.0f, -3.0f),
                 Vec3f(10.0f, 6.0f, 8.0f), std::max(1.5f + ridge, 0.3f));
-  addBump(front(0.0f, browY - 6.0f, -1.0f), Vec3f(10.0f, 8.0f, 8.0f), 0.8f + 0.5f * ridge);
+  addBump(front(0.0f, browY - 4.0f, -1.0f), Vec3f(10.0f, 8.0f, 8.0f), 0.8f + 0.5f * ridge);
+  // The radix: the hollow at the nasion between the glabella and the nose's dorsum, so the
+  // nose starts below the brow (nasofrontal angle near 130 degrees) instead of running on
+  // from the forehead.
+  addBump(front(0.0f, nasion.y() - 1.5f, -1.0f), Vec3f(8.0f, 5.0f, 8.0f),
+          -3.5f + 0.5f * v("nose_bridge_height"));
   // Temples.
   addPairBump(Vec3f(0.5f * v("forehead_width") + 6.0f, eyeY + 22.0f, faceDepth - 45.0f),
               Vec3f(14.0f, 18.0f, 16.0f), -2.0f - v("temple_depth") + 1.0f * weight);

@@ -356,6 +356,15 @@ void TestDefaultHead::templateHasAnAdultsMeasurements() {
   expectNear("soft pogonion ahead of subnasale",
              front(at[57].y() - 8.0f, at[8].y()).z() - subnasale.z(), -3.5f, 3.6f);
   expectNear("nasal tip ahead of subnasale", tip.z() - subnasale.z(), 17.0f, 4.0f);
+  // The nose starts in a hollow below the brow, not as the forehead's continuation: the
+  // nasofrontal angle (glabella-nasion-dorsum, in profile) is 115-135 degrees in clinical
+  // norms, and the nasion lies a few millimetres behind the glabella.
+  const Vec3f dorsum(0.0f, nasion.y() - 16.0f, frontAt(nasion.y() - 16.0f));
+  const Vec3f up = (glabella - nasion).normalized();
+  const Vec3f down = (dorsum - nasion).normalized();
+  const float nasofrontal = std::acos(std::clamp(up.dot(down), -1.0f, 1.0f)) * 180.0f / 3.14159265f;
+  expectNear("nasofrontal angle", nasofrontal, 127.0f, 10.0f);
+  expectNear("nasion behind glabella", glabella.z() - nasion.z(), 5.0f, 2.5f);
 }
 
 void TestDefaultHead::hasTheCountsTheProductPromises() {
