@@ -83,6 +83,7 @@ double tidy(float value) {
 FaceDock::FaceDock(RecipeDocument* document, QWidget* parent)
     : QDockWidget(tr("Face"), parent), m_document(document) {
   setObjectName(QStringLiteral("faceDock"));
+  m_savePool.setMaxThreadCount(1);
   auto* content = new QWidget(this);
   auto* layout = new QVBoxLayout(content);
   m_search = new QLineEdit(content);
@@ -130,6 +131,7 @@ FaceDock::FaceDock(RecipeDocument* document, QWidget* parent)
 
   auto* saveRow = new QHBoxLayout();
   auto* saveExpressionButton = new QPushButton(tr("Save &Expression..."), content);
+  m_saveExpressionButton = saveExpressionButton;
   saveExpressionButton->setObjectName(QStringLiteral("saveExpression"));
   saveExpressionButton->setToolTip(
       tr("Save the expression sliders as a preset of the recipe, or as an expression of a "
@@ -434,6 +436,12 @@ QString FaceDock::storeNamed(const std::string& prefix, const std::map<std::stri
   return m_document->replaceRecipe(recipe, step);
 }
 
+FaceDock::~FaceDock() {
+  // A library write in flight finishes (a half-written library is worse than a wait); its
+  // report to this dock is dropped with the dock.
+  m_savePool.waitForDone();
+}
+
 QString FaceDock::saveExpression(const QString& name) {
   if (!m_document) {
     return tr("no recipe to save to");
@@ -467,6 +475,9 @@ QString FaceDock::saveExpressionToLibrary(const QString& name, const QString& li
   if (!m_document) {
     return tr("no recipe to save to");
   }
+  if (m_savingExpression) {
+    return tr("an expression is still being saved: wait for it to finish");
+  }
   if (!isRecipeName(name)) {
     return tr("\"%1\" is not an expression name: use letters, digits, '_' and '-'").arg(name);
   }
@@ -481,33 +492,63 @@ QString FaceDock::saveExpressionToLibrary(const QString& name, const QString& li
     return tr("every expression slider is at zero: there is no expression to save");
   }
   // The recipe's library, or the user's, which the recipe then draws from.
-  Recipe recipe = m_document->recipe();
-  const std::filesystem::path named = RecipeDocument::libraryPathOf(recipe, m_document->baseDir());
-  QString id;
-  QString folder;
-  try {
-    AssetLibrary library = named.empty() ? AssetLibrary::openUserLibrary()
-                                         : AssetLibrary::open(std::filesystem::is_directory(named)
-                                                                  ? named
-                                                                  : named.parent_path());
-    ImportOptions options;
-    options.name = name.toStdString();
-    options.licence = licence.trimmed().toStdString();
-    options.tags = {"studio"};
-    id = QString::fromStdString(library.addExpression(expression, options, replace).id);
-    folder = QString::fromStdString(library.folder().string());
-    if (named.empty()) {
-      recipe.library = library.indexPath().string();
-      if (const QString error = m_document->replaceRecipe(recipe, tr("Use Library for %1").arg(id));
-          !error.isEmpty()) {
-        return error;
-      }
+  const std::filesystem::path named =
+      RecipeDocument::libraryPathOf(m_document->recipe(), m_document->baseDir());
+  ImportOptions options;
+  options.name = name.toStdString();
+  options.licence = licence.trimmed().toStdString();
+  options.tags = {"studio"};
+  m_savingExpression = true;
+  if (m_saveExpressionButton) {
+    m_saveExpressionButton->setEnabled(false);
+  }
+  // The thumbnail is a render of the head: a second or more, so not on the GUI thread.
+  m_savePool.start([this, expression, options, replace, named, name] {
+    QString id = name;
+    QString folder;
+    QString error;
+    std::string indexPath;
+    try {
+      AssetLibrary library = named.empty() ? AssetLibrary::openUserLibrary()
+                                           : AssetLibrary::open(std::filesystem::is_directory(named)
+                                                                    ? named
+                                                                    : named.parent_path());
+      id = QString::fromStdString(library.addExpression(expression, options, replace).id);
+      folder = QString::fromStdString(library.folder().string());
+      indexPath = library.indexPath().string();
+    } catch (const std::exception& failure) {
+      error = QString::fromStdString(failure.what());
     }
-  } catch (const std::exception& error) {
-    return QString::fromStdString(error.what());
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, folder, indexPath, userLibrary = named.empty(), error] {
+          finishSavingExpression(id, folder, indexPath, userLibrary, error);
+        },
+        Qt::QueuedConnection);
+  });
+  return QString();
+}
+
+void FaceDock::finishSavingExpression(const QString& id, const QString& folder,
+                                      const std::string& indexPath, bool userLibrary,
+                                      QString error) {
+  m_savingExpression = false;
+  if (m_saveExpressionButton) {
+    m_saveExpressionButton->setEnabled(m_document != nullptr);
+  }
+  // The recipe may have changed meanwhile: it takes the user's library only if it still
+  // draws from none.
+  if (error.isEmpty() && userLibrary && m_document && m_document->recipe().library.empty()) {
+    Recipe recipe = m_document->recipe();
+    recipe.library = indexPath;
+    error = m_document->replaceRecipe(recipe, tr("Use Library for %1").arg(id));
+  }
+  if (!error.isEmpty()) {
+    QMessageBox::warning(this, tr("Save Expression"), error);
+    emit libraryExpressionFailed(id, error);
+    return;
   }
   emit libraryExpressionSaved(folder, id);
-  return QString();
 }
 
 void FaceDock::promptSaveExpression() {

@@ -7,6 +7,7 @@
 #include "recipe/recipe.h"
 
 #include <QDockWidget>
+#include <QThreadPool>
 
 #include <cstdint>
 #include <map>
@@ -15,6 +16,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPushButton;
 class QSlider;
 class QLabel;
 class QWidget;
@@ -39,6 +41,7 @@ class FaceDock : public QDockWidget {
 
 public:
   explicit FaceDock(RecipeDocument* document = nullptr, QWidget* parent = nullptr);
+  ~FaceDock() override;
 
   /// Builds the sliders for `model` (identity modes and expressions) at the template.
   void setModel(const FaceModel& model);
@@ -72,9 +75,13 @@ public:
   /// Saves the expression sliders as expression `name` of a library, licensed `licence`:
   /// the recipe's library when it names one, else the user's library, which then becomes
   /// the recipe's (one undo step). With `replace`, an expression of that name is replaced.
-  /// Returns the error, or "" when saved; then libraryExpressionSaved() is emitted.
+  /// The library is written, and the thumbnail rendered, off the GUI thread: returns the
+  /// error at once for a bad name or licence, else "" and saves in the background; then
+  /// libraryExpressionSaved() or libraryExpressionFailed() is emitted.
   QString saveExpressionToLibrary(const QString& name, const QString& licence,
                                   bool replace = false);
+  /// Whether a saveExpressionToLibrary() is still writing (Save Expression waits for it).
+  bool savingExpression() const { return m_savingExpression; }
   /// Saves the identity sliders as the recipe's named person `name`
   /// (identity.people.NAME.MODE), as saveExpression() does.
   QString savePerson(const QString& name);
@@ -96,6 +103,8 @@ signals:
   void openModelRequested();
   /// An expression was saved to the library in `folder`, as asset `id`.
   void libraryExpressionSaved(const QString& folder, const QString& id);
+  /// Saving expression `id` to a library failed with `error` (already shown to the user).
+  void libraryExpressionFailed(const QString& id, const QString& error);
 
 private:
   struct Row {
@@ -124,6 +133,10 @@ private:
                      const QString& step);
   void showValues();
   void announce();
+  /// Back on the GUI thread after a library save: makes the user's library the recipe's
+  /// when it was the one written (`indexPath`), then reports.
+  void finishSavingExpression(const QString& id, const QString& folder,
+                              const std::string& indexPath, bool userLibrary, QString error);
 
   QLineEdit* m_search = nullptr;
   QComboBox* m_presets = nullptr;
@@ -138,6 +151,9 @@ private:
   std::map<std::string, ExpressionAsset> m_libraryExpressions;
   std::uint64_t m_randomIndex = 0;
   bool m_updating = false;
+  bool m_savingExpression = false;
+  QPushButton* m_saveExpressionButton = nullptr;
+  QThreadPool m_savePool;  ///< one thread: library writes and their thumbnails
 };
 
 }  // namespace sf::ui

@@ -321,7 +321,14 @@ private slots:
       QVERIFY(dock.saveExpressionToLibrary("a b", "CC0-1.0").contains("letters, digits"));
 
       answerSaveExpression("gasp", 1);
-      QTest::mouseClick(dock.findChild<QPushButton*>("saveExpression"), Qt::LeftButton);
+      auto* saveButton = dock.findChild<QPushButton*>("saveExpression");
+      QTest::mouseClick(saveButton, Qt::LeftButton);
+      // The library is written and the thumbnail rendered off the GUI thread: the click
+      // returns at once, and Save Expression waits until the save is done.
+      QVERIFY(dock.savingExpression());
+      QVERIFY(!saveButton->isEnabled());
+      QVERIFY(dock.saveExpressionToLibrary("gasp2", "CC0-1.0").contains("still being saved"));
+      QTRY_VERIFY_WITH_TIMEOUT(!dock.savingExpression(), kRenderTimeout);
       const sf::AssetLibrary user = sf::AssetLibrary::openUserLibrary();
       const sf::LibraryAsset* saved = user.find("expression/gasp");
       QVERIFY(saved != nullptr);
@@ -332,6 +339,7 @@ private slots:
       // The window reloads the recipe's library: the preset box offers the new expression.
       QTRY_VERIFY_WITH_TIMEOUT(dock.presetBox()->findText("expression/gasp") > 0, kRenderTimeout);
       QTRY_VERIFY_WITH_TIMEOUT(window.faceLoadFinished(), kRenderTimeout);
+      QVERIFY(saveButton->isEnabled());
       // The reload keeps the face being edited.
       QCOMPARE(dock.slider("jawOpen")->value(), 70);
       dock.presetBox()->setCurrentIndex(dock.presetBox()->findText("expression/gasp"));
