@@ -300,6 +300,45 @@ private slots:
     QVERIFY(!(renderer.render(settings).color == one.color));
   }
 
+  void fibresRecordTheirCoverageAndDirection() {
+    // Parallel fibres in front of the plate's middle, rising to the right as the camera
+    // sees them (-45 degrees, x right and y down): the fibre guide has them, with that
+    // direction as a doubled angle (cos -90, sin -90) = (0, -1); elsewhere it is zero.
+    sf::FaceScene scene = planeScene(32);
+    sf::HairStrands strands;
+    for (int k = -6; k <= 6; ++k) {
+      const Vec3f start(-20.0f + 3.0f * k, -20.0f - 3.0f * k, 10.0f);
+      strands.segmentStarts.push_back(static_cast<unsigned>(strands.points.size()));
+      strands.points.emplace_back(start.x(), start.y(), start.z(), 0.4f);
+      strands.points.emplace_back(start.x() + 40.0f, start.y() + 40.0f, start.z(), 0.4f);
+    }
+    scene.hair.push_back(strands);
+    const sf::FaceRenderer renderer = sf::FaceRenderer::create(scene);
+    sf::RenderSettings settings;
+    settings.samplesPerPixel = 16;
+    const sf::RenderedImage image = renderer.render(settings);
+    QCOMPARE(image.fibre.channels, 3);
+    const float centre = image.fibre.at(16, 16, 0);
+    QVERIFY2(centre > 0.05f && centre < 0.9f, qPrintable(QString::number(centre)));
+    double cosine = 0.0, sine = 0.0;
+    for (int y = 12; y < 20; ++y) {
+      for (int x = 12; x < 20; ++x) {
+        cosine += image.fibre.at(x, y, 1);
+        sine += image.fibre.at(x, y, 2);
+      }
+    }
+    const double length = std::hypot(cosine, sine);
+    QVERIFY(length > 0.0);
+    QVERIFY2(sine / length < -0.99, qPrintable(QString("%1 %2").arg(cosine).arg(sine)));
+    // The plate's top left corner (it covers pixels 9 to 22), away from the fibres, and the
+    // sky beyond it: no fibre.
+    QVERIFY(image.normal.at(10, 10, 2) < -0.9f);
+    for (int c = 0; c < 3; ++c) {
+      QCOMPARE(image.fibre.at(10, 10, c), 0.0f);
+      QCOMPARE(image.fibre.at(0, 0, c), 0.0f);
+    }
+  }
+
   void aLitPlaneHasTheBrightnessOfItsAlbedo() {
     // A white-furnace check of the integrator: a diffuse-glossy plate under a uniform sky
     // of radiance 1 reflects about its albedo (plus the sheen), never more than 1.
