@@ -478,6 +478,9 @@ QString FaceDock::saveExpressionToLibrary(const QString& name, const QString& li
   if (m_savingExpression) {
     return tr("an expression is still being saved: wait for it to finish");
   }
+  if (m_libraryBusy && m_libraryBusy()) {
+    return tr("the library is busy importing: save again when the import is done");
+  }
   if (!isRecipeName(name)) {
     return tr("\"%1\" is not an expression name: use letters, digits, '_' and '-'").arg(name);
   }
@@ -502,6 +505,7 @@ QString FaceDock::saveExpressionToLibrary(const QString& name, const QString& li
   if (m_saveExpressionButton) {
     m_saveExpressionButton->setEnabled(false);
   }
+  emit libraryExpressionSaveStarted(name);
   // The thumbnail is a render of the head: a second or more, so not on the GUI thread.
   m_savePool.start([this, expression, options, replace, named, name] {
     QString id = name;
@@ -544,7 +548,6 @@ void FaceDock::finishSavingExpression(const QString& id, const QString& folder,
     error = m_document->replaceRecipe(recipe, tr("Use Library for %1").arg(id));
   }
   if (!error.isEmpty()) {
-    QMessageBox::warning(this, tr("Save Expression"), error);
     emit libraryExpressionFailed(id, error);
     return;
   }

@@ -10,6 +10,7 @@
 #include <QThreadPool>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -82,6 +83,9 @@ public:
                                   bool replace = false);
   /// Whether a saveExpressionToLibrary() is still writing (Save Expression waits for it).
   bool savingExpression() const { return m_savingExpression; }
+  /// Tells whether another writer (the Library dock's import) is busy with a library:
+  /// saveExpressionToLibrary() then refuses rather than race it.
+  void setLibraryBusy(std::function<bool()> busy) { m_libraryBusy = std::move(busy); }
   /// Saves the identity sliders as the recipe's named person `name`
   /// (identity.people.NAME.MODE), as saveExpression() does.
   QString savePerson(const QString& name);
@@ -103,7 +107,10 @@ signals:
   void openModelRequested();
   /// An expression was saved to the library in `folder`, as asset `id`.
   void libraryExpressionSaved(const QString& folder, const QString& id);
-  /// Saving expression `id` to a library failed with `error` (already shown to the user).
+  /// An expression is being written to a library in the background: nothing else may
+  /// write to a library until libraryExpressionSaved() or libraryExpressionFailed().
+  void libraryExpressionSaveStarted(const QString& name);
+  /// Saving expression `id` to a library failed with `error`.
   void libraryExpressionFailed(const QString& id, const QString& error);
 
 private:
@@ -152,6 +159,7 @@ private:
   std::uint64_t m_randomIndex = 0;
   bool m_updating = false;
   bool m_savingExpression = false;
+  std::function<bool()> m_libraryBusy;
   QPushButton* m_saveExpressionButton = nullptr;
   QThreadPool m_savePool;  ///< one thread: library writes and their thumbnails
 };

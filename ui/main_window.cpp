@@ -139,10 +139,29 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
       m_rendererUpdate->start();
     }
   });
+  // An expression being saved from the Face dock writes a library in the background: the
+  // Library dock, the other writer, waits greyed until it is done.
+  m_faceDock->setLibraryBusy([this] { return m_libraryDock->isImporting(); });
+  connect(m_faceDock, &FaceDock::libraryExpressionSaveStarted, this, [this](const QString& name) {
+    m_libraryDock->setEnabled(false);
+    statusBar()->showMessage(tr("Saving expression %1 to the library...").arg(name));
+  });
+  connect(m_faceDock, &FaceDock::libraryExpressionFailed, this,
+          [this](const QString& id, const QString& error) {
+            m_libraryDock->setEnabled(true);
+            statusBar()->showMessage(tr("Could not save expression %1").arg(id));
+            // Not modal in a loop of its own: the window goes on while it shows.
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Save Expression"), error,
+                                        QMessageBox::Ok, this);
+            box->setObjectName(QStringLiteral("saveExpressionError"));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+          });
   // An expression saved from the Face dock: the library shows it, and presets may name it.
   connect(
       m_faceDock, &FaceDock::libraryExpressionSaved, this,
       [this](const QString& folder, const QString& id) {
+        m_libraryDock->setEnabled(true);
         if (std::filesystem::path(folder.toStdString()) == m_libraryDock->userLibrary().folder()) {
           m_libraryDock->setUserLibrary(AssetLibrary::openUserLibrary());
         }

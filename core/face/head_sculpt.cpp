@@ -397,8 +397,7 @@ float HeadSculpt::lipLine(float s) const {
 
 float HeadSculpt::lipBorderHeight(bool upper, float s) const {
   // The red keeps most of its height over the middle two thirds and closes quickly into
-  // the corners: the lower border is nearly an ellipse's arc, the upper one falls from the
-  // bow's peaks to the corners almost straight.
+  // the corners, below as above; the upper border also carries the cupid's bow.
   const float q = std::max(1.0f - s * s, 0.0f);
   if (!upper) {
     return m_lowerVermilion * std::pow(q, 0.65f);

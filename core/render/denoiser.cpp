@@ -44,14 +44,15 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
     return static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x);
   };
 
-  // What each pixel shows: a surface (filtered with surfaces), mostly hair fibres (filtered
-  // with fibres, along them), or the background (left alone).
-  enum Kind : std::uint8_t { kBackground, kSurface, kFibre };
-  std::vector<Kind> kind(n, kBackground);
+  // What each pixel shows: a surface (filtered with surfaces), hair fibres (filtered with
+  // fibres, along them), or the background (left alone).
+  enum class Kind : std::uint8_t { Background, Surface, Fibre };
+  std::vector<Kind> kind(n, Kind::Background);
   // Fibre pixels: coverage, and the fibres' direction on screen with how well it agrees
   // over the pixel's samples (1: one direction; 0: crossing strands).
   std::vector<float> coverage(n, 0.0f), along(n * 2, 0.0f), coherence(n, 0.0f);
-  std::vector<float> unitNormal(n * 3, 0.0f);
+  // Fibres are finer than a pixel: most pixels they cross show skin too. A pixel where more
+  // than this share of the samples met a fibre first is a fibre pixel.
   constexpr float kFibreTrace = 0.05f;
   // Demodulate surfaces: illumination = colour / albedo, so the filter never blurs texture.
   // Fibres keep their colour: a strand's sheen is not its albedo times its light, and what
@@ -64,32 +65,30 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
       const float nx = normal.at(x, y, 0);
       const float ny = normal.at(x, y, 1);
       const float nz = normal.at(x, y, 2);
-      // Fibres are finer than a pixel: most pixels they cross show skin too, so any pixel
-      // where they are more than a trace is a fibre pixel.
       if (guides.fibre != nullptr && guides.fibre->at(x, y, 0) >= kFibreTrace) {
-        kind[i] = kFibre;
-        const float f = guides.fibre->at(x, y, 0);
-        const float c = guides.fibre->at(x, y, 1) / f;
-        const float s = guides.fibre->at(x, y, 2) / f;
-        coverage[i] = f;
-        coherence[i] = std::min(std::sqrt(c * c + s * s), 1.0f);
-        const float angle = 0.5f * std::atan2(s, c);
+        kind[i] = Kind::Fibre;
+        const float share = guides.fibre->at(x, y, 0);
+        const float cosine2 = guides.fibre->at(x, y, 1) / share;  // of the doubled angle
+        const float sine2 = guides.fibre->at(x, y, 2) / share;
+        coverage[i] = share;
+        coherence[i] = std::min(std::sqrt(cosine2 * cosine2 + sine2 * sine2), 1.0f);
+        const float angle = 0.5f * std::atan2(sine2, cosine2);
         along[2 * i] = std::cos(angle);
         along[2 * i + 1] = std::sin(angle);
-      } else if (const float length = std::sqrt(nx * nx + ny * ny + nz * nz); length > 0.5f) {
-        kind[i] = kSurface;
-        for (int c = 0; c < 3; ++c) {
-          unitNormal[3 * i + static_cast<std::size_t>(c)] = normal.at(x, y, c) / length;
-        }
+      } else if (nx * nx + ny * ny + nz * nz > 0.25f) {
+        // The normal is the mean over the pixel's samples: short where a silhouette splits
+        // the pixel, and the comparison below then keeps such pixels to themselves.
+        kind[i] = Kind::Surface;
       }
       float albedoLum = 0.0f;
       for (int c = 0; c < 3; ++c) {
         const float a = std::max(albedo.at(x, y, c), 0.01f);
-        light.at(x, y, c) = kind[i] == kSurface ? color.at(x, y, c) / a : color.at(x, y, c);
+        light.at(x, y, c) = kind[i] == Kind::Surface ? color.at(x, y, c) / a : color.at(x, y, c);
         albedoLum += a / 3.0f;
       }
-      variance[i] = kind[i] == kSurface ? guides.variance->at(x, y, 0) / (albedoLum * albedoLum)
-                                        : guides.variance->at(x, y, 0);
+      variance[i] = kind[i] == Kind::Surface
+                        ? guides.variance->at(x, y, 0) / (albedoLum * albedoLum)
+                        : guides.variance->at(x, y, 0);
     }
   }
 
@@ -107,7 +106,7 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
             const int xx = x + dx;
             const int yy = y + dy;
             if (xx < 0 || yy < 0 || xx >= w || yy >= h || kind[index(xx, yy)] != kind[i] ||
-                kind[i] == kBackground) {
+                kind[i] == Kind::Background) {
               continue;
             }
             sum += variance[index(xx, yy)];
@@ -135,7 +134,7 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
         for (int x = 0; x < w; ++x) {
           const std::size_t i = index(x, y);
           const Kind k = kind[i];
-          if (k == kBackground || (k == kFibre && level >= kFibreLevels)) {
+          if (k == Kind::Background || (k == Kind::Fibre && level >= kFibreLevels)) {
             for (int c = 0; c < 3; ++c) {
               next.at(x, y, c) = light.at(x, y, c);
             }
@@ -147,9 +146,9 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
           // Fibre pixels are noisier than their neighbours' differences: a strand's glints
           // are a few bright samples. Let them differ more and still be averaged.
           const float sigma =
-              strength * (k == kFibre ? 8.0f : 4.0f) * std::sqrt(std::max(variance[i], 0.0f)) +
+              strength * (k == Kind::Fibre ? 8.0f : 4.0f) * std::sqrt(std::max(variance[i], 0.0f)) +
               1e-4f;
-          const float* np = &unitNormal[3 * i];
+          const float* np = normal.pixel(x, y);
           const float* ap = albedo.pixel(x, y);
           float sum[3] = {0.0f, 0.0f, 0.0f};
           float weightSum = 0.0f;
@@ -169,15 +168,15 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
                 continue;
               }
               const float* lq = light.pixel(xx, yy);
-              const float* aq = albedo.pixel(xx, yy);
               const float lumQ = 0.2126f * lq[0] + 0.7152f * lq[1] + 0.0722f * lq[2];
-              const float da =
-                  std::abs(ap[0] - aq[0]) + std::abs(ap[1] - aq[1]) + std::abs(ap[2] - aq[2]);
               float weight =
                   kernel[dx + 2] * kernel[dy + 2] * std::exp(-std::abs(lumP - lumQ) / sigma);
-              if (k == kSurface) {
-                const float* nq = &unitNormal[3 * j];
+              if (k == Kind::Surface) {
+                const float* nq = normal.pixel(xx, yy);
+                const float* aq = albedo.pixel(xx, yy);
                 const float dn = std::max(0.0f, np[0] * nq[0] + np[1] * nq[1] + np[2] * nq[2]);
+                const float da =
+                    std::abs(ap[0] - aq[0]) + std::abs(ap[1] - aq[1]) + std::abs(ap[2] - aq[2]);
                 weight *= std::pow(dn, 64.0f) * std::exp(-da / 0.08f);
               } else {
                 // Along the strand, not across it; between pixels whose fibres agree in
@@ -215,9 +214,10 @@ Image denoise(const Image& color, const DenoiseGuides& guides, float strength) {
     for (int x = 0; x < w; ++x) {
       const Kind k = kind[index(x, y)];
       for (int c = 0; c < 3; ++c) {
-        out.at(x, y, c) = k == kSurface ? light.at(x, y, c) * std::max(albedo.at(x, y, c), 0.01f)
-                          : k == kFibre ? light.at(x, y, c)
-                                        : color.at(x, y, c);
+        out.at(x, y, c) = k == Kind::Surface
+                              ? light.at(x, y, c) * std::max(albedo.at(x, y, c), 0.01f)
+                          : k == Kind::Fibre ? light.at(x, y, c)
+                                             : color.at(x, y, c);
       }
     }
   }

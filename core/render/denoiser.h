@@ -19,10 +19,10 @@ struct DenoiseGuides {
 /// filtered where normals, albedo and the noise level say neighbours see the same surface
 /// in the same light, and multiplied back, so texture stays sharp. Pixels whose rays escaped
 /// (the background) are left alone. `strength` scales how far colours may differ and still
-/// be averaged: 0 returns the input. Pixels mostly covered by hair fibres (with the fibre
-/// guide) are filtered only with each other, over a shorter reach, and only along the
-/// fibres' direction, so strands stay strands. Deterministic. Throws sf::Error when guides
-/// are missing or of another size.
+/// be averaged: 0 returns the input. With the fibre guide, pixels that hair fibres cross
+/// (more than 5% of their samples meet a fibre first) are filtered only with each other, over
+/// a shorter reach, only along the fibres' direction and without demodulation, so strands
+/// stay strands. Deterministic. Throws sf::Error when guides are missing or of another size.
 Image denoise(const Image& color, const DenoiseGuides& guides, float strength = 1.0f);
 
 }  // namespace sf

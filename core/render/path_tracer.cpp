@@ -250,8 +250,10 @@ struct FaceRenderer::Impl {
   /// A library skin's normal or displacement map, turned into the triangle's tangent frame.
   void paintedRelief(const SurfaceMesh& mesh, unsigned triangle, const Eigen::Vector2f& uv,
                      const SkinTextures& painted, Shading& s) const;
+  /// With `firstTangent` and `firstFibrePoint`, a path whose first hit is a hair fibre
+  /// gives the fibre's direction and the point hit there (both stay untouched otherwise).
   V3 trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo, V3* firstNormal,
-           V3* firstTangent = nullptr) const;
+           V3* firstTangent = nullptr, V3* firstFibrePoint = nullptr) const;
   bool subsurfaceExit(const Shading& entry, PathRng& rng, Shading& exit, V3& weight) const;
   void clothDetail(const SurfaceMesh& mesh, const std::array<int, 3>& tri, float b0, float b1,
                    float b2, Shading& s) const;
@@ -693,7 +695,7 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
 }
 
 V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V3* firstAlbedo,
-                             V3* firstNormal, V3* firstTangent) const {
+                             V3* firstNormal, V3* firstTangent, V3* firstFibrePoint) const {
   V3 radiance = V3::Zero();
   V3 throughput = V3::Ones();
   Ray ray = primary;
@@ -736,8 +738,9 @@ V3 FaceRenderer::Impl::trace(const Ray& primary, PathRng& rng, int maxBounces, V
         // fibre's direction instead, so it can average along strands and not across them.
         *firstAlbedo = f.strands->albedo.cwiseProduct(throughput);
         *firstNormal = V3::Zero();
-        if (firstTangent) {
+        if (firstTangent && firstFibrePoint) {
           *firstTangent = f.tangent;
+          *firstFibrePoint = f.position;
         }
         recordedFeatures = true;
       }
@@ -1062,15 +1065,22 @@ RenderedImage FaceRenderer::render(const RenderSettings& settings) const {
               V3 albedo = V3::Zero();
               V3 normal = V3::Zero();
               V3 tangent = V3::Zero();
-              V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal, &tangent);
+              V3 fibrePoint = V3::Zero();
+              V3 value = impl.trace(ray, rng, settings.maxBounces, &albedo, &normal, &tangent,
+                                    &fibrePoint);
               if (tangent != V3::Zero()) {
-                // On screen (x right, y down), as a doubled angle: a direction without a sign.
+                // The fibre's direction on screen (x right, y down): how its image (x/z, y/z)
+                // moves along it. As a doubled angle, a direction without a sign. A fibre
+                // seen nearly end-on has no direction to speak of: it counts as cover only.
                 const V3 t = cameraFromWorld * tangent;
-                const float length2 = t.x() * t.x() + t.y() * t.y();
+                const V3 at = cameraFromWorld * (fibrePoint - camera.position());
+                const float sx = t.x() * at.z() - at.x() * t.z();
+                const float sy = t.y() * at.z() - at.y() * t.z();
+                const float length2 = sx * sx + sy * sy;
                 fibreSum[0] += 1.0f;
-                if (length2 > 1e-8f) {
-                  fibreSum[1] += (t.x() * t.x() - t.y() * t.y()) / length2;
-                  fibreSum[2] += 2.0f * t.x() * t.y() / length2;
+                if (length2 > 0.04f * at.squaredNorm()) {
+                  fibreSum[1] += (sx * sx - sy * sy) / length2;
+                  fibreSum[2] += 2.0f * sx * sy / length2;
                 }
               }
               // A sample far brighter than a diffuse surface could be is a caustic firefly.

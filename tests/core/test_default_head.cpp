@@ -15,6 +15,7 @@
 
 #include <array>
 #include <map>
+#include <numbers>
 #include <optional>
 #include <random>
 
@@ -362,7 +363,8 @@ void TestDefaultHead::templateHasAnAdultsMeasurements() {
   const Vec3f dorsum(0.0f, nasion.y() - 16.0f, frontAt(nasion.y() - 16.0f));
   const Vec3f up = (glabella - nasion).normalized();
   const Vec3f down = (dorsum - nasion).normalized();
-  const float nasofrontal = std::acos(std::clamp(up.dot(down), -1.0f, 1.0f)) * 180.0f / 3.14159265f;
+  const float nasofrontal =
+      std::acos(std::clamp(up.dot(down), -1.0f, 1.0f)) * 180.0f / std::numbers::pi_v<float>;
   expectNear("nasofrontal angle", nasofrontal, 127.0f, 10.0f);
   expectNear("nasion behind glabella", glabella.z() - nasion.z(), 5.0f, 2.5f);
 }

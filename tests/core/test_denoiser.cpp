@@ -111,14 +111,14 @@ private slots:
 
   void hairIsSmoothedAlongItsStrandsAndNotAcross() {
     // Skin, with two bands of horizontal strands across it, one row each, of different
-    // brightness; the rows above and below show bare skin.
+    // brightness and cover; the rows above and below show bare skin.
     Picture p(64);
     for (int y = 0; y < 64; ++y) {
       for (int x = 0; x < 64; ++x) {
         if (y == 30) {
           p.strand(x, y, 0.10f, 0.6f, 0.0f);
         } else if (y == 31) {
-          p.strand(x, y, 0.16f, 0.6f, 0.0f);
+          p.strand(x, y, 0.16f, 0.4f, 0.0f);  // partly covered: skin shows more than hair
         } else {
           p.surface(x, y, 0.5f, 1.0f);
         }
@@ -173,7 +173,9 @@ private slots:
   }
 
   void withoutTheFibreGuideHairIsLeftAsItIs() {
-    // Older callers pass no fibre guide: pixels without a surface normal are not touched.
+    // Older callers pass no fibre guide: pixels mostly covered by fibres, with no surface
+    // normal to speak of, are not touched. (Pixels only partly covered pass for surfaces
+    // then; telling them apart is what the fibre guide is for.)
     Picture p(32);
     for (int y = 0; y < 32; ++y) {
       for (int x = 0; x < 32; ++x) {

@@ -371,6 +371,46 @@ private slots:
     }
   }
 
+  // A library save that fails in the background (here the user's library cannot be made:
+  // its parent is a file) is reported without a blocking dialog; the recipe stays as it was
+  // and the Library dock, greyed while the save ran, comes back.
+  void aFailedLibrarySaveIsReported() {
+    QTemporaryDir data;
+    QFile blocker(data.filePath("not-a-folder"));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", blocker.fileName().toUtf8());
+    {
+      MainWindow window;
+      prepare(window);
+      sf::ui::FaceDock& dock = *window.faceDock();
+      dock.reset();
+      dock.slider("jawOpen")->setValue(50);
+      QSignalSpy failed(&dock, &sf::ui::FaceDock::libraryExpressionFailed);
+      QSignalSpy saved(&dock, &sf::ui::FaceDock::libraryExpressionSaved);
+      QCOMPARE(dock.saveExpressionToLibrary("yawn", "CC0-1.0"), QString());
+      QVERIFY(!window.libraryDock()->isEnabled());
+      QTRY_VERIFY_WITH_TIMEOUT(!dock.savingExpression(), kRenderTimeout);
+      QCOMPARE(failed.count(), 1);
+      QCOMPARE(saved.count(), 0);
+      QCOMPARE(failed.first().at(0).toString(), QString("yawn"));
+      QVERIFY(!failed.first().at(1).toString().isEmpty());
+      QVERIFY(window.libraryDock()->isEnabled());
+      QCOMPARE(window.document()->recipe(), sf::Recipe{});
+      auto* box = window.findChild<QMessageBox*>("saveExpressionError");
+      QVERIFY(box != nullptr);
+      QTRY_VERIFY(box->isVisible());
+      QVERIFY(box->text().contains(failed.first().at(1).toString()));
+      box->close();
+    }
+    if (oldData.isNull()) {
+      qunsetenv("XDG_DATA_HOME");
+    } else {
+      qputenv("XDG_DATA_HOME", oldData);
+    }
+  }
+
   // Open Model: a SynthFace model becomes the recipe's (one undo step) and loads; a broken
   // one or a head that cannot be imported is reported and leaves the recipe alone.
   void openModelFromTheFaceDock() {
