@@ -44,6 +44,18 @@ struct Picture {
     fibre.at(x, y, 1) = coverage * std::cos(2.0f * angle);
     fibre.at(x, y, 2) = coverage * std::sin(2.0f * angle);
   }
+  /// Lit bare skin everywhere that `strandAt(x, y)` does not paint a strand pixel (it
+  /// returns whether it did).
+  template <typename StrandAt>
+  void skinExceptWhere(StrandAt strandAt) {
+    for (int y = 0; y < truth.height; ++y) {
+      for (int x = 0; x < truth.width; ++x) {
+        if (!strandAt(x, y)) {
+          surface(x, y, 0.5f, 1.0f);
+        }
+      }
+    }
+  }
   /// Adds independent noise of this standard deviation to every channel.
   void addNoise(float sigma, unsigned seed) {
     std::mt19937 engine(seed);
@@ -113,17 +125,14 @@ private slots:
     // Skin, with two bands of horizontal strands across it, one row each, of different
     // brightness and cover; the rows above and below show bare skin.
     Picture p(64);
-    for (int y = 0; y < 64; ++y) {
-      for (int x = 0; x < 64; ++x) {
-        if (y == 30) {
-          p.strand(x, y, 0.10f, 0.6f, 0.0f);
-        } else if (y == 31) {
-          p.strand(x, y, 0.16f, 0.4f, 0.0f);  // partly covered: skin shows more than hair
-        } else {
-          p.surface(x, y, 0.5f, 1.0f);
-        }
+    p.skinExceptWhere([&p](int x, int y) {
+      if (y == 30) {
+        p.strand(x, y, 0.10f, 0.6f, 0.0f);
+      } else if (y == 31) {
+        p.strand(x, y, 0.16f, 0.4f, 0.0f);  // partly covered: skin shows more than hair
       }
-    }
+      return y == 30 || y == 31;
+    });
     p.addNoise(0.03f, 2u);
     const Image out = denoise(p.color, {&p.albedo, &p.normal, &p.variance, &p.fibre});
     for (int y : {30, 31}) {
@@ -148,15 +157,12 @@ private slots:
     // One diagonal strand, one pixel wide, crossing skin: smoothed along the diagonal.
     Picture p(64);
     const float angle = std::atan2(1.0f, 1.0f);
-    for (int y = 0; y < 64; ++y) {
-      for (int x = 0; x < 64; ++x) {
-        if (x == y) {
-          p.strand(x, y, 0.08f, 0.7f, angle);
-        } else {
-          p.surface(x, y, 0.5f, 1.0f);
-        }
+    p.skinExceptWhere([&p, angle](int x, int y) {
+      if (x == y) {
+        p.strand(x, y, 0.08f, 0.7f, angle);
       }
-    }
+      return x == y;
+    });
     p.addNoise(0.03f, 3u);
     const Image out = denoise(p.color, {&p.albedo, &p.normal, &p.variance, &p.fibre});
     double before = 0.0, after = 0.0;
@@ -177,15 +183,12 @@ private slots:
     // normal to speak of, are not touched. (Pixels only partly covered pass for surfaces
     // then; telling them apart is what the fibre guide is for.)
     Picture p(32);
-    for (int y = 0; y < 32; ++y) {
-      for (int x = 0; x < 32; ++x) {
-        if (y == 16) {
-          p.strand(x, y, 0.1f, 0.9f, 0.0f);
-        } else {
-          p.surface(x, y, 0.5f, 1.0f);
-        }
+    p.skinExceptWhere([&p](int x, int y) {
+      if (y == 16) {
+        p.strand(x, y, 0.1f, 0.9f, 0.0f);
       }
-    }
+      return y == 16;
+    });
     p.addNoise(0.03f, 4u);
     const Image out = denoise(p.color, {&p.albedo, &p.normal, &p.variance});
     for (int x = 0; x < 32; ++x) {
