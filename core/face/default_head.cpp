@@ -35,15 +35,18 @@ constexpr int kHalfColumns = kColumns / 2;
 constexpr int kCap = kColumns / 4;
 constexpr int kRowBrow = 9;
 constexpr int kRowEye = 17;
-constexpr int kRowMouth = 36;
-constexpr int kRowHeadEnd = 47;
-constexpr int kRowTransitionEnd = 53;
-constexpr int kRows = 66;
+constexpr int kRowMouth = 40;
+constexpr int kRowHeadEnd = 51;
+constexpr int kRowTransitionEnd = 57;
+constexpr int kRows = 70;
 constexpr int kColInnerCanthus = 5;
 constexpr int kColOuterCanthus = 16;
 constexpr int kColMouthCorner = 10;
 constexpr int kLidBandRows = 4;
 constexpr int kLipBandRows = 2;  ///< rows from the mouth's line to each vermilion border
+// The rows between these two (exclusive) are respaced over the nose (see noseRows).
+constexpr int kRowNoseFirst = kRowEye + kLidBandRows + 1;
+constexpr int kRowNoseLast = kRowMouth - 2 * kLipBandRows - 2;  ///< the subnasale's row
 // Pockets: rings behind the lid margins and behind the lips.
 constexpr int kEyePocketRings = 2;
 constexpr int kMouthPocketRings = 4;
@@ -183,11 +186,21 @@ private:
     std::vector<std::vector<int>> rings;  ///< rings[k][i] behind loop[i]
   };
 
-  /// The (azimuth, elevation) of a grid vertex, with the slit warps.
+  /// The rows over the nose, respaced along the midline's profile: `elevations[k]` is the
+  /// elevation of the row whose unwarped elevation lies k / (size - 1) of the way from
+  /// `top` down to `bottom`.
+  struct NoseRows {
+    float top = 0.0f, bottom = 0.0f;
+    std::vector<float> elevations;
+  };
+  NoseRows noseRows(const HeadSculpt& sculpt) const;
+
+  /// The (azimuth, elevation) of a grid vertex, with the slit warps (and the nose's, given
+  /// `nose`).
   std::pair<float, float> gridAngles(const HeadSculpt& sculpt, const LidControls& lids, int column,
-                                     int row, SlitSide side) const;
+                                     int row, SlitSide side, const NoseRows* nose = nullptr) const;
   std::pair<Vec3f, Vec3f> gridRay(const HeadSculpt& sculpt, const LidControls& lids, int column,
-                                  int row, SlitSide side) const;
+                                  int row, SlitSide side, const NoseRows* nose = nullptr) const;
   void addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side,
                const std::array<Vec2f, 4>& uvs);
   /// The UV of a face corner: corners of one vertex share a UV entry where they agree.
@@ -492,7 +505,7 @@ void SkinLayout::orientFaces() {
 struct FeatureAngles {
   float innerAzimuth, outerAzimuth, mouthAzimuth;
   float innerElevation, outerElevation;
-  float stomionElevation, cornerElevation;
+  float stomionElevation, cornerElevation, subnasaleElevation;
   float browElevation;
   float eyeRadius;  ///< distance from the ray centre to the front of the eye
 };
@@ -510,13 +523,15 @@ FeatureAngles featureAngles(const HeadSculpt& sculpt) {
   a.outerElevation = elevationOf(outer);
   a.cornerElevation = elevationOf(corner);
   a.stomionElevation = elevationOf(sculpt.stomion() - kRayCenter);
+  a.subnasaleElevation = elevationOf(sculpt.subnasale() - kRayCenter);
   a.browElevation = elevationOf(sculpt.eyeCenter(1) + Vec3f(0.0f, 20.0f, 10.0f) - kRayCenter);
   a.eyeRadius = (sculpt.eyeCenter(1) - kRayCenter).norm() + 12.0f;
   return a;
 }
 
 std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const LidControls& lids,
-                                               int column, int row, SlitSide side) const {
+                                               int column, int row, SlitSide side,
+                                               const NoseRows* nose) const {
   const FeatureAngles f = featureAngles(sculpt);
   const int c = signedColumn(((column % kColumns) + kColumns) % kColumns);
   const float sign = c < 0 ? -1.0f : 1.0f;
@@ -535,10 +550,24 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
 
   // Elevation of the row, through the feature lines.
   const float eyeBase = 0.5f * (f.innerElevation + f.outerElevation);
-  const float rowX[] = {0.0f, kRowBrow, kRowEye, kRowMouth, kRowHeadEnd};
-  const float rowY[] = {radians(58.0f), f.browElevation, eyeBase, f.stomionElevation,
-                        radians(-64.0f)};
+  // Below the eye, the lid band's rows keep the spacing they had before the nose got more
+  // rows: a nineteenth of the eye-to-mouth angle each.
+  const float lidBandEnd = eyeBase + (f.stomionElevation - eyeBase) * kLidBandRows / 19.0f;
+  const float rowX[] = {0.0f,         kRowBrow,  kRowEye + 0.0f,    kRowEye + kLidBandRows,
+                        kRowNoseLast, kRowMouth, kRowHeadEnd + 0.0f};
+  const float rowY[] = {radians(58.0f),       f.browElevation,    eyeBase,        lidBandEnd,
+                        f.subnasaleElevation, f.stomionElevation, radians(-64.0f)};
   float elevation = monotoneInterpolate(rowX, rowY, static_cast<float>(row));
+  // Over the nose the rows follow its profile evenly, fading out beside it.
+  if (nose != nullptr && row > kRowNoseFirst && row < kRowNoseLast) {
+    const float t = (nose->top - elevation) / (nose->top - nose->bottom);
+    const float k = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(nose->elevations.size() - 1);
+    const auto i = std::min(static_cast<std::size_t>(k), nose->elevations.size() - 2);
+    const float u = k - static_cast<float>(i);
+    const float warped = (1.0f - u) * nose->elevations[i] + u * nose->elevations[i + 1];
+    elevation +=
+        smoothstep(radians(22.0f), radians(12.0f), std::abs(azimuth)) * (warped - elevation);
+  }
 
   // Eye rows follow the canthal line (tilted), fading over six rows and beyond the canthi.
   const float a = std::abs(azimuth);
@@ -622,9 +651,51 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
   return {azimuth, elevation};
 }
 
+SkinLayout::NoseRows SkinLayout::noseRows(const HeadSculpt& sculpt) const {
+  // The midline's profile between the first and last nose rows, by rays from the centre;
+  // its length counts each radian it turns as 4 mm more, so the tip and the corner under
+  // it get rows of their own.
+  NoseRows nose;
+  const LidControls lids;
+  nose.top = gridAngles(sculpt, lids, 0, kRowNoseFirst, SlitSide::None).second;
+  nose.bottom = gridAngles(sculpt, lids, 0, kRowNoseLast, SlitSide::None).second;
+  constexpr int kSteps = 240;
+  std::vector<Vec3f> profile;
+  for (int i = 0; i <= kSteps; ++i) {
+    const float e = nose.top + (nose.bottom - nose.top) * static_cast<float>(i) / kSteps;
+    profile.push_back(sculpt.castRayFromOutside(kRayCenter, directionFrom(0.0f, e), 175.0f));
+  }
+  std::vector<float> length(profile.size(), 0.0f);
+  for (std::size_t i = 1; i < profile.size(); ++i) {
+    float turn = 0.0f;
+    if (i >= 2) {
+      const Vec3f a = profile[i - 1] - profile[i - 2];
+      const Vec3f b = profile[i] - profile[i - 1];
+      if (a.norm() > 1e-4f && b.norm() > 1e-4f) {
+        turn = std::acos(std::clamp(a.normalized().dot(b.normalized()), -1.0f, 1.0f));
+      }
+    }
+    length[i] = length[i - 1] + (profile[i] - profile[i - 1]).norm() + 4.0f * turn;
+  }
+  constexpr int kEntries = 65;
+  std::size_t j = 1;
+  for (int k = 0; k < kEntries; ++k) {
+    const float want = length.back() * static_cast<float>(k) / (kEntries - 1);
+    while (j + 1 < length.size() && length[j] < want) {
+      ++j;
+    }
+    const float span = std::max(length[j] - length[j - 1], 1e-6f);
+    const float u = std::clamp((want - length[j - 1]) / span, 0.0f, 1.0f);
+    const float step = (nose.bottom - nose.top) / kSteps;
+    nose.elevations.push_back(nose.top + (static_cast<float>(j - 1) + u) * step);
+  }
+  return nose;
+}
+
 std::pair<Vec3f, Vec3f> SkinLayout::gridRay(const HeadSculpt& sculpt, const LidControls& lids,
-                                            int column, int row, SlitSide side) const {
-  const auto [azimuth, elevation] = gridAngles(sculpt, lids, column, row, side);
+                                            int column, int row, SlitSide side,
+                                            const NoseRows* nose) const {
+  const auto [azimuth, elevation] = gridAngles(sculpt, lids, column, row, side, nose);
   if (row <= kRowHeadEnd) {
     return {kRayCenter, directionFrom(azimuth, elevation)};
   }
@@ -662,10 +733,11 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
   for (const auto& [main, copy] : m_lowerCopy) {
     jobs.emplace_back(copy, main % kColumns, main / kColumns, SlitSide::Lower);
   }
+  const NoseRows nose = noseRows(sculpt);
   oneapi::tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
     const ScopedFlushDenormals flush;
     const auto& [v, c, r, side] = jobs[i];
-    const auto [origin, direction] = gridRay(sculpt, lids, c, r, side);
+    const auto [origin, direction] = gridRay(sculpt, lids, c, r, side, &nose);
     // The head's rays take the outermost surface (past hollows between blended solids);
     // below it, rays from the neck's axis take the first.
     points[static_cast<std::size_t>(v)] =
@@ -678,13 +750,13 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
   // Where the head's rays hand over to the neck's, the grid can crowd and fold under the
   // jaw, and over the shoulders the rays graze the surface: relax those rows toward their
   // neighbours' average, back onto the surface.
-  // The same under the brows, where the ridge overhangs the orbit, and over the nose, whose
-  // tip overhangs its base: there the rays leave thin faces that fold when the shape moves.
+  // The same under the brows, where the ridge overhangs the orbit. (The nose needs none:
+  // its rows are spaced along its profile, see noseRows; relaxing them would pull them
+  // off the tip.)
   const struct {
     int first, last, firstColumn, lastColumn, iterations;
   } bands[] = {{kRowHeadEnd - 4, kRows - 2, 0, kColumns - 1, 16},
-               {kRowBrow - 3, kRowEye - 3, -kColOuterCanthus - 4, kColOuterCanthus + 4, 8},
-               {kRowEye + 5, kRowMouth - 6, -kColMouthCorner, kColMouthCorner, 8}};
+               {kRowBrow - 3, kRowEye - 3, -kColOuterCanthus - 4, kColOuterCanthus + 4, 8}};
   for (const auto& band : bands) {
     const int first = band.first;
     const int last = band.last;
@@ -1689,7 +1761,7 @@ FaceModel createDefaultHead() {
         growth = kGrowthLashes;
       } else if (const LabelClass lip = lipOf(f, center, top, bottom); lip != LabelClass::Skin) {
         label = lip;
-      } else if (sculpt.noseDistance(center) < 0.8f) {
+      } else if (sculpt.noseDistance(center, 0.0f) < 0.8f) {
         label = LabelClass::Nose;
       } else if (center.y() + 0.5f * center.z() < -85.0f ||
                  (center.z() < 20.0f && center.y() < -60.0f)) {

@@ -338,20 +338,41 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   // Sex-typical: a fuller forehead and softer brow on female-typical faces.
   addBump(front(0.0f, browY + 22.0f, -4.0f), Vec3f(28.0f, 18.0f, 14.0f), -0.8f * masc);
 
-  // Nose solids.
+  // Nose solids. The bony and cartilage vault (the dorsum and the side walls down to the
+  // cheeks) widens from the root to the base, where the lobule sits on it: the tip, the
+  // columella under it, and the alae, wings that wrap back from the tip to the face and
+  // meet it in a crease (see noseDistance).
   const float bridge = v("nose_bridge_width") + 1.0f * masc;
   m_noseBridge = {nasion + Vec3f(0.0f, -1.0f, -4.5f + v("nose_bridge_height")),
                   m_noseTip + Vec3f(0.0f, 5.0f, -5.0f + 0.6f * v("nose_hump")), bridge * 0.42f,
-                  7.0f};
+                  5.5f};
   const float tip = v("nose_tip_size");
-  m_noseTipBall = {m_noseTip - Vec3f(0.0f, 0.5f, tip * 0.85f),
-                   Vec3f(tip * 1.1f, tip * 0.95f, tip * 0.9f)};
+  m_noseTipBall = {m_noseTip - Vec3f(0.0f, 0.5f, tip * 0.9f),
+                   Vec3f(tip * 0.85f, tip * 0.85f, tip * 0.9f)};
   m_columella = {m_noseTip + Vec3f(0.0f, -5.0f, -5.0f), m_subnasale + Vec3f(0.0f, 1.0f, -1.0f),
-                 3.0f, 3.4f};
+                 2.8f, 3.2f};
+  const float flare = v("nostril_flare");
+  // The vault's ridge runs 1.5 mm under the dorsum's front, so the dorsum rounds it.
+  const Vec3f ridgeTop = m_noseBridge.a + Vec3f(0.0f, -3.0f, m_noseBridge.ra - 1.5f);
+  const Vec3f ridgeBottom = m_noseBridge.b + Vec3f(0.0f, 0.0f, m_noseBridge.rb - 1.5f);
+  m_vault = {ridgeTop,
+             ridgeBottom,
+             0.5f * bridge + 3.5f,
+             0.5f * std::abs(m_alare[1].x() - m_alare[0].x()) - 3.0f,
+             6.0f,
+             22.0f};
   for (int side = 0; side < 2; ++side) {
     const float sx = side == 0 ? -1.0f : 1.0f;
-    m_ala[side] = {m_alare[side] + Vec3f(-sx * (5.5f - v("nostril_flare")), 0.5f, 1.5f),
-                   Vec3f(6.5f, 5.5f, 8.0f)};
+    const float halfWidth = std::abs(m_alare[side].x());
+    // Each ala runs from its base on the cheek forward and in to the tip.
+    const Vec3f alarBase(sx * (halfWidth - 4.8f + 0.5f * flare), m_subnasale.y() + 5.5f,
+                         m_subnasale.z() - 4.0f);
+    const Vec3f alarFront(sx * 6.0f, m_subnasale.y() + 6.0f, m_subnasale.z() + 7.0f);
+    m_ala[side] = {0.5f * (alarBase + alarFront), (alarFront - alarBase).normalized(),
+                   Vec3f(4.3f + 0.3f * flare, 6.0f, 0.5f * (alarFront - alarBase).norm() + 3.5f)};
+    m_nostril[side] = {Vec3f(sx * 6.0f, m_subnasale.y() + 2.5f, m_subnasale.z() + 3.5f),
+                       Vec3f(-sx * 4.0f, 0.6f, 11.0f).normalized(),
+                       Vec3f(2.8f + 0.3f * flare, 2.5f, 5.5f)};
   }
 
   // Lips: raised over the mouth's frame between the stomion line and the vermilion
@@ -463,27 +484,69 @@ float blendPair(float d, float right, float left, float k) {
 
 }  // namespace
 
-float HeadSculpt::noseDistance(const Vec3f& p) const {
-  float d = roundCone(p, m_noseBridge.a, m_noseBridge.b, m_noseBridge.ra, m_noseBridge.rb);
-  d = smoothMin(d, ellipsoid(p, m_noseTipBall.center, m_noseTipBall.radii), 5.0f);
-  d = smoothMin(d, roundCone(p, m_columella.a, m_columella.b, m_columella.ra, m_columella.rb),
-                3.0f);
-  d = blendPair(d, ellipsoid(p, m_ala[0].center, m_ala[0].radii),
-                ellipsoid(p, m_ala[1].center, m_ala[1].radii), 4.0f);
-  // The side walls from the bridge down to the alae.
-  auto wall = [&](int side) {
-    return roundCone(p, m_noseBridge.a + mirrored(Vec3f(2.5f, -10.0f, -4.5f), side),
-                     m_ala[side].center + mirrored(Vec3f(-2.5f, 6.0f, -1.5f), side), 4.5f, 8.0f);
+/// How far up into the nose the nostrils' pockets reach (mm), and how much of it the
+/// skin's surface follows.
+constexpr float kNostrilDepth = 4.5f;
+constexpr float kSkinNostrilDepth = 0.25f;
+
+float HeadSculpt::noseDistance(const Vec3f& p, float nostrilDepth) const {
+  auto capsule = [&](const Capsule& c) { return roundCone(p, c.a, c.b, c.ra, c.rb); };
+  // The vault: a wedge whose walls slope from the dorsum's ridge down to the cheeks, its
+  // ridge rounded by the dorsum. Measured across, in the horizontal section through p.
+  const Vault& vault = m_vault;
+  const float t =
+      std::clamp((vault.top.y() - p.y()) / (vault.top.y() - vault.bottom.y()), -0.3f, 1.4f);
+  Vec3f ridge = vault.top + t * (vault.bottom - vault.top);
+  // Below its end the ridge falls back under the lobule, smoothly.
+  const float below = std::max(vault.bottom.y() - p.y(), 0.0f);
+  ridge.z() -= 1.5f * below * below / (below + 4.0f);
+  const float halfWidth = vault.topHalfWidth + t * (vault.bottomHalfWidth - vault.topHalfWidth);
+  const float depth = vault.topDepth + t * (vault.bottomDepth - vault.topDepth);
+  // |x|, rounded over the ridge's last 3 mm.
+  const float across = std::sqrt(p.x() * p.x() + 9.0f) - 3.0f;
+  float wedge = (depth * across + halfWidth * (p.z() - ridge.z())) /
+                std::sqrt(depth * depth + halfWidth * halfWidth);
+  // The ridge leans, so a horizontal distance overstates the true one: scale it back.
+  wedge *= 0.8f;
+  wedge = smoothMax(wedge, std::abs(p.x()) - halfWidth - 2.0f, 4.0f);
+  wedge = smoothMax(wedge, p.y() - vault.top.y(), 6.0f);
+  wedge = smoothMax(wedge, vault.bottom.y() - 9.0f - p.y(), 6.0f);
+  float d = smoothMin(capsule(m_noseBridge), wedge, 4.0f);
+  // The lobule: the tip over the columella, and the alae, joined to the tip by a shallow
+  // crease over each wing.
+  float lobule = ellipsoid(p, m_noseTipBall.center, m_noseTipBall.radii);
+  lobule = smoothMin(lobule, capsule(m_columella), 3.0f);
+  auto turned = [&](const TurnedEllipsoid& e) {
+    const Vec3f q = p - e.center;
+    const Vec3f across = Vec3f(0.0f, 1.0f, 0.0f).cross(e.axis).normalized();
+    return ellipsoid(Vec3f(q.dot(across), q.y(), q.dot(e.axis)), Vec3f::Zero(), e.radii);
   };
-  d = blendPair(d, wall(0), wall(1), 10.0f);
-  // Nostrils: pockets cut up into the underside.
+  auto ala = [&](int side) { return turned(m_ala[side]); };
+  lobule = blendPair(lobule, ala(0), ala(1), 3.0f);
+  d = smoothMin(d, lobule, 5.0f);
+  // Nostrils: pockets cut up into the underside, between each ala and the columella; a
+  // shallower pocket sits lower, so it only dents the underside.
+  if (nostrilDepth <= 0.0f) {
+    return d;
+  }
+  const Vec3f lower(0.0f, -kNostrilDepth * (1.0f - nostrilDepth), 0.0f);
   auto nostril = [&](int side) {
-    const Vec3f center = mirrored(Vec3f(5.8f, 0.0f, 0.0f), side) +
-                         Vec3f(0.0f, m_subnasale.y() + 2.6f, m_subnasale.z() + 5.5f);
-    return ellipsoid(p, center, Vec3f(3.2f, 1.8f, 5.0f));
+    TurnedEllipsoid pocket = m_nostril[side];
+    pocket.center += lower;
+    return turned(pocket);
   };
-  d = smoothMax(d, -smoothMin(nostril(0), nostril(1), 1.2f), 1.2f);
+  d = smoothMax(d, -smoothMin(nostril(0), nostril(1), 1.0f), 1.0f);
   return d;
+}
+
+float HeadSculpt::noseBlendRadius(const Vec3f& p) const {
+  // Soft where the vault meets the cheeks and brow; a tight crease round each ala's base.
+  float crease = 0.0f;
+  for (const TurnedEllipsoid& ala : m_ala) {
+    const Vec3f base = ala.center - (ala.radii.z() - 3.5f) * ala.axis;
+    crease = std::max(crease, std::exp(-(p - base).squaredNorm() / 64.0f));
+  }
+  return 8.0f - 4.0f * crease;
 }
 
 void HeadSculpt::addBump(const Vec3f& center, const Vec3f& radii, float height) {
@@ -619,7 +682,9 @@ float HeadSculpt::faceDistance(const Vec3f& p) const {
   // The nose and lips only matter near them: skip them where their bounding spheres show
   // they cannot change the blended distance (a smooth union is min(a, b) when b >= a + k).
   if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 8.0f) {
-    d = smoothMin(d, noseDistance(p), 8.0f);
+    // The skin's mesh cannot follow the nostrils up into the nose: it dents the underside
+    // where they open.
+    d = smoothMin(d, noseDistance(p, kSkinNostrilDepth), noseBlendRadius(p));
   }
   return d;
 }

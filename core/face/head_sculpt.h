@@ -71,8 +71,12 @@ public:
   float castRayDistance(const Vec3f& origin, const Vec3f& direction,
                         float startDistance = 0.0f) const;
 
-  /// Distance to the nose's solids alone (for labelling surface regions).
-  float noseDistance(const Vec3f& p) const;
+  /// Distance to the nose's solids alone (for labelling surface regions); without
+  /// `nostrilDepth` 0 the nose as if its nostrils were filled, 1 with them open in full.
+  float noseDistance(const Vec3f& p, float nostrilDepth = 1.0f) const;
+  /// How wide the seam between the nose and the face is at p (the smooth union's k): tight
+  /// round the alae's bases, soft elsewhere.
+  float noseBlendRadius(const Vec3f& p) const;
   /// The lip's outer border (vermilion edge) on the surface, at s in [-1, 1] across the
   /// mouth.
   Vec3f lipBorder(bool upper, float s) const;
@@ -141,7 +145,20 @@ private:
   std::vector<Bump> m_bumps;
   Capsule m_neck, m_shoulders, m_sternoMastoid[2];
   Capsule m_noseBridge, m_columella;
-  Ellipsoid m_noseTipBall, m_ala[2];
+  /// The nose's vault in section: a wedge under the dorsum's ridge, from `top` (below the
+  /// nasion) to `bottom` (over the tip), whose walls fall `depth` millimetres back over
+  /// `halfWidth` to each side.
+  struct Vault {
+    Vec3f top, bottom;
+    float topHalfWidth, bottomHalfWidth, topDepth, bottomDepth;
+  };
+  Vault m_vault;
+  Ellipsoid m_noseTipBall;
+  /// An ellipsoid turned about y: its long axis (`radii.z`) lies along `axis`, level.
+  struct TurnedEllipsoid {
+    Vec3f center, axis, radii;
+  };
+  TurnedEllipsoid m_ala[2], m_nostril[2];
   float m_mouthHalfWidth = 24.0f, m_upperVermilion = 7.5f, m_lowerVermilion = 8.6f;
   float m_cupidBow = 1.0f, m_lipFullness = 2.6f;
   float m_masculinity = 0.0f, m_weight = 0.0f, m_age = 0.0f;
