@@ -558,7 +558,8 @@ std::pair<float, float> SkinLayout::gridAngles(const HeadSculpt& sculpt, const L
   const float rowY[] = {radians(58.0f),       f.browElevation,    eyeBase,        lidBandEnd,
                         f.subnasaleElevation, f.stomionElevation, radians(-64.0f)};
   float elevation = monotoneInterpolate(rowX, rowY, static_cast<float>(row));
-  // Over the nose the rows follow its profile evenly, fading out beside it.
+  // Over the nose the rows follow its profile (evenly by the spline's angle, which is
+  // close to evenly by row), fading out beside it.
   if (nose != nullptr && row > kRowNoseFirst && row < kRowNoseLast) {
     const float t = (nose->top - elevation) / (nose->top - nose->bottom);
     const float k = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(nose->elevations.size() - 1);

@@ -341,7 +341,7 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   // Nose solids. The bony and cartilage vault (the dorsum and the side walls down to the
   // cheeks) widens from the root to the base, where the lobule sits on it: the tip, the
   // columella under it, and the alae, wings that wrap back from the tip to the face and
-  // meet it in a crease (see noseDistance).
+  // meet it in a crease (see noseDistance and noseBlendRadius).
   const float bridge = v("nose_bridge_width") + 1.0f * masc;
   m_noseBridge = {nasion + Vec3f(0.0f, -1.0f, -4.5f + v("nose_bridge_height")),
                   m_noseTip + Vec3f(0.0f, 5.0f, -5.0f + 0.6f * v("nose_hump")), bridge * 0.42f,

@@ -71,8 +71,9 @@ public:
   float castRayDistance(const Vec3f& origin, const Vec3f& direction,
                         float startDistance = 0.0f) const;
 
-  /// Distance to the nose's solids alone (for labelling surface regions); without
-  /// `nostrilDepth` 0 the nose as if its nostrils were filled, 1 with them open in full.
+  /// Distance to the nose's solids alone: with `nostrilDepth` 0 the nose as if its nostrils
+  /// were filled (for labelling surface regions), 1 with them open in full; the skin's
+  /// surface follows them a quarter of the way (see faceDistance).
   float noseDistance(const Vec3f& p, float nostrilDepth = 1.0f) const;
   /// How wide the seam between the nose and the face is at p (the smooth union's k): tight
   /// round the alae's bases, soft elsewhere.
@@ -154,7 +155,8 @@ private:
   };
   Vault m_vault;
   Ellipsoid m_noseTipBall;
-  /// An ellipsoid turned about y: its long axis (`radii.z`) lies along `axis`, level.
+  /// An ellipsoid turned about y: its long axis (`radii.z`) lies along `axis`, which rises
+  /// only a little (the frame is horizontal-across, y, `axis`; not quite orthogonal).
   struct TurnedEllipsoid {
     Vec3f center, axis, radii;
   };
