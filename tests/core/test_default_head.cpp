@@ -290,8 +290,8 @@ void TestDefaultHead::noseHasGridLinesAlongItsProfile() {
   // The skin grid's rows are spread along the nose's midline profile, over the tip and its
   // underside as much as down the dorsum, so Catmull-Clark keeps the tip's curve: no two
   // neighbouring control vertices on the midline from below the nasion to the subnasale
-  // lie more than 5.5 mm apart (rows cast evenly by angle left 8.9 mm across the tip; the
-  // widest gaps now are the columella's, about 5 mm).
+  // lie more than 5.5 mm apart (rows cast evenly by angle left 8.9 mm across the tip; now
+  // the tip's are about 3.4 mm, and the widest, about 5 mm, lie along the straight dorsum).
   FaceState state;
   state.identity.assign(model().identity.size(), 0.0f);
   const PosedFace posed = geometry().pose(state);
