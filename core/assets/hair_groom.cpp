@@ -1004,9 +1004,9 @@ void addStrand(HairStrands& out, const V3& root, V3 direction, const V3& bend, f
 std::span<const BrowStyle> builtinBrows() {
   // id, name, tags, inner and outer half height, arch, tail cut, bridge, density, length, lift
   static const std::vector<BrowStyle> brows = {
-      {"natural", "Natural", {"medium"}, 4.0f, 1.4f, 0.0f, 0.0f, 0.0f, 4.0f, 7.0f, 0.0f},
-      {"thick", "Thick", {"thick"}, 5.5f, 2.4f, 0.5f, 0.0f, 0.0f, 5.0f, 8.0f, 0.1f},
-      {"thin", "Thin", {"thin", "groomed"}, 2.2f, 0.9f, 1.5f, 0.05f, 0.0f, 3.5f, 5.5f, 0.0f},
+      {"natural", "Natural", {"medium"}, 4.0f, 1.4f, 0.0f, 0.0f, 0.0f, 2.0f, 7.0f, 0.0f},
+      {"thick", "Thick", {"thick"}, 5.5f, 2.4f, 0.5f, 0.0f, 0.0f, 2.5f, 8.0f, 0.1f},
+      {"thin", "Thin", {"thin", "groomed"}, 2.2f, 0.9f, 1.5f, 0.05f, 0.0f, 1.75f, 5.5f, 0.0f},
       {"arched",
        "High arch",
        {"arched", "groomed"},
@@ -1015,15 +1015,15 @@ std::span<const BrowStyle> builtinBrows() {
        3.5f,
        0.0f,
        0.0f,
-       4.0f,
+       2.0f,
        6.5f,
        0.0f},
-      {"straight", "Straight", {"straight"}, 3.6f, 2.2f, -0.8f, 0.0f, 0.0f, 4.0f, 7.0f, 0.0f},
-      {"bushy", "Bushy", {"thick", "untamed"}, 6.0f, 3.0f, 0.8f, 0.0f, 1.5f, 4.5f, 11.0f, 0.35f},
-      {"feathered", "Feathered", {"groomed"}, 4.5f, 1.8f, 1.0f, 0.0f, 0.0f, 4.2f, 7.5f, 0.8f},
-      {"short_tail", "Short tail", {"medium"}, 4.0f, 1.6f, 0.5f, 0.3f, 0.0f, 4.0f, 7.0f, 0.0f},
-      {"sparse", "Sparse", {"thin", "light"}, 3.5f, 1.2f, 0.3f, 0.15f, 0.0f, 1.8f, 6.0f, 0.0f},
-      {"unibrow", "Joined", {"thick", "joined"}, 4.8f, 2.0f, 0.5f, 0.0f, 12.0f, 4.2f, 8.0f, 0.15f},
+      {"straight", "Straight", {"straight"}, 3.6f, 2.2f, -0.8f, 0.0f, 0.0f, 2.0f, 7.0f, 0.0f},
+      {"bushy", "Bushy", {"thick", "untamed"}, 6.0f, 3.0f, 0.8f, 0.0f, 1.5f, 2.25f, 11.0f, 0.35f},
+      {"feathered", "Feathered", {"groomed"}, 4.5f, 1.8f, 1.0f, 0.0f, 0.0f, 2.1f, 7.5f, 0.8f},
+      {"short_tail", "Short tail", {"medium"}, 4.0f, 1.6f, 0.5f, 0.3f, 0.0f, 2.0f, 7.0f, 0.0f},
+      {"sparse", "Sparse", {"thin", "light"}, 3.5f, 1.2f, 0.3f, 0.15f, 0.0f, 0.9f, 6.0f, 0.0f},
+      {"unibrow", "Joined", {"thick", "joined"}, 4.8f, 2.0f, 0.5f, 0.0f, 12.0f, 2.1f, 8.0f, 0.15f},
   };
   return brows;
 }
@@ -1036,9 +1036,9 @@ std::span<const LashStyle> builtinLashes() {
   // id, name, tags, length, density, curl, radius
   static const std::vector<LashStyle> lashes = {
       {"natural", "Natural", {"medium"}, 1.0f, 1.0f, 1.0f, 1.0f},
-      {"long", "Long and curled", {"long"}, 1.3f, 1.1f, 1.5f, 1.0f},
+      {"long", "Long and curled", {"long"}, 1.3f, 1.1f, 1.25f, 1.0f},
       {"sparse", "Short and sparse", {"short", "light"}, 0.75f, 0.6f, 0.7f, 0.85f},
-      {"mascara", "With mascara", {"makeup", "long"}, 1.2f, 1.2f, 1.4f, 1.6f},
+      {"mascara", "With mascara", {"makeup", "long"}, 1.2f, 1.2f, 1.25f, 1.6f},
   };
   return lashes;
 }
@@ -1060,15 +1060,44 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
   const CounterRng rng(seed, streamOf(out.groom));
   const float outward = side == 0 ? -1.0f : 1.0f;  // toward this side's temple
   // Brow extent along x, for the inner-to-outer position of a root.
+  // Its middle line and half height, per 2 mm of |x|, for the herringbone: hairs above the
+  // middle point a little down, those below it a little up, so they meet along it.
   float inner = 1e9f;
   float outer = 0.0f;
+  constexpr float kBin = 2.0f;
+  constexpr int kBins = 48;
+  std::array<double, kBins> weightSum{}, ySum{}, yySum{};
   for (std::size_t v = 0; v < skin.positions.size(); ++v) {
     const V3 local = headFromWorld * skin.positions[v];
-    if (skin.browWeight[v] > 0.5f && local.x() * outward > 0.0f) {
+    const float weight = skin.browWeight[v];
+    if (weight > 0.5f && local.x() * outward > 0.0f) {
       inner = std::min(inner, std::abs(local.x()));
       outer = std::max(outer, std::abs(local.x()));
     }
+    const int bin = static_cast<int>(std::abs(local.x()) / kBin);
+    if (weight > 0.3f && local.x() * outward > 0.0f && bin < kBins) {
+      weightSum[static_cast<std::size_t>(bin)] += weight;
+      ySum[static_cast<std::size_t>(bin)] += weight * local.y();
+      yySum[static_cast<std::size_t>(bin)] += weight * local.y() * local.y();
+    }
   }
+  auto middle = [&](float x) {
+    // The nearest filled bin's (middle, half height).
+    const int bin = std::clamp(static_cast<int>(std::abs(x) / kBin), 0, kBins - 1);
+    for (int d = 0; d < kBins; ++d) {
+      for (const int b : {bin - d, bin + d}) {
+        if (b >= 0 && b < kBins && weightSum[static_cast<std::size_t>(b)] > 0.0) {
+          const double w = weightSum[static_cast<std::size_t>(b)];
+          const double mean = ySum[static_cast<std::size_t>(b)] / w;
+          const double variance = yySum[static_cast<std::size_t>(b)] / w - mean * mean;
+          return std::pair{
+              static_cast<float>(mean),
+              std::max(1.0f, 1.7f * static_cast<float>(std::sqrt(std::max(variance, 0.0))))};
+        }
+      }
+    }
+    return std::pair{0.0f, 1.0f};
+  };
   std::uint64_t draw = 0;
   for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
     const auto& tri = skin.triangles[t];
@@ -1091,17 +1120,22 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
       const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       const float along =
           std::clamp((std::abs(root.x()) - inner) / std::max(outer - inner, 1.0f), 0.0f, 1.0f);
-      // Inner hairs rise, the rest sweep to the temple, all lying close to the skin.
-      // A feathered (lifted) brow is brushed upward along its length.
-      V3 direction(outward * (0.3f + 0.7f * along) * (1.0f - 0.6f * style.lift),
-                   1.0f - 0.8f * along * (1.0f - style.lift), 0.0f);
-      direction += 0.25f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
+      // Inner hairs rise, the rest sweep to the temple, all lying close to the skin, the
+      // body's upper and lower hairs converging on its middle line. A feathered (lifted)
+      // brow is brushed upward along its length.
+      const auto [middleY, halfHeight] = middle(root.x());
+      const float converge = std::clamp((root.y() - middleY) / halfHeight, -1.0f, 1.0f) *
+                             smoothstep(0.1f, 0.3f, along) * (1.0f - style.lift);
+      const float body = smoothstep(0.0f, 0.45f, along);
+      V3 direction(outward * (0.3f + 0.7f * body) * (1.0f - 0.6f * style.lift),
+                   1.0f - 0.85f * body * (1.0f - style.lift) - 0.45f * converge, 0.0f);
+      direction += 0.12f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
       draw += 2;
       direction = (direction - normal * normal.dot(direction)).normalized();
-      direction = (direction + 0.25f * normal).normalized();
+      direction = (direction + 0.15f * normal).normalized();
       const float length =
           style.length * (1.0f - 0.35f * along) * (0.8f + 0.4f * rng.uniform(draw++));
-      addStrand(out, root + 0.05f * normal, direction, -0.12f * normal, length, 4, 0.035f,
+      addStrand(out, root + 0.05f * normal, direction, -0.05f * normal, length, 4, 0.035f,
                 worldFromHead);
     }
   }
@@ -1114,7 +1148,6 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
                                     std::uint64_t seed) {
   std::vector<HairStrands> out(2);
   const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
-  const V3 up = V3::UnitY();
   for (int side = 0; side < 2; ++side) {
     out[static_cast<std::size_t>(side)].groom = side == 0 ? "lashes_right" : "lashes_left";
     out[static_cast<std::size_t>(side)].label =
@@ -1122,21 +1155,16 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
     out[static_cast<std::size_t>(side)].mask = "lashes";
   }
   const V3 centres[2] = {headFromWorld * eyeCentres[0], headFromWorld * eyeCentres[1]};
-  const CounterRng rng(seed, streamOf("lashes"));
-  std::uint64_t draw = 0;
-  // About 230 lashes an eye (150 upper, 80 lower), spread over the lid margins' area.
-  float area = 0.0f;
-  for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
-    if (t < skin.triangleGrowth.size() && (skin.triangleGrowth[t] & kGrowthLashes)) {
-      const auto& tri = skin.triangles[t];
-      area += 0.5f * (skin.positions[static_cast<std::size_t>(tri[1])] -
-                      skin.positions[static_cast<std::size_t>(tri[0])])
-                         .cross(skin.positions[static_cast<std::size_t>(tri[2])] -
-                                skin.positions[static_cast<std::size_t>(tri[0])])
-                         .norm();
-    }
-  }
-  const float density = area > 0.0f ? style.density * 2.0f * 230.0f / area : 0.0f;
+
+  // The lash triangles of each eye, with where along the lid each lies: `along` runs from
+  // 0 at the inner corner to 1 at the outer one, and `upper` says which lid. The corners
+  // are the lash triangles' extremes along x; the line between them splits the lids.
+  struct Root {
+    V3 a, b, c;
+    float area, along;
+    bool upper;
+  };
+  std::vector<Root> roots[2];
   for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
     if (t >= skin.triangleGrowth.size() || !(skin.triangleGrowth[t] & kGrowthLashes)) {
       continue;
@@ -1145,28 +1173,91 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
     const V3 a = headFromWorld * skin.positions[static_cast<std::size_t>(tri[0])];
     const V3 b = headFromWorld * skin.positions[static_cast<std::size_t>(tri[1])];
     const V3 c = headFromWorld * skin.positions[static_cast<std::size_t>(tri[2])];
-    const int side = a.x() < 0.0f ? 0 : 1;
+    const int side = (a + b + c).x() < 0.0f ? 0 : 1;
+    roots[side].push_back({a, b, c, 0.5f * (b - a).cross(c - a).norm(), 0.0f, false});
+  }
+  // Per lid: (count an eye, length in mm, radius in mm, curl in radians root to tip).
+  struct Lid {
+    float count, length, radius, curl;
+  };
+  const Lid lids[2] = {{80.0f, 5.5f, 0.032f, 0.45f}, {150.0f, 9.0f, 0.045f, 0.9f}};
+  const CounterRng rng(seed, streamOf("lashes"));
+  const CounterRng clumps(seed, streamOf("lashes.clumps"));
+  std::uint64_t draw = 0;
+  constexpr int kSegments = 6;
+  for (int side = 0; side < 2; ++side) {
+    std::vector<Root>& eyeRoots = roots[side];
+    if (eyeRoots.empty()) {
+      continue;
+    }
     const V3& eye = centres[side];
-    const float expected = density * 0.5f * (b - a).cross(c - a).norm();
-    const int count = stochasticCount(expected, rng.uniform(draw++));
-    for (int k = 0; k < count; ++k) {
-      const float u1 = rng.uniform(draw++);
-      const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
-      const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
-      const bool upper = root.y() > eye.y();
-      // Out of the lid margin mostly forward (upper lashes leave about 20 degrees above
-      // the horizontal), then curling away from the eye, to about 45 degrees at the tip.
-      V3 away = root - eye;
-      away.normalize();
-      const V3 vertical = upper ? up : V3(-up);
-      V3 direction = (away + 1.4f * V3::UnitZ() + 0.1f * vertical).normalized();
-      direction += 0.15f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
-      draw += 3;
-      const float l =
-          style.length * length * (upper ? 9.0f : 5.5f) * (0.75f + 0.5f * rng.uniform(draw++));
-      addStrand(out[static_cast<std::size_t>(side)], root, direction.normalized(),
-                0.12f * style.curl * vertical, l, 5, (upper ? 0.045f : 0.035f) * style.radius,
-                worldFromHead);
+    const float lateralSign = side == 0 ? -1.0f : 1.0f;  // the subject's right eye is at -x
+    V3 inner = eyeRoots.front().a;
+    V3 outer = inner;
+    for (const Root& r : eyeRoots) {
+      for (const V3& p : {r.a, r.b, r.c}) {
+        if (p.x() * lateralSign < inner.x() * lateralSign) {
+          inner = p;
+        }
+        if (p.x() * lateralSign > outer.x() * lateralSign) {
+          outer = p;
+        }
+      }
+    }
+    const float span = std::max(std::abs(outer.x() - inner.x()), 1.0f);
+    // Lashes thin out toward the inner corner and are longest a little outside the middle
+    // of the lid; the lower lid's are fewer, shorter, finer and curl down.
+    auto density = [](bool upper, float along) {
+      const float ends = smoothstep(0.0f, 0.08f, along) * (1.0f - smoothstep(0.92f, 1.0f, along));
+      return ends * (upper ? 0.3f + 0.7f * smoothstep(0.05f, 0.4f, along)
+                           : 0.15f + 0.85f * smoothstep(0.15f, 0.55f, along));
+    };
+    float weighted[2] = {0.0f, 0.0f};
+    for (Root& r : eyeRoots) {
+      const V3 centre = (r.a + r.b + r.c) / 3.0f;
+      r.along = std::clamp((centre.x() - inner.x()) * lateralSign / span, 0.0f, 1.0f);
+      r.upper = centre.y() > inner.y() + r.along * (outer.y() - inner.y());
+      weighted[r.upper] += r.area * density(r.upper, r.along);
+    }
+    for (const Root& r : eyeRoots) {
+      const Lid& lid = lids[r.upper];
+      if (weighted[r.upper] <= 0.0f) {
+        continue;
+      }
+      const float expected =
+          style.density * lid.count * r.area * density(r.upper, r.along) / weighted[r.upper];
+      const int count = stochasticCount(expected, rng.uniform(draw++));
+      const V3 vertical = r.upper ? V3::UnitY() : V3(-V3::UnitY());
+      for (int k = 0; k < count; ++k) {
+        const float u1 = rng.uniform(draw++);
+        const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
+        const V3 root = r.a + bary.x() * (r.b - r.a) + bary.y() * (r.c - r.a);
+        const float along = std::clamp((root.x() - inner.x()) * lateralSign / span, 0.0f, 1.0f);
+        // Out of the lid margin forward and fanning away from the pupil (seen from the
+        // front, the lashes radiate; the outer ones sweep toward the temple), then curling
+        // away from the eye. Neighbouring lashes clump: they share part of their scatter.
+        V3 fan = root - eye;
+        fan.z() = 0.0f;
+        fan =
+            fan.normalized() + V3(0.45f * lateralSign * smoothstep(0.55f, 1.0f, along), 0.0f, 0.0f);
+        const std::uint64_t clump = static_cast<std::uint64_t>(along * 30.0f) * 4 +
+                                    static_cast<std::uint64_t>(side) * 2 +
+                                    static_cast<std::uint64_t>(r.upper);
+        V3 scatter = 0.07f * V3(clumps.normal(3 * clump), clumps.normal(3 * clump + 1),
+                                clumps.normal(3 * clump + 2)) +
+                     0.05f * V3(rng.normal(draw), rng.normal(draw + 1), rng.normal(draw + 2));
+        draw += 3;
+        const V3 direction = (V3::UnitZ() + 0.3f * fan - 0.1f * vertical + scatter).normalized();
+        const float shape = r.upper ? 0.6f + 0.4f * smoothstep(0.0f, 0.6f, along) -
+                                          0.15f * smoothstep(0.8f, 1.0f, along)
+                                    : 0.6f + 0.4f * smoothstep(0.2f, 0.7f, along);
+        // About a third of the lashes at any time are young and short.
+        const float grown = 0.45f + 0.55f * std::sqrt(rng.uniform(draw++));
+        const float l = style.length * length * lid.length * shape * grown;
+        const float curl = style.curl * lid.curl / static_cast<float>(kSegments);
+        addStrand(out[static_cast<std::size_t>(side)], root, direction, curl * vertical, l,
+                  kSegments, lid.radius * style.radius, worldFromHead);
+      }
     }
   }
   return out;

@@ -116,7 +116,7 @@ struct BrowStyle {
   float arch = 0.0f;             ///< mm the brow rises above the landmarks at its peak
   float tailCut = 0.0f;          ///< share of the brow's length missing at the tail
   float bridge = 0.0f;           ///< mm it reaches in past the inner landmark (toward a unibrow)
-  float density = 4.0f;          ///< hairs per mm^2 where the brow is full
+  float density = 2.0f;          ///< hairs per mm^2 where the brow is full
   float length = 7.0f;           ///< mm: the inner hairs (the tail's are shorter)
   float lift = 0.0f;             ///< 0 hairs sweep to the temple, 1 brushed upward
 };
@@ -147,8 +147,11 @@ struct LashStyle {
 std::span<const LashStyle> builtinLashes();
 const LashStyle* findLashes(const std::string& id);
 
-/// Grows the lashes on the skin's kGrowthLashes triangles: upper lashes curving up and out
-/// from the lid margin, shorter lower ones down, as `style` says, scaled by `length`.
+/// Grows the lashes on the skin's kGrowthLashes triangles (the front of each lid margin):
+/// about 150 upper lashes an eye, 9 mm long at most, leaving the margin forward, fanning
+/// out from the pupil and curling up; 80 shorter, finer lower ones curling down. Both thin
+/// out toward the inner corner, and neighbours clump. `style` scales count, length, curl
+/// and thickness, and `length` scales the length again.
 /// `eyeCentres` are the eyeballs' centres in world space (right, left). One set per eye,
 /// labelled as that eye, soft mask "lashes".
 std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& skin,

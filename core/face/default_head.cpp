@@ -1758,8 +1758,9 @@ FaceModel createDefaultHead() {
                                                                        : LabelClass::TopLip)
                           : LabelClass::MouthInterior;
       } else if (pocket >= 0) {
+        // Lashes grow from the front of the lid margin, not from its back edge on the globe.
         label = LabelClass::Skin;
-        growth = kGrowthLashes;
+        growth = ring == 1 ? kGrowthLashes : kGrowthNone;
       } else if (const LabelClass lip = lipOf(f, center, top, bottom); lip != LabelClass::Skin) {
         label = lip;
       } else if (sculpt.noseDistance(center, 0.0f) < 0.8f) {

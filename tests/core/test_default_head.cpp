@@ -130,16 +130,43 @@ int invertedFaces(std::span<const Vec3f> posed, QString* where = nullptr) {
 }
 
 /// The distance from each eye's pivot to the visible lid margins (skin vertices where the
-/// lid's outer skin meets its inner surface, which carries the lashes), over both eyes.
+/// lid's outer skin meets its inner surface), over both eyes. The inner surface is the
+/// lash-bearing front of the margin plus the faces behind it that end on the pocket's open
+/// edge against the globe.
 float lidMarginToEye(const PosedFace& posed) {
   const FacePart& skin = model().parts[0];
   const std::vector<int> offsets = skin.mesh.faceOffsets();
+  auto corner = [&](int f, int k) {
+    return skin.mesh.faceIndices[static_cast<std::size_t>(
+        offsets[static_cast<std::size_t>(f)] +
+        k % skin.mesh.faceSizes[static_cast<std::size_t>(f)])];
+  };
+  std::map<std::pair<int, int>, int> edgeUses;
+  for (int f = 0; f < skin.mesh.faceCount(); ++f) {
+    for (int k = 0; k < skin.mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+      ++edgeUses[std::minmax(corner(f, k), corner(f, k + 1))];
+    }
+  }
+  std::vector<bool> lashVertex(static_cast<std::size_t>(skin.mesh.vertexCount()), false);
+  for (int f = 0; f < skin.mesh.faceCount(); ++f) {
+    if (skin.faceGrowth[static_cast<std::size_t>(f)] & kGrowthLashes) {
+      for (int k = 0; k < skin.mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+        lashVertex[static_cast<std::size_t>(corner(f, k))] = true;
+      }
+    }
+  }
   std::vector<int> touches(static_cast<std::size_t>(skin.mesh.vertexCount()), 0);
   for (int f = 0; f < skin.mesh.faceCount(); ++f) {
-    const bool lashes = skin.faceGrowth[static_cast<std::size_t>(f)] & kGrowthLashes;
+    bool inner = skin.faceGrowth[static_cast<std::size_t>(f)] & kGrowthLashes;
+    bool nearLashes = false;
+    bool open = false;
     for (int k = 0; k < skin.mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
-      touches[static_cast<std::size_t>(skin.mesh.faceIndices[static_cast<std::size_t>(
-          offsets[static_cast<std::size_t>(f)] + k)])] |= lashes ? 1 : 2;
+      nearLashes = nearLashes || lashVertex[static_cast<std::size_t>(corner(f, k))];
+      open = open || edgeUses[std::minmax(corner(f, k), corner(f, k + 1))] == 1;
+    }
+    inner = inner || (nearLashes && open);
+    for (int k = 0; k < skin.mesh.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+      touches[static_cast<std::size_t>(corner(f, k))] |= inner ? 1 : 2;
     }
   }
   float nearest = 1e9f;

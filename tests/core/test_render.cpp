@@ -572,14 +572,15 @@ private slots:
     for (std::uint64_t index : {0u, 1u}) {
       const sf::FaceScene scene =
           sf::FaceScene::create(model, geometry, compiler.compile(index), 32, 32);
-      // The scalp groom first, then both brows and both eyes' lashes.
+      // The scalp groom first, then both brows and both eyes' lashes (a brow has some 250
+      // hairs, an eye's lids about 230).
       QCOMPARE(scene.hair.size(), std::size_t(5));
       QCOMPARE(scene.hair[0].groom, groom.toStdString());
       QVERIFY(scene.hair[0].strandCount > 10000);
       for (std::size_t set = 1; set < 5; ++set) {
         const sf::HairStrands& extra = scene.hair[set];
         const bool lashes = extra.mask == "lashes";
-        QVERIFY2(extra.strandCount > (lashes ? 100u : 300u) && extra.strandCount < 3000u,
+        QVERIFY2(extra.strandCount > (lashes ? 100u : 150u) && extra.strandCount < 3000u,
                  qPrintable(QString::fromStdString(extra.groom) + ": " +
                             QString::number(extra.strandCount)));
       }
@@ -1184,6 +1185,93 @@ private slots:
     // on average their tips are 20 to 50 degrees above their roots' forward direction.
     const float rise = brows["natural"].lashRise;
     QVERIFY2(rise > 20.0f && rise < 50.0f, qPrintable(QString("%1 degrees").arg(rise)));
+  }
+
+  void lashesGrowAlongTheLidMargins() {
+    // Lashes root on the lid margins (seen from the front, within 2 mm of the outline
+    // through the eye landmarks), about 150
+    // upper and 80 lower an eye, the upper ones longer; they thin out toward the inner
+    // corner; seen from the front, the upper ones fan away from the pupil.
+    static const sf::FaceModel model = sf::loadFaceModel("default");
+    static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
+    const sf::FaceScene scene = defaultRecipeScene(
+        model, geometry,
+        {"lashes.groom=builtin/lashes/natural", "lashes.length=1", "hair.present=false",
+         "headwear.present=false", "eyewear.present=false", "facewear.present=false",
+         "expression.neutral=true", "head.yaw=0", "head.pitch=0", "head.roll=0"},
+        32);
+    const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+    int sets = 0;
+    for (const sf::HairStrands& strands : scene.hair) {
+      if (strands.mask != "lashes") {
+        continue;
+      }
+      const int side = strands.label == sf::LabelClass::RightEye ? 0 : 1;
+      ++sets;
+      // The eye's outline through its six landmarks (iBUG 36-41 or 42-47), and its corners.
+      // Distances to it are measured in the front view (x, y).
+      std::vector<Vec3f> outline;
+      for (int i = 0; i < 6; ++i) {
+        outline.push_back(headFromWorld *
+                          scene.landmarks[static_cast<std::size_t>(36 + 6 * side + i)]);
+      }
+      const Vec3f outer = side == 0 ? outline[0] : outline[3];
+      const Vec3f inner = side == 0 ? outline[3] : outline[0];
+      const Vec3f pupil = headFromWorld * scene.landmarks[static_cast<std::size_t>(68 + side)];
+      auto toOutline = [&](const Vec3f& p) {
+        float best = 1e9f;
+        for (std::size_t i = 0; i < outline.size(); ++i) {
+          const Vec3f& a = outline[i];
+          const Vec3f& b = outline[(i + 1) % outline.size()];
+          const float t = std::clamp((p - a).dot(b - a) / (b - a).squaredNorm(), 0.0f, 1.0f);
+          best = std::min(best, (a + t * (b - a) - p).head<2>().norm());
+        }
+        return best;
+      };
+      int upper = 0, lower = 0, innerThird = 0, outerThird = 0, fanning = 0;
+      float upperLength = 0.0f, lowerLength = 0.0f, farthest = 0.0f;
+      const std::vector<unsigned>& starts = strands.segmentStarts;
+      std::size_t first = 0;
+      for (std::size_t i = 0; i < starts.size(); ++i) {
+        if (i + 1 < starts.size() && starts[i] + 1 == starts[i + 1]) {
+          continue;  // not the strand's last segment
+        }
+        const Vec3f root = headFromWorld * Vec3f(strands.points[starts[first]].head<3>());
+        const Vec3f tip = headFromWorld * Vec3f(strands.points[starts[i] + 1].head<3>());
+        float length = 0.0f;
+        for (unsigned p = starts[first]; p <= starts[i]; ++p) {
+          length += (strands.points[p + 1] - strands.points[p]).head<3>().norm();
+        }
+        first = i + 1;
+        farthest = std::max(farthest, toOutline(root));
+        const float along = (root.x() - inner.x()) / (outer.x() - inner.x());
+        const bool isUpper = root.y() > inner.y() + along * (outer.y() - inner.y());
+        (isUpper ? upper : lower) += 1;
+        (isUpper ? upperLength : lowerLength) += length;
+        innerThird += along < 1.0f / 3.0f;
+        outerThird += along > 2.0f / 3.0f;
+        // In the image plane, the tip lies farther from the pupil than the root.
+        const Eigen::Vector2f fromPupil = (root - pupil).head<2>();
+        const Eigen::Vector2f growth = (tip - root).head<2>();
+        fanning += isUpper && fromPupil.normalized().dot(growth.normalized()) > 0.5f;
+      }
+      const QString summary = QString(
+                                  "eye %1: %2 upper, %3 lower, %4 inner third, %5 outer, "
+                                  "%6 fanning, farthest root %7 mm")
+                                  .arg(side)
+                                  .arg(upper)
+                                  .arg(lower)
+                                  .arg(innerThird)
+                                  .arg(outerThird)
+                                  .arg(fanning)
+                                  .arg(farthest);
+      QVERIFY2(farthest < 2.0f, qPrintable(summary));
+      QVERIFY2(upper > 110 && upper < 190 && lower > 50 && lower < 110, qPrintable(summary));
+      QVERIFY2(upperLength / upper > 1.4f * lowerLength / lower, qPrintable(summary));
+      QVERIFY2(innerThird < 0.75f * outerThird, qPrintable(summary));
+      QVERIFY2(fanning > upper * 3 / 4, qPrintable(summary));
+    }
+    QCOMPARE(sets, 2);
   }
 
   void expressionLibraryUsesTheModelsShapes() {
