@@ -209,6 +209,7 @@ void MainWindow::loadFace() {
   m_reloadKeepsFace = m_loaded != nullptr && m_loadedModelKey == modelPath;
   m_loadedModelKey = modelPath;
   m_faceLoadFinished = false;
+  m_dressingShownSinceLoad = false;
   m_faceDock->setEnabled(false);
   statusBar()->showMessage(modelPath == "default"
                                ? tr("Loading the built-in head (the first run builds it)...")
@@ -342,6 +343,7 @@ void MainWindow::showDressing(std::uint64_t generation,
   if (generation != m_dressingGeneration) {
     return;  // a newer request is under way
   }
+  m_dressingShownSinceLoad = m_loaded != nullptr;
   if (dressing) {
     m_dressing->setDressing(*dressing);
     m_face->setColors(dressing->faceColors);
@@ -722,6 +724,28 @@ void MainWindow::saveScreenshot(const QString& path,
     m_afterFaceLoad.push_back([this, path, done] { saveScreenshot(path, done); });
     return;
   }
+  // And its hair and worn assets, made off the GUI thread at idle priority (a few seconds,
+  // longer while the Samples dock renders); without them after a minute, it goes ahead.
+  if (m_loaded && m_showDressing->isChecked() && !m_dressingShownSinceLoad) {
+    auto waiting = std::make_shared<QMetaObject::Connection>();
+    auto* timeout = new QTimer(this);
+    timeout->setSingleShot(true);
+    auto proceed = [this, path, done, waiting, timeout] {
+      disconnect(*waiting);
+      timeout->stop();
+      timeout->deleteLater();
+      captureScreenshot(path, done);
+    };
+    *waiting = connect(this, &MainWindow::dressingShown, this, proceed);
+    connect(timeout, &QTimer::timeout, this, proceed);
+    timeout->start(60000);
+    return;
+  }
+  captureScreenshot(path, done);
+}
+
+void MainWindow::captureScreenshot(const QString& path,
+                                   std::function<void(const QString& error)> done) {
   // Two captured frames: the first may precede uploading the scene's buffers.
   m_viewport->captureFrame([this, path, done](const QImage&) {
     m_viewport->captureFrame([this, path, done](const QImage&) {

@@ -93,8 +93,9 @@ public:
   /// its path-traced render in the preview.
   void showSample(std::uint64_t index);
 
-  /// Waits until the viewport has drawn, then saves the whole window as a PNG (written
-  /// atomically). Calls `done` with an empty string on success, or the error.
+  /// Waits until the viewport has drawn the face and, when View > Hair and Assets is on,
+  /// its dressing (for at most a minute more), then saves the whole window as a PNG
+  /// (written atomically). Calls `done` with an empty string on success, or the error.
   void saveScreenshot(const QString& path, std::function<void(const QString& error)> done);
 
 signals:
@@ -140,6 +141,8 @@ private:
   /// Fits the current sample's hair and worn assets to the face as the Face dock shows it,
   /// off the GUI thread; the newest request wins.
   void requestDressing();
+  /// Saves the window once the viewport has drawn twice (see saveScreenshot()).
+  void captureScreenshot(const QString& path, std::function<void(const QString& error)> done);
   void showDressing(std::uint64_t generation, const std::shared_ptr<const Dressing>& dressing,
                     const QString& error);
 
@@ -169,7 +172,8 @@ private:
   std::thread m_loader;
   std::thread m_importer;  ///< openModel()'s import of a head
   bool m_faceLoadFinished = false;
-  bool m_reloadKeepsFace = false;  ///< the load in flight reloads the shown model
+  bool m_dressingShownSinceLoad = false;  ///< the loaded face's hair and assets are shown
+  bool m_reloadKeepsFace = false;         ///< the load in flight reloads the shown model
   std::vector<std::function<void()>> m_afterFaceLoad;
   std::uint64_t m_currentSample = 0;
   FaceState m_sampleFace;  ///< the current sample's face as the recipe draws it

@@ -362,6 +362,10 @@ void TestViewport::screenshotSavesTheWindow() {
   // The screenshot waits for the face, which the first run builds.
   QTRY_VERIFY_WITH_TIMEOUT(error != "pending", 240000);
   QCOMPARE(error, QString());
+  // ... and for the sample's hair, brows and lashes, with View > Hair and Assets on.
+  QVERIFY(window.dressingAction()->isChecked());
+  QVERIFY2(window.dressingEntity()->segmentCount() > 1000,
+           qPrintable(QString::number(window.dressingEntity()->segmentCount())));
 
   const QImage shot(path);
   QCOMPARE(shot.size(), window.size());
