@@ -506,6 +506,35 @@ SurfaceMesh dressHeadwearWrap(const HeadwearStyle& style, const SurfaceMesh& ski
     std::copy(next.begin(), next.end(), out.positions.begin());
   }
 
+  // Hanging folds, which the smoothing above would erase: ridges standing out of the cloth
+  // (never into it) and running down, where it falls loose below the jaw and over the
+  // shoulders; the cloth over the skull and round the face stays taut. About seven around
+  // the neck, wandering a little from side to side as they fall.
+  if (style.drape > 0.0f) {
+    computeNormals(out);
+    const float depth = 8.0f * std::min(1.0f, style.drape / 20.0f);
+    const float jawLevel = (0.5f * (at(3) + at(13))).dot(up);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto v = static_cast<std::size_t>(shell.source[i]);
+      if (fixed[i]) {
+        continue;
+      }
+      const V3& p = out.positions[i];
+      const float hanging =
+          smoothstep(-10.0f, 40.0f, jawLevel - p.dot(up)) * smoothstep(5.0f, 30.0f, inside[v]);
+      if (hanging <= 0.0f) {
+        continue;
+      }
+      const V3 offset = p - frame.neck;
+      const float around = std::atan2(offset.dot(side), offset.dot(forward));
+      const float wander =
+          3.0f *
+          foldNoise(V3(p.dot(side) / 60.0f, p.dot(up) / 50.0f, p.dot(forward) / 60.0f), seed + 7u);
+      const float ridge = 0.5f + 0.5f * std::cos(7.0f * around + wander);
+      out.positions[i] += depth * hanging * ridge * ridge * out.normals[i];
+    }
+  }
+
   // Onto the posed skin: each vertex's offset from the skin it stands on, turned as that
   // skin's normal turned.
   for (std::size_t i = 0; i < out.positions.size(); ++i) {

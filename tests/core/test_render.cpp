@@ -846,6 +846,48 @@ private slots:
                               }),
                  item.id.c_str());
       }
+      if (item.opening > 0.0f && item.drape > 0.0f) {
+        // Loose cloth hangs in folds: round the neck below the chin, the cloth's distance
+        // from the neck's axis rises and falls by 2 mm or more at least four times.
+        const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
+        const float chin = (headFromWorld * scene.landmarks[8]).y();
+        std::vector<Vec3f> band;
+        Vec3f mean = Vec3f::Zero();
+        for (const Vec3f& p : hat->positions) {
+          const Vec3f local = headFromWorld * p;
+          if (local.y() < chin - 25.0f && local.y() > chin - 45.0f) {
+            band.push_back(local);
+            mean += local;
+          }
+        }
+        QVERIFY2(band.size() > 50, item.id.c_str());
+        mean /= static_cast<float>(band.size());
+        constexpr int kBins = 48;
+        std::array<float, kBins> radius{};
+        for (const Vec3f& p : band) {
+          const float angle = std::atan2(p.x() - mean.x(), p.z() - mean.z());
+          const int bin = std::clamp(static_cast<int>((angle + 3.14159265f) / 6.2831853f * kBins),
+                                     0, kBins - 1);
+          radius[static_cast<std::size_t>(bin)] =
+              std::max(radius[static_cast<std::size_t>(bin)],
+                       std::hypot(p.x() - mean.x(), p.z() - mean.z()));
+        }
+        int folds = 0;
+        for (int b = 0; b < kBins; ++b) {
+          const float r = radius[static_cast<std::size_t>(b)];
+          bool peak = r > 0.0f;
+          float lowest = r;
+          for (int d = -3; d <= 3 && peak; ++d) {
+            const float other = radius[static_cast<std::size_t>((b + d + kBins) % kBins)];
+            peak = d == 0 || other < r || (other == r && d > 0);
+            if (other > 0.0f) {
+              lowest = std::min(lowest, other);
+            }
+          }
+          folds += peak && r - lowest >= 2.0f;
+        }
+        QVERIFY2(folds >= 4, qPrintable(QString("%1: %2 folds").arg(item.id.c_str()).arg(folds)));
+      }
       // Hair remains below the brim, and none of it is outside the hat above it; a
       // headscarf hides it all.
       const auto scalpHair =
