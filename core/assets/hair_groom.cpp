@@ -1135,7 +1135,8 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
       direction = (direction + 0.15f * normal).normalized();
       const float length =
           style.length * (1.0f - 0.35f * along) * (0.8f + 0.4f * rng.uniform(draw++));
-      addStrand(out, root + 0.05f * normal, direction, -0.05f * normal, length, 4, 0.035f,
+      // Brow hairs are coarser than the scalp's: about 90 micrometres across.
+      addStrand(out, root + 0.05f * normal, direction, -0.05f * normal, length, 4, 0.045f,
                 worldFromHead);
     }
   }
