@@ -210,6 +210,7 @@ void MainWindow::loadFace() {
   m_loadedModelKey = modelPath;
   m_faceLoadFinished = false;
   m_dressingShownSinceLoad = false;
+  ++m_dressingGeneration;  // a dressing under way fits the face being replaced
   m_faceDock->setEnabled(false);
   statusBar()->showMessage(modelPath == "default"
                                ? tr("Loading the built-in head (the first run builds it)...")
@@ -258,6 +259,7 @@ void MainWindow::showLoadedFace(std::shared_ptr<LoadedFace> loaded, const QStrin
       showSample(m_currentSample);
     }
   } else {
+    m_dressingShownSinceLoad = true;  // no dressing will come for a face that did not load
     reportError(tr("Could not load the face model"), error);
   }
   emit faceLoaded(error);
@@ -730,14 +732,20 @@ void MainWindow::saveScreenshot(const QString& path,
     auto waiting = std::make_shared<QMetaObject::Connection>();
     auto* timeout = new QTimer(this);
     timeout->setSingleShot(true);
-    auto proceed = [this, path, done, waiting, timeout] {
+    auto stopWaiting = [waiting, timeout] {
       disconnect(*waiting);
       timeout->stop();
       timeout->deleteLater();
-      captureScreenshot(path, done);
     };
-    *waiting = connect(this, &MainWindow::dressingShown, this, proceed);
-    connect(timeout, &QTimer::timeout, this, proceed);
+    // Shown: check again (another load may have begun meanwhile). Timed out: go ahead.
+    *waiting = connect(this, &MainWindow::dressingShown, this, [this, path, done, stopWaiting] {
+      stopWaiting();
+      saveScreenshot(path, done);
+    });
+    connect(timeout, &QTimer::timeout, this, [this, path, done, stopWaiting] {
+      stopWaiting();
+      captureScreenshot(path, done);
+    });
     timeout->start(60000);
     return;
   }

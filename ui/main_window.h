@@ -95,7 +95,8 @@ public:
 
   /// Waits until the viewport has drawn the face and, when View > Hair and Assets is on,
   /// its dressing (for at most a minute more), then saves the whole window as a PNG
-  /// (written atomically). Calls `done` with an empty string on success, or the error.
+  /// (written atomically). Calls `done` with an empty string on success, or the error; not
+  /// at all if the window is destroyed first.
   void saveScreenshot(const QString& path, std::function<void(const QString& error)> done);
 
 signals:
@@ -172,8 +173,10 @@ private:
   std::thread m_loader;
   std::thread m_importer;  ///< openModel()'s import of a head
   bool m_faceLoadFinished = false;
-  bool m_dressingShownSinceLoad = false;  ///< the loaded face's hair and assets are shown
-  bool m_reloadKeepsFace = false;         ///< the load in flight reloads the shown model
+  /// The loaded face's dressing request has been answered (shown, switched off or failed),
+  /// or the load failed and none will come.
+  bool m_dressingShownSinceLoad = false;
+  bool m_reloadKeepsFace = false;  ///< the load in flight reloads the shown model
   std::vector<std::function<void()>> m_afterFaceLoad;
   std::uint64_t m_currentSample = 0;
   FaceState m_sampleFace;  ///< the current sample's face as the recipe draws it

@@ -1177,7 +1177,8 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
     const int side = (a + b + c).x() < 0.0f ? 0 : 1;
     roots[side].push_back({a, b, c, 0.5f * (b - a).cross(c - a).norm(), 0.0f, false});
   }
-  // Per lid: (count an eye, length in mm, radius in mm, curl in radians root to tip).
+  // Per lid, indexed by `upper` (lower first): count an eye, length in mm, radius in mm,
+  // and curl, about the radians the lash turns from root to tip.
   struct Lid {
     float count, length, radius, curl;
   };
@@ -1234,7 +1235,7 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
         const Eigen::Vector2f bary = triangleBarycentrics(u1, rng.uniform(draw++));
         const V3 root = r.a + bary.x() * (r.b - r.a) + bary.y() * (r.c - r.a);
         const float along = std::clamp((root.x() - inner.x()) * lateralSign / span, 0.0f, 1.0f);
-        // Out of the lid margin forward and fanning away from the pupil (seen from the
+        // Out of the lid margin forward and fanning away from the eyeball's centre (seen from the
         // front, the lashes radiate; the outer ones sweep toward the temple), then curling
         // away from the eye. Neighbouring lashes clump: they share part of their scatter.
         V3 fan = root - eye;
@@ -1252,7 +1253,7 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
         const float shape = r.upper ? 0.6f + 0.4f * smoothstep(0.0f, 0.6f, along) -
                                           0.15f * smoothstep(0.8f, 1.0f, along)
                                     : 0.6f + 0.4f * smoothstep(0.2f, 0.7f, along);
-        // About a third of the lashes at any time are young and short.
+        // About a third of the lashes at any time are young: under 3/4 of full length.
         const float grown = 0.45f + 0.55f * std::sqrt(rng.uniform(draw++));
         const float l = style.length * length * lid.length * shape * grown;
         const float curl = style.curl * lid.curl / static_cast<float>(kSegments);

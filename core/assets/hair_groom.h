@@ -126,9 +126,11 @@ std::span<const BrowStyle> builtinBrows();
 const BrowStyle* findBrow(const std::string& id);
 
 /// Grows the brow of one side (0 the subject's right, 1 the left) where the skin's
-/// browWeight is high (painted for `style`): short hairs lying along the brow, toward the
-/// temple and, at the inner end, upward, as long and dense as the style says. Labelled
-/// RightBrow or LeftBrow, soft mask "right_brow" or "left_brow".
+/// browWeight is high (painted for `style`): short hairs lying almost flat along the brow,
+/// upward at its inner end and toward the temple along its body, where the upper hairs
+/// slant a little down and the lower ones a little up to meet along its middle line; as
+/// long and dense as the style says. Labelled RightBrow or LeftBrow, soft mask
+/// "right_brow" or "left_brow".
 HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
                      const Eigen::Isometry3f& worldFromHead, int side, std::uint64_t seed);
 
@@ -149,11 +151,10 @@ const LashStyle* findLashes(const std::string& id);
 
 /// Grows the lashes on the skin's kGrowthLashes triangles (the front of each lid margin):
 /// about 150 upper lashes an eye, 9 mm long at most, leaving the margin forward, fanning
-/// out from the pupil and curling up; 80 shorter, finer lower ones curling down. Both thin
-/// out toward the inner corner, and neighbours clump. `style` scales count, length, curl
-/// and thickness, and `length` scales the length again.
-/// `eyeCentres` are the eyeballs' centres in world space (right, left). One set per eye,
-/// labelled as that eye, soft mask "lashes".
+/// out from the eyeball's centre and curling up; 80 shorter, finer lower ones curling down. Both
+/// thin out toward the inner corner, and neighbours clump. `style` scales count, length, curl and
+/// thickness, and `length` scales the length again. `eyeCentres` are the eyeballs' centres in world
+/// space (right, left). One set per eye, labelled as that eye, soft mask "lashes".
 std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& skin,
                                     const std::array<Eigen::Vector3f, 2>& eyeCentres,
                                     const Eigen::Isometry3f& worldFromHead, float length,

@@ -132,7 +132,7 @@ int invertedFaces(std::span<const Vec3f> posed, QString* where = nullptr) {
 /// The distance from each eye's pivot to the visible lid margins (skin vertices where the
 /// lid's outer skin meets its inner surface), over both eyes. The inner surface is the
 /// lash-bearing front of the margin plus the faces behind it that end on the pocket's open
-/// edge against the globe.
+/// edge against the globe (the eye pockets have two rings of faces, so that is all of it).
 float lidMarginToEye(const PosedFace& posed) {
   const FacePart& skin = model().parts[0];
   const std::vector<int> offsets = skin.mesh.faceOffsets();

@@ -848,7 +848,8 @@ private slots:
       }
       if (item.opening > 0.0f && item.drape > 0.0f) {
         // Loose cloth hangs in folds: round the neck below the chin, the cloth's distance
-        // from the neck's axis rises and falls by 2 mm or more at least four times.
+        // from the middle of that band rises and falls by 2 mm or more at least four times
+        // (the smooth cloth without its folds gives one).
         const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
         const float chin = (headFromWorld * scene.landmarks[8]).y();
         std::vector<Vec3f> band;
@@ -1231,17 +1232,18 @@ private slots:
 
   void lashesGrowAlongTheLidMargins() {
     // Lashes root on the lid margins (seen from the front, within 2 mm of the outline
-    // through the eye landmarks), about 150
-    // upper and 80 lower an eye, the upper ones longer; they thin out toward the inner
-    // corner; seen from the front, the upper ones fan away from the pupil.
+    // through the eye landmarks), about 150 upper and 80 lower an eye, the upper ones
+    // longer; they thin out toward the inner corner; seen from the front, the upper ones
+    // fan out from the eye's centre. The gaze is straight ahead, so the pupil marks it.
     static const sf::FaceModel model = sf::loadFaceModel("default");
     static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
-    const sf::FaceScene scene = defaultRecipeScene(
-        model, geometry,
-        {"lashes.groom=builtin/lashes/natural", "lashes.length=1", "hair.present=false",
-         "headwear.present=false", "eyewear.present=false", "facewear.present=false",
-         "expression.neutral=true", "head.yaw=0", "head.pitch=0", "head.roll=0"},
-        32);
+    const sf::FaceScene scene =
+        defaultRecipeScene(model, geometry,
+                           {"lashes.groom=builtin/lashes/natural", "lashes.length=1",
+                            "hair.present=false", "headwear.present=false", "eyewear.present=false",
+                            "facewear.present=false", "expression.neutral=true", "head.yaw=0",
+                            "head.pitch=0", "head.roll=0", "gaze.yaw=0", "gaze.pitch=0"},
+                           32);
     const Eigen::Isometry3f headFromWorld = scene.worldFromHead.inverse();
     int sets = 0;
     for (const sf::HairStrands& strands : scene.hair) {
@@ -1292,7 +1294,7 @@ private slots:
         (isUpper ? upperLength : lowerLength) += length;
         innerThird += along < 1.0f / 3.0f;
         outerThird += along > 2.0f / 3.0f;
-        // In the image plane, the tip lies farther from the pupil than the root.
+        // In the front view, the lash grows within 60 degrees of straight out from the pupil.
         const Eigen::Vector2f fromPupil = (root - pupil).head<2>();
         const Eigen::Vector2f growth = (tip - root).head<2>();
         fanning += isUpper && fromPupil.normalized().dot(growth.normalized()) > 0.5f;
