@@ -47,9 +47,15 @@ constexpr int kLipBandRows = 2;  ///< rows from the mouth's line to each vermili
 // The rows between these two (exclusive) are respaced over the nose (see noseRows).
 constexpr int kRowNoseFirst = kRowEye + kLidBandRows + 1;
 constexpr int kRowNoseLast = kRowMouth - 2 * kLipBandRows - 2;  ///< the subnasale's row
-// Pockets: rings behind the lid margins and behind the lips.
+// Pockets: rings behind the lid margins and behind the lips, and up into each nostril.
 constexpr int kEyePocketRings = 2;
 constexpr int kMouthPocketRings = 4;
+constexpr int kNostrilRings = 3;
+// Each nostril opens where a 2 x 2 patch of grid faces lay on the nose's underside, round
+// the grid vertex (+-kColNostril, kRowNostril): between the columella (columns -1..1) and
+// the ala.
+constexpr int kColNostril = 2;
+constexpr int kRowNostril = 33;
 
 const Vec3f kRayCenter(0.0f, 5.0f, 5.0f);
 
@@ -173,14 +179,15 @@ public:
   SlitSide eyeSide(int vertex) const { return m_eyeSide[static_cast<std::size_t>(vertex)]; }
   /// Pocket ring of a vertex: 0 for the skin surface, k >= 1 for the k-th ring inside.
   int pocketRing(int vertex) const { return m_ring[static_cast<std::size_t>(vertex)]; }
-  /// Whether a face lies in a pocket (eye: 0/1, mouth: 2) and which ring band it is.
+  /// Whether a face lies in a pocket (eye: 0/1, mouth: 2, nostril: 3/4) and which ring
+  /// band it is.
   int facePocket(int face) const { return m_facePocket[static_cast<std::size_t>(face)]; }
   int facePocketRing(int face) const { return m_facePocketRing[static_cast<std::size_t>(face)]; }
   SlitSide faceSlitSide(int face) const { return m_faceSide[static_cast<std::size_t>(face)]; }
 
 private:
   struct Pocket {
-    int kind = 0;           ///< 0 right eye, 1 left eye, 2 mouth
+    int kind = 0;           ///< 0 right eye, 1 left eye, 2 mouth, 3 right nostril, 4 left
     std::vector<int> loop;  ///< margin vertices: corner, upper..., corner, lower...
     std::vector<SlitSide> loopSide;
     std::vector<std::vector<int>> rings;  ///< rings[k][i] behind loop[i]
@@ -203,6 +210,11 @@ private:
                                   int row, SlitSide side, const NoseRows* nose = nullptr) const;
   void addQuad(int a, int b, int c, int d, int pocket, int ring, SlitSide side,
                const std::array<Vec2f, 4>& uvs);
+  /// A nostril pocket's rim on the nose's underside and its tube up into the nose.
+  void placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
+                    std::vector<Vec3f>& points) const;
+  /// Relaxes the grid's ring of vertices round a nostril's patch (side 0 right, 1 left).
+  void relaxAroundNostril(const HeadSculpt& sculpt, int side, std::vector<Vec3f>& points) const;
   /// The UV of a face corner: corners of one vertex share a UV entry where they agree.
   int cornerUv(int vertex, const Vec2f& uv);
   void orientFaces();
@@ -233,6 +245,7 @@ constexpr UvBox kCapBox{0.01f, 0.76f, 0.22f, 0.23f};
 constexpr UvBox kEyeBoxes[2] = {{0.25f, 0.76f, 0.24f, 0.11f}, {0.25f, 0.88f, 0.24f, 0.11f}};
 constexpr UvBox kMouthBox{0.51f, 0.76f, 0.48f, 0.13f};
 constexpr UvBox kMouthBackBox{0.51f, 0.91f, 0.48f, 0.08f};
+constexpr UvBox kNostrilBoxes[2] = {{0.51f, 0.892f, 0.23f, 0.016f}, {0.76f, 0.892f, 0.23f, 0.016f}};
 
 /// The UV of grid lattice point (column, row), for a face whose first column is `faceColumn`
 /// (so the two sides of the back seam get u = 1 and u = 0).
@@ -409,6 +422,64 @@ SkinLayout::SkinLayout() {
     m_pockets.push_back(std::move(pocket));
   }
 
+  // Nostrils: the patch's border loop continues up into the nose as rings of quads, and
+  // the patch's own four faces close the top of that tube, round its centre vertex
+  // (which positions() lifts there).
+  for (int side = 0; side < 2; ++side) {
+    const int sx = side == 0 ? -1 : 1;
+    Pocket pocket;
+    pocket.kind = 3 + side;
+    // Around the patch: (lateral, forward) steps from the centre; forward is up the grid
+    // (toward the tip), lateral away from the midline.
+    constexpr std::array<std::pair<int, int>, 8> kAround = {
+        {{-1, 1}, {0, 1}, {1, 1}, {1, 0}, {1, -1}, {0, -1}, {-1, -1}, {-1, 0}}};
+    for (const auto& [lateral, forward] : kAround) {
+      pocket.loop.push_back(gridVertex(sx * (kColNostril + lateral), kRowNostril - forward));
+      pocket.loopSide.push_back(SlitSide::None);
+    }
+    const std::size_t size = pocket.loop.size();
+    std::vector<int> previous = pocket.loop;
+    for (int k = 1; k <= kNostrilRings; ++k) {
+      std::vector<int> ring(size);
+      for (std::size_t i = 0; i < size; ++i) {
+        ring[i] = newVertex();
+      }
+      const auto tubeUv = [&](std::size_t loopIndex, int ringIndex) {
+        return kNostrilBoxes[side].at(static_cast<float>(loopIndex) / static_cast<float>(size),
+                                      static_cast<float>(ringIndex) / kNostrilRings);
+      };
+      for (std::size_t i = 0; i < size; ++i) {
+        const std::size_t j = (i + 1) % size;
+        addQuad(previous[i], ring[i], ring[j], previous[j], pocket.kind, k, SlitSide::None,
+                {tubeUv(i, k - 1), tubeUv(i, k), tubeUv(i + 1, k), tubeUv(i + 1, k - 1)});
+      }
+      pocket.rings.push_back(ring);
+      previous = ring;
+    }
+    // The patch's faces now close the tube: their border corners move to the last ring
+    // (with UV entries of their own, the same coordinates as before).
+    const int first = sx < 0 ? -kColNostril - 1 : kColNostril - 1;
+    for (int column = first; column < first + 2; ++column) {
+      for (int row = kRowNostril - 1; row <= kRowNostril; ++row) {
+        const auto face = static_cast<std::size_t>(gridFace(column, row));
+        for (std::size_t corner = 4 * face; corner < 4 * face + 4; ++corner) {
+          const auto at =
+              std::find(pocket.loop.begin(), pocket.loop.end(), m_mesh.faceIndices[corner]);
+          if (at == pocket.loop.end()) {
+            continue;  // the centre vertex
+          }
+          const int lifted = previous[static_cast<std::size_t>(at - pocket.loop.begin())];
+          m_mesh.faceIndices[corner] = lifted;
+          m_mesh.uvIndices[corner] =
+              cornerUv(lifted, m_mesh.uvs[static_cast<std::size_t>(m_mesh.uvIndices[corner])]);
+        }
+        m_facePocket[face] = pocket.kind;
+        m_facePocketRing[face] = kNostrilRings + 1;
+      }
+    }
+    m_pockets.push_back(std::move(pocket));
+  }
+
   // Per-vertex bookkeeping.
   m_mouthSide.assign(static_cast<std::size_t>(m_vertexCount), SlitSide::None);
   m_eyeSide.assign(static_cast<std::size_t>(m_vertexCount), SlitSide::None);
@@ -425,7 +496,7 @@ SkinLayout::SkinLayout() {
         m_ring[v] = static_cast<int>(k);
         if (pocket.kind == 2) {
           m_mouthSide[v] = pocket.loopSide[i];
-        } else {
+        } else if (pocket.kind < 2) {
           m_eyeOf[v] = pocket.kind;
           m_eyeSide[v] = pocket.loopSide[i];
         }
@@ -818,6 +889,11 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
   // Pockets, from their margins inward.
   for (const Pocket& pocket : m_pockets) {
     const std::size_t size = pocket.loop.size();
+    if (pocket.kind >= 3) {
+      placeNostril(sculpt, pocket, points);
+      relaxAroundNostril(sculpt, pocket.kind - 3, points);
+      continue;
+    }
     for (std::size_t i = 0; i < size; ++i) {
       const Vec3f margin = points[static_cast<std::size_t>(pocket.loop[i])];
       if (pocket.kind < 2) {
@@ -855,6 +931,96 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
     }
   }
   return points;
+}
+
+void SkinLayout::placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
+                              std::vector<Vec3f>& points) const {
+  const int side = pocket.kind - 3;
+  const HeadSculpt::TurnedEllipsoid& nostril = sculpt.nostril(side);
+  const float sx = side == 0 ? -1.0f : 1.0f;
+  // The opening's frame on the underside: along the nostril's axis (forward and in, but
+  // turned only half as far in, so the back of the rim keeps clear of the ala's base),
+  // and across it, away from the midline.
+  const Vec3f along = Vec3f(0.5f * nostril.axis.x(), 0.0f, nostril.axis.z()).normalized();
+  Vec3f lateral(along.z(), 0.0f, -along.x());
+  if (lateral.x() * sx < 0.0f) {
+    lateral = -lateral;
+  }
+  // The rim: an ellipse a little smaller than the nostril's section (its long radius
+  // 5.5 mm), a little nearer the midline (the grid's next column out lies on the
+  // ala's underside, close by), dropped onto the underside from inside the nose. The
+  // control loop stands outside the limit curve, so the corners sit on a slightly larger
+  // ellipse.
+  const float longRadius = 0.85f * nostril.radii.z();
+  const float shortRadius = 0.7f * nostril.radii.x();
+  const Vec3f middle = nostril.center - 0.8f * lateral;
+  const std::size_t size = pocket.loop.size();
+  Vec3f rimCenter = Vec3f::Zero();
+  std::vector<Vec3f> rim(size);
+  for (std::size_t i = 0; i < size; ++i) {
+    // Loop entry i lies at 45 degree steps round the patch, starting front and medial.
+    const float angle = 0.75f * kPi - 0.25f * kPi * static_cast<float>(i);
+    const float corner = i % 2 == 0 ? 1.12f : 1.0f;
+    const Vec3f inside = middle + corner * (longRadius * std::sin(angle) * along +
+                                            shortRadius * std::cos(angle) * lateral);
+    rim[i] = sculpt.castRay(inside + Vec3f(0.0f, 4.0f, 0.0f), Vec3f(0.0f, -1.0f, 0.0f));
+    rimCenter += rim[i] / static_cast<float>(size);
+  }
+  // Up into the vestibule, which leans back a little, narrowing; the rim's ups and downs
+  // flatten out on the way, so the tube's top is level and its cap cannot fold.
+  const Vec3f up = Vec3f(0.0f, 1.0f, -0.3f).normalized();
+  constexpr float kDepths[kNostrilRings] = {1.2f, 4.5f, 8.0f};
+  constexpr float kScales[kNostrilRings] = {0.9f, 0.75f, 0.5f};
+  constexpr float kRelief[kNostrilRings] = {0.8f, 0.4f, 0.0f};
+  for (std::size_t i = 0; i < size; ++i) {
+    points[static_cast<std::size_t>(pocket.loop[i])] = rim[i];
+    const Vec3f offset = rim[i] - rimCenter;
+    const Vec3f rise = offset.dot(up) * up;
+    for (int k = 0; k < kNostrilRings; ++k) {
+      points[static_cast<std::size_t>(pocket.rings[static_cast<std::size_t>(k)][i])] =
+          rimCenter + kDepths[k] * up + kScales[k] * (offset - rise) + kRelief[k] * rise;
+    }
+  }
+  // The patch's centre vertex closes the top.
+  const int center = gridVertex(side == 0 ? -kColNostril : kColNostril, kRowNostril);
+  points[static_cast<std::size_t>(center)] = rimCenter + 10.0f * up;
+}
+
+void SkinLayout::relaxAroundNostril(const HeadSculpt& sculpt, int side,
+                                    std::vector<Vec3f>& points) const {
+  // The grid's ring round the patch lies on the ala and the lip just outside the rim, where
+  // the rays graze the alar crease: one identity's ray can meet the ala where the next's
+  // meets the lip, a jump that folds the quads against the rim. Relax the ring toward its
+  // neighbours, back onto the surface (the midline column stays, as the columella's
+  // profile).
+  const int sx = side == 0 ? -1 : 1;
+  std::vector<int> ring;
+  for (int dr = -2; dr <= 2; ++dr) {
+    for (int dc = -1; dc <= 2; ++dc) {
+      if (std::abs(dr) == 2 || dc == 2) {
+        ring.push_back(gridVertex(sx * (kColNostril + dc), kRowNostril + dr));
+      }
+    }
+  }
+  const auto neighbours = [&](int v) {
+    const int c = v % kColumns;
+    const int r = v / kColumns;
+    return std::array<int, 4>{gridVertex(c - 1, r), gridVertex(c + 1, r), gridVertex(c, r - 1),
+                              gridVertex(c, r + 1)};
+  };
+  std::vector<Vec3f> relaxed(ring.size());
+  for (int iteration = 0; iteration < 6; ++iteration) {
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      Vec3f average = Vec3f::Zero();
+      for (int n : neighbours(ring[i])) {
+        average += 0.25f * points[static_cast<std::size_t>(n)];
+      }
+      relaxed[i] = average - sculpt.distance(average) * sculpt.normal(average);
+    }
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      points[static_cast<std::size_t>(ring[i])] = relaxed[i];
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1757,6 +1923,8 @@ FaceModel createDefaultHead() {
         label = ring <= 1 ? (layout.faceSlitSide(f) == SlitSide::Lower ? LabelClass::BottomLip
                                                                        : LabelClass::TopLip)
                           : LabelClass::MouthInterior;
+      } else if (pocket >= 3) {
+        label = LabelClass::Nose;  // inside a nostril
       } else if (pocket >= 0) {
         // Lashes grow from the front of the lid margin, not from its back edge on the globe.
         label = LabelClass::Skin;

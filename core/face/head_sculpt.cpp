@@ -484,10 +484,8 @@ float blendPair(float d, float right, float left, float k) {
 
 }  // namespace
 
-/// How far up into the nose the nostrils' pockets reach (mm), and how much of it the
-/// skin's surface follows.
+/// How far up into the nose the nostrils' pockets reach (mm).
 constexpr float kNostrilDepth = 4.5f;
-constexpr float kSkinNostrilDepth = 0.25f;
 
 float HeadSculpt::noseDistance(const Vec3f& p, float nostrilDepth) const {
   auto capsule = [&](const Capsule& c) { return roundCone(p, c.a, c.b, c.ra, c.rb); };
@@ -682,9 +680,10 @@ float HeadSculpt::faceDistance(const Vec3f& p) const {
   // The nose and lips only matter near them: skip them where their bounding spheres show
   // they cannot change the blended distance (a smooth union is min(a, b) when b >= a + k).
   if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 8.0f) {
-    // The skin's mesh cannot follow the nostrils up into the nose: it dents the underside
-    // where they open.
-    d = smoothMin(d, noseDistance(p, kSkinNostrilDepth), noseBlendRadius(p));
+    // The nose's underside stays closed: the skin's mesh opens the nostrils as holes
+    // that continue up into the nose as tubes (rays onto the sculpt could not follow
+    // them in).
+    d = smoothMin(d, noseDistance(p, 0.0f), noseBlendRadius(p));
   }
   return d;
 }

@@ -59,6 +59,16 @@ public:
   Vec3f earCanal(int side) const { return m_earCanal[side]; }
   float value(const char* name) const;
 
+  /// An ellipsoid turned about y: its long axis (`radii.z`) lies along `axis`, which rises
+  /// only a little (the frame is horizontal-across, y, `axis`; not quite orthogonal).
+  struct TurnedEllipsoid {
+    Vec3f center, axis, radii;
+  };
+  /// A nostril's opening, side 0 right (-x), 1 left: its long axis runs forward and in
+  /// toward the tip; `radii` are across, up and along it. The skin's mesh opens a hole
+  /// here (the sculpt itself keeps the nose's underside closed, see faceDistance).
+  const TurnedEllipsoid& nostril(int side) const { return m_nostril[side]; }
+
   /// The first point where the surface is crossed leaving the solid along the ray from
   /// `origin` (inside the head) in direction `direction` (unit); the search starts at
   /// `startDistance` along the ray, backing off toward the origin while that is outside.
@@ -72,8 +82,8 @@ public:
                         float startDistance = 0.0f) const;
 
   /// Distance to the nose's solids alone: with `nostrilDepth` 0 the nose as if its nostrils
-  /// were filled (for labelling surface regions), 1 with them open in full; the skin's
-  /// surface follows them a quarter of the way (see faceDistance).
+  /// were filled (as the skin's surface has it: its mesh opens them itself, see
+  /// nostril()), 1 with them open in full.
   float noseDistance(const Vec3f& p, float nostrilDepth = 1.0f) const;
   /// How wide the seam between the nose and the face is at p (the smooth union's k): tight
   /// round the alae's bases, soft elsewhere.
@@ -155,11 +165,6 @@ private:
   };
   Vault m_vault;
   Ellipsoid m_noseTipBall;
-  /// An ellipsoid turned about y: its long axis (`radii.z`) lies along `axis`, which rises
-  /// only a little (the frame is horizontal-across, y, `axis`; not quite orthogonal).
-  struct TurnedEllipsoid {
-    Vec3f center, axis, radii;
-  };
   TurnedEllipsoid m_ala[2], m_nostril[2];
   float m_mouthHalfWidth = 24.0f, m_upperVermilion = 7.5f, m_lowerVermilion = 8.6f;
   float m_cupidBow = 1.0f, m_lipFullness = 2.6f;

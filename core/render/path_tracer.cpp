@@ -683,8 +683,17 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
     return false;
   }
   const float distance = delta.norm();
+  // The profile is a half-space's: it holds where the exit lies on the same face of the
+  // skin as the entry. Across a thin wall (a nostril's or an ear's, the lips where they
+  // meet) the probe finds the far face, which light reaches only through the whole wall,
+  // far less than the half-space profile claims at that distance: without this a
+  // nostril's lining glowed orange. An exit passes light by the cosine between the two
+  // normals (round a corner, a fraction), a wall's far face a tenth.
+  constexpr float kThroughWall = 0.1f;
+  const float facing =
+      kThroughWall + (1.0f - kThroughWall) * std::clamp(n.dot(entry.normal), 0.0f, 1.0f);
   for (int c = 0; c < 3; ++c) {
-    weight[c] = entry.albedo[c] * burley(distance, d[c]) / pdf;
+    weight[c] = facing * entry.albedo[c] * burley(distance, d[c]) / pdf;
   }
   // Bright outliers from unlucky geometry: clamp, trading a little energy for no fireflies.
   const float maxWeight = 4.0f;

@@ -252,6 +252,7 @@ private slots:
   void skinHasOneNonOverlappingUvLayout();
   void templateHasAnAdultsMeasurements();
   void noseHasGridLinesAlongItsProfile();
+  void nostrilsOpenUpIntoTheNose();
 };
 
 void TestDefaultHead::skinHasOneNonOverlappingUvLayout() {
@@ -341,6 +342,63 @@ void TestDefaultHead::noseHasGridLinesAlongItsProfile() {
   }
   qInfo("%zu midline vertices over the nose, at most %.1f mm apart", midline.size(), widest);
   QVERIFY2(widest <= 5.5f, qPrintable(QString("a %1 mm gap").arg(widest)));
+}
+
+void TestDefaultHead::nostrilsOpenUpIntoTheNose() {
+  // Look up into the nose from just below the subnasale (landmark 33), a ray every half
+  // millimetre over the nose's base in front of it: where a nostril opens, the rays go on
+  // up into the nose (its tube is about 10 mm deep) before they meet skin labelled nose;
+  // elsewhere they stop at the underside. (Before the nostrils were holes in the mesh they
+  // were dents about a millimetre deep, and their lining glowed orange in renders.)
+  FaceState state;
+  state.identity.assign(model().identity.size(), 0.0f);
+  const PosedFace posed = geometry().pose(state);
+  const PosedScene scene(posed, true);
+  const auto skinPart = static_cast<std::size_t>(model().findPart("skin"));
+  const std::vector<int> parents = geometry().faceParents(static_cast<int>(skinPart));
+  std::vector<int> triangleFace;  // the refined skin's faces, per triangle
+  const PolyMesh& refined = posed.parts[skinPart];
+  for (int f = 0; f < refined.faceCount(); ++f) {
+    for (int k = 2; k < refined.faceSizes[static_cast<std::size_t>(f)]; ++k) {
+      triangleFace.push_back(f);
+    }
+  }
+  const Vec3f subnasale = posed.landmarks[33];
+  const float alar = std::abs(posed.landmarks[35].x() - posed.landmarks[31].x());
+  for (float sx : {-1.0f, 1.0f}) {
+    float deepest = 0.0f;
+    int open = 0;
+    for (float x = 0.0f; x <= 0.5f * alar; x += 0.5f) {
+      for (float z = subnasale.z(); z <= subnasale.z() + 12.0f; z += 0.5f) {
+        Ray ray;
+        ray.origin = Vec3f(sx * x, subnasale.y() - 3.0f, z);
+        ray.direction = Vec3f(0.0f, 1.0f, 0.0f);
+        const RayHit hit = scene.scene->intersect(ray);
+        if (!hit.hit() || hit.geomID != skinPart) {
+          continue;
+        }
+        const float rise = ray.origin.y() + hit.t - subnasale.y();
+        if (rise > 5.0f) {
+          ++open;
+          const int control = parents[static_cast<std::size_t>(triangleFace[hit.primID])];
+          QVERIFY2(model().parts[skinPart].faceClass[static_cast<std::size_t>(control)] ==
+                       LabelClass::Nose,
+                   qPrintable(QString("inside the nostril at x %1, z %2: face %3 is not nose")
+                                  .arg(ray.origin.x())
+                                  .arg(z)
+                                  .arg(control)));
+        }
+        deepest = std::max(deepest, rise);
+      }
+    }
+    // The opening, where rays pass 5 mm above the subnasale, in square millimetres (an
+    // adult's nostril opening is about 5 by 10 mm; part of it lies behind the subnasale).
+    const float area = 0.25f * static_cast<float>(open);
+    qInfo("nostril at %s: rays rise %.1f mm above the subnasale, %.0f mm2 open",
+          sx < 0.0f ? "right" : "left", deepest, area);
+    QVERIFY2(deepest > 8.0f, qPrintable(QString("the nostril is %1 mm deep").arg(deepest)));
+    QVERIFY2(area > 10.0f && area < 60.0f, qPrintable(QString("%1 mm2 open").arg(area)));
+  }
 }
 
 void TestDefaultHead::templateHasAnAdultsMeasurements() {
