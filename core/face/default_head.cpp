@@ -55,7 +55,7 @@ constexpr int kNostrilRings = 3;
 // the grid vertex (+-kColNostril, kRowNostril): between the columella (columns -1..1) and
 // the ala.
 constexpr int kColNostril = 2;
-constexpr int kRowNostril = 33;
+constexpr int kRowNostril = kRowNoseLast - 1;
 
 const Vec3f kRayCenter(0.0f, 5.0f, 5.0f);
 
@@ -234,8 +234,8 @@ private:
 
 // The skin's UV layout: one non-overlapping chart per piece of the lattice. The grid
 // around the head fills v in [0, kGridTop] with its seam down the back of the head (column
-// 48); the crown cap, the eye pockets, the mouth pocket and the mouth's back wall each get
-// a box above it.
+// 48); the crown cap, the eye pockets, the mouth pocket, the mouth's back wall and the
+// nostrils' tubes each get a box above it.
 constexpr float kGridTop = 0.74f;
 struct UvBox {
   float u, v, width, height;
@@ -963,7 +963,12 @@ void SkinLayout::placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
     const float corner = i % 2 == 0 ? 1.12f : 1.0f;
     const Vec3f inside = middle + corner * (longRadius * std::sin(angle) * along +
                                             shortRadius * std::cos(angle) * lateral);
-    rim[i] = sculpt.castRay(inside + Vec3f(0.0f, 4.0f, 0.0f), Vec3f(0.0f, -1.0f, 0.0f));
+    // From 4 mm up, inside the nose, down through the underside; should the nose be too
+    // thin there, from below instead.
+    const Vec3f above = inside + Vec3f(0.0f, 4.0f, 0.0f);
+    rim[i] = sculpt.distance(above) < 0.0f
+                 ? sculpt.castRay(above, Vec3f(0.0f, -1.0f, 0.0f))
+                 : sculpt.castRayFromOutside(above, Vec3f(0.0f, -1.0f, 0.0f), 12.0f);
     rimCenter += rim[i] / static_cast<float>(size);
   }
   // Up into the vestibule, which leans back a little, narrowing; the rim's ups and downs
@@ -1931,7 +1936,7 @@ FaceModel createDefaultHead() {
         growth = ring == 1 ? kGrowthLashes : kGrowthNone;
       } else if (const LabelClass lip = lipOf(f, center, top, bottom); lip != LabelClass::Skin) {
         label = lip;
-      } else if (sculpt.noseDistance(center, 0.0f) < 0.8f) {
+      } else if (sculpt.noseDistance(center) < 0.8f) {
         label = LabelClass::Nose;
       } else if (center.y() + 0.5f * center.z() < -85.0f ||
                  (center.z() < 20.0f && center.y() < -60.0f)) {

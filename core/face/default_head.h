@@ -11,7 +11,8 @@ namespace sf {
 ///   quad cap on the crown; the grid's columns and rows are warped so that edge loops follow
 ///   the eyelids and lips; eyes and mouth are slits in the grid whose borders continue
 ///   inward as pockets (eyelid margins resting on the globes, the lips' inner faces and
-///   the mouth cavity), so lids close and lips part without changing topology;
+///   the mouth cavity), so lids close and lips part without changing topology; each
+///   nostril is a hole in the nose's underside that continues up as a closed tube;
 /// - eyeballs with an iris disc, and clear corneas that bulge in front of them;
 /// - identity modes: one per sculpt parameter, each the mesh's change for one standard
 ///   deviation of that measurement (central differences of the whole construction, so

@@ -484,10 +484,7 @@ float blendPair(float d, float right, float left, float k) {
 
 }  // namespace
 
-/// How far up into the nose the nostrils' pockets reach (mm).
-constexpr float kNostrilDepth = 4.5f;
-
-float HeadSculpt::noseDistance(const Vec3f& p, float nostrilDepth) const {
+float HeadSculpt::noseDistance(const Vec3f& p) const {
   auto capsule = [&](const Capsule& c) { return roundCone(p, c.a, c.b, c.ra, c.rb); };
   // The vault: a wedge whose walls slope from the dorsum's ridge down to the cheeks, its
   // ridge rounded by the dorsum. Measured across, in the horizontal section through p.
@@ -522,18 +519,6 @@ float HeadSculpt::noseDistance(const Vec3f& p, float nostrilDepth) const {
   auto ala = [&](int side) { return turned(m_ala[side]); };
   lobule = blendPair(lobule, ala(0), ala(1), 3.0f);
   d = smoothMin(d, lobule, 5.0f);
-  // Nostrils: pockets cut up into the underside, between each ala and the columella; a
-  // shallower pocket sits lower, so it only dents the underside.
-  if (nostrilDepth <= 0.0f) {
-    return d;
-  }
-  const Vec3f lower(0.0f, -kNostrilDepth * (1.0f - nostrilDepth), 0.0f);
-  auto nostril = [&](int side) {
-    TurnedEllipsoid pocket = m_nostril[side];
-    pocket.center += lower;
-    return turned(pocket);
-  };
-  d = smoothMax(d, -smoothMin(nostril(0), nostril(1), 1.0f), 1.0f);
   return d;
 }
 
@@ -683,7 +668,7 @@ float HeadSculpt::faceDistance(const Vec3f& p) const {
     // The nose's underside stays closed: the skin's mesh opens the nostrils as holes
     // that continue up into the nose as tubes (rays onto the sculpt could not follow
     // them in).
-    d = smoothMin(d, noseDistance(p, 0.0f), noseBlendRadius(p));
+    d = smoothMin(d, noseDistance(p), noseBlendRadius(p));
   }
   return d;
 }

@@ -81,10 +81,9 @@ public:
   float castRayDistance(const Vec3f& origin, const Vec3f& direction,
                         float startDistance = 0.0f) const;
 
-  /// Distance to the nose's solids alone: with `nostrilDepth` 0 the nose as if its nostrils
-  /// were filled (as the skin's surface has it: its mesh opens them itself, see
-  /// nostril()), 1 with them open in full.
-  float noseDistance(const Vec3f& p, float nostrilDepth = 1.0f) const;
+  /// Distance to the nose's solids alone, its underside closed (the skin's mesh opens the
+  /// nostrils itself, see nostril()).
+  float noseDistance(const Vec3f& p) const;
   /// How wide the seam between the nose and the face is at p (the smooth union's k): tight
   /// round the alae's bases, soft elsewhere.
   float noseBlendRadius(const Vec3f& p) const;

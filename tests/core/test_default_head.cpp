@@ -377,6 +377,20 @@ void TestDefaultHead::nostrilsOpenUpIntoTheNose() {
         if (!hit.hit() || hit.geomID != skinPart) {
           continue;
         }
+        // A ray that starts inside the upper lip crosses the skin an odd number of times
+        // on its way up and out through the crown: skip it.
+        int crossings = 0;
+        for (Ray up = ray;;) {
+          const RayHit next = scene.scene->intersect(up);
+          if (!next.hit()) {
+            break;
+          }
+          crossings += next.geomID == skinPart ? 1 : 0;
+          up.tNear = next.t + 1e-3f;
+        }
+        if (crossings % 2 != 0) {
+          continue;
+        }
         const float rise = ray.origin.y() + hit.t - subnasale.y();
         if (rise > 5.0f) {
           ++open;
