@@ -235,12 +235,13 @@ int runBuildIdentity(std::span<const std::string> arguments) {
 
 /// Prints a registration report: overall and face residuals, then per region.
 void printRegistration(const RegistrationReport& report) {
-  char line[200];
+  char line[400];
   std::snprintf(line, sizeof(line),
                 "registration: mean %.2f mm, max %.2f mm over %d samples (%d without a target "
-                "point nearby)\nface: mean %.2f mm, max %.2f mm",
+                "point nearby; %d hidden from a scan, inside the mouth and nostrils or behind "
+                "the lids and ears, follow their neighbours)\nface: mean %.2f mm, max %.2f mm",
                 double(report.mean), double(report.max), report.samples, report.unmatched,
-                double(report.faceMean), double(report.faceMax));
+                report.hidden, double(report.faceMean), double(report.faceMax));
   std::cout << line;
   if (!report.worstNear.empty()) {
     std::cout << " (largest near landmark " << report.worstNear << ")";

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -148,7 +149,7 @@ struct Sample {
   int face = 0;  ///< a face of the part at the vertex (for its label)
   Vec2f uv{0, 0};
   LabelClass region = LabelClass::Skin;
-  bool fitted = true;   ///< false for the mouth's inside, which a closed target cannot show
+  bool fitted = true;   ///< false where a closed scan cannot show it: mouth, nostrils, lids' backs
   bool face68 = false;  ///< around the 68 landmarks
 };
 
@@ -187,6 +188,117 @@ std::array<float, 4> cornerWeights(int size, const Vec2f& uv) {
   }
   const float u = uv.x(), v = uv.y();
   return {(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v};
+}
+
+/// Directions over the hemisphere round +z, cosine-weighted: a Fibonacci spiral over the
+/// unit disk, lifted onto the hemisphere. Deterministic, and evenly spread for any count.
+std::vector<Vec3f> cosineHemisphere(int count) {
+  std::vector<Vec3f> directions;
+  const float golden = std::numbers::pi_v<float> * (3.0f - std::sqrt(5.0f));
+  for (int i = 0; i < count; ++i) {
+    const float r = std::sqrt((static_cast<float>(i) + 0.5f) / static_cast<float>(count));
+    const float phi = golden * static_cast<float>(i);
+    directions.emplace_back(r * std::cos(phi), r * std::sin(phi),
+                            std::sqrt(std::max(0.0f, 1.0f - r * r)));
+  }
+  return directions;
+}
+
+/// Marks the samples no scanner can see, so the fit leaves them to the smoothness term:
+/// those from which the model's own parts (at rest) hide nearly all of the sky. A sample
+/// looks out through its limit normal; it is hidden when fewer than kOpenSky of
+/// cosine-weighted rays over that hemisphere escape. This covers the insides of the
+/// nostrils, the mouth and the lids' pockets on any model, whatever its labels; a closed
+/// scan shows none of them, and fitting them to its nearest surface would flatten them.
+/// It also covers a part's skin that lies inside another part (an ear's root in the head).
+void markHiddenSamples(const FaceModel& model, std::span<const Vec3f> rest, ModelSurface& surface) {
+  constexpr int kRays = 64;
+  constexpr float kOpenSky = 0.15f;
+  std::vector<std::vector<Vec3f>> positions(model.parts.size());
+  std::vector<std::vector<Triangle>> triangles(model.parts.size());
+  std::vector<TriangleMeshInput> meshes;
+  for (std::size_t p = 0; p < model.parts.size(); ++p) {
+    const FacePart& part = model.parts[p];
+    const auto control = rest.subspan(static_cast<std::size_t>(part.firstVertex),
+                                      static_cast<std::size_t>(part.mesh.vertexCount()));
+    if (part.mesh.faceCount() == 0) {
+      continue;
+    }
+    if (part.subdivide) {
+      const SubdivisionSurface refined = SubdivisionSurface::create(part.mesh, 1);
+      refined.refinedLimitPositions(control, positions[p]);
+      triangles[p] = triangulate(refined.refinedTopology());
+    } else {
+      positions[p].assign(control.begin(), control.end());
+      triangles[p] = triangulate(part.mesh);
+    }
+    meshes.push_back({positions[p], triangles[p]});
+  }
+  const TriangleScene scene = TriangleScene::create(sharedEmbreeDevice(), meshes);
+
+  std::vector<Vec3f> points(surface.samples.size()), normals(surface.samples.size());
+  for (std::size_t i = 0; i < surface.samples.size(); ++i) {
+    const Sample& sample = surface.samples[i];
+    const FacePart& part = model.parts[static_cast<std::size_t>(sample.part)];
+    const auto control = rest.subspan(static_cast<std::size_t>(part.firstVertex),
+                                      static_cast<std::size_t>(part.mesh.vertexCount()));
+    points[i] = surface.evaluate(sample, rest);
+    Vec3f normal = Vec3f::Zero();
+    surface.surfaces[static_cast<std::size_t>(sample.part)]->limitPoint(control, sample.face,
+                                                                        sample.uv, &normal);
+    normals[i] = normal.allFinite() ? normal : Vec3f::Zero();
+  }
+  const std::vector<Vec3f> sky = cosineHemisphere(kRays);
+  const auto openSky = [&](std::size_t i, float sign) {
+    const Vec3f n = sign * normals[i];
+    if (n.isZero()) {
+      return 1.0f;  // no normal to look out along: keep the sample
+    }
+    const Vec3f a =
+        (std::abs(n.x()) < 0.9f ? Vec3f::UnitX() : Vec3f::UnitY()).cross(n).normalized();
+    const Vec3f b = n.cross(a);
+    int escaped = 0;
+    for (const Vec3f& d : sky) {
+      Ray ray;
+      ray.origin = points[i];
+      ray.direction = d.x() * a + d.y() * b + d.z() * n;
+      ray.tNear = 0.2f;  // millimetres: past the sample's own neighbouring triangles
+      escaped += !scene.occluded(ray);
+    }
+    return static_cast<float>(escaped) / static_cast<float>(kRays);
+  };
+  // Each part looks out on the side of its faces' winding, unless the other side sees more
+  // sky (a part wound inward, as some imported meshes are).
+  std::vector<bool> hidden(surface.samples.size(), false);
+  std::vector<float> open(surface.samples.size()), turned(surface.samples.size());
+  for (std::size_t i = 0; i < surface.samples.size(); ++i) {
+    open[i] = openSky(i, 1.0f);
+    turned[i] = openSky(i, -1.0f);
+  }
+  int hiddenCount = 0;
+  for (const int p : surface.parts) {
+    double outward = 0.0, inward = 0.0;
+    for (std::size_t i = 0; i < surface.samples.size(); ++i) {
+      if (surface.samples[i].part == p) {
+        outward += open[i];
+        inward += turned[i];
+      }
+    }
+    for (std::size_t i = 0; i < surface.samples.size(); ++i) {
+      if (surface.samples[i].part == p) {
+        hidden[i] = (outward >= inward ? open[i] : turned[i]) < kOpenSky;
+        hiddenCount += hidden[i];
+      }
+    }
+  }
+  if (hiddenCount == static_cast<int>(surface.samples.size())) {
+    return;  // nothing sees out (a model of a box's inside?): fit all of it rather than none
+  }
+  for (std::size_t i = 0; i < surface.samples.size(); ++i) {
+    if (hidden[i]) {
+      surface.samples[i].fitted = false;
+    }
+  }
 }
 
 ModelSurface buildModelSurface(const FaceModel& model, std::span<const Vec3f> rest,
@@ -345,6 +457,7 @@ ModelSurface buildModelSurface(const FaceModel& model, std::span<const Vec3f> re
       }
     }
   }
+  markHiddenSamples(model, rest, surface);
   return surface;
 }
 
@@ -1026,6 +1139,7 @@ Registration registerModel(const FaceModel& model, const PolyMesh& target,
   for (std::size_t s = 0; s < points.size(); ++s) {
     const Sample& sample = surface.samples[s];
     if (!sample.fitted) {
+      ++report.hidden;
       continue;
     }
     const ClosestPoint hit = targetSurface.index.closest(points[s], options.maxDistance);

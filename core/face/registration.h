@@ -53,6 +53,9 @@ struct RegistrationReport {
   float faceMax = 0.0f;
   int samples = 0;
   int unmatched = 0;  ///< samples with no target surface within maxDistance (a partial scan)
+  /// Samples a closed scan cannot show (inside the mouth and nostrils, behind the lids and
+  /// ears): they follow their neighbours and are not measured.
+  int hidden = 0;
   std::vector<RegionResidual> regions;  ///< per label class present, largest mean first
   Vec3f worstPoint{0, 0, 0};            ///< where the largest face residual is (target space)
   std::string worstNear;                ///< the landmark nearest to it

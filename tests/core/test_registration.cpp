@@ -5,6 +5,7 @@
 #include "face/face_geometry.h"
 #include "face/face_model_io.h"
 #include "face/head_pose.h"
+#include "face/head_sculpt.h"
 #include "face/io/model_import.h"
 #include "face/model_store.h"
 #include "face/registration.h"
@@ -210,6 +211,56 @@ private slots:
     // And it round-trips through a file.
     const QByteArray encoded = QByteArray::fromStdString(sf::encodeFaceModel(model, "copy.sfm"));
     QCOMPARE(sf::decodeFaceModel(encoded.toStdString(), "copy.sfm"), model);
+  }
+
+  // A scan sees a nose's underside closed: it cannot look up the nostrils. Fitting the
+  // model to such a scan must leave its nostrils' tubes where they were, not flatten them
+  // onto the closed underside. The scan here is the remeshed copy with every vertex that
+  // lies inside the nose's solid (the nostrils' tubes) pushed out onto its surface.
+  void aScanWithClosedNostrilsLeavesTheNostrilsOpen() {
+    std::vector<Vec3f> landmarks;
+    sf::PolyMesh target =
+        remeshedHead(m_model, sf::FaceState{}, Eigen::Affine3f::Identity(), landmarks);
+    const std::vector<float> mean = sf::meanSculptValues();
+    const sf::HeadSculpt sculpt(mean);
+    const auto nearNostril = [&](const Vec3f& p) {
+      return (p - sculpt.nostril(0).center).norm() < 14.0f ||
+             (p - sculpt.nostril(1).center).norm() < 14.0f;
+    };
+    int closed = 0;
+    for (Vec3f& p : target.positions) {
+      if (nearNostril(p) && sculpt.distance(p) < -0.5f) {
+        for (int step = 0; step < 8; ++step) {
+          p -= sculpt.distance(p) * sculpt.normal(p);
+        }
+        ++closed;
+      }
+    }
+    qInfo("%d vertices of the copy's nostrils pushed out onto the closed underside", closed);
+    QVERIFY(closed > 50);
+    const Eigen::Affine3f world = worldFromModel();
+    for (Vec3f& p : target.positions) {
+      p = world * p;
+    }
+
+    const sf::Registration fit = sf::registerModel(m_model, target, {}, "closed-nostrils");
+    const std::vector<Vec3f> rest = m_model.restPositions();
+    const sf::FacePart& skin = m_model.parts[static_cast<std::size_t>(m_model.findPart("skin"))];
+    float worst = 0.0f;
+    int near = 0;
+    for (int v = skin.firstVertex; v < skin.firstVertex + skin.mesh.vertexCount(); ++v) {
+      if (!nearNostril(rest[static_cast<std::size_t>(v)])) {
+        continue;
+      }
+      ++near;
+      worst = std::max(worst, (fit.positions[static_cast<std::size_t>(v)] -
+                               world * rest[static_cast<std::size_t>(v)])
+                                  .norm());
+    }
+    qInfo("%d model vertices round the nostrils moved at most %.2f mm; face max residual %.2f mm",
+          near, worst, fit.report.faceMax);
+    QVERIFY(near > 20);
+    QVERIFY2(worst < 1.5f, qPrintable(QString("a nostril vertex moved %1 mm").arg(worst)));
   }
 
   void importsMakeHumanWithLandmarksWhereTheyBelong() {
