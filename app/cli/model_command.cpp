@@ -237,9 +237,9 @@ int runBuildIdentity(std::span<const std::string> arguments) {
 void printRegistration(const RegistrationReport& report) {
   char line[400];
   std::snprintf(line, sizeof(line),
-                "registration: mean %.2f mm, max %.2f mm over %d samples (%d without a target "
-                "point nearby; %d hidden from a scan, inside the mouth and nostrils or behind "
-                "the lids and ears, follow their neighbours)\nface: mean %.2f mm, max %.2f mm",
+                "registration: mean %.2f mm, max %.2f mm over %d samples (%d with no target "
+                "point nearby and %d that no scanner could see, such as inside the nostrils "
+                "and mouth, follow their neighbours)\nface: mean %.2f mm, max %.2f mm",
                 double(report.mean), double(report.max), report.samples, report.unmatched,
                 report.hidden, double(report.faceMean), double(report.faceMax));
   std::cout << line;

@@ -7,6 +7,7 @@
 #include "util/check.h"
 #include "util/error.h"
 
+#include <oneapi/tbb/parallel_for.h>
 #include <Eigen/Sparse>
 #include <Eigen/SparseCholesky>
 
@@ -190,6 +191,11 @@ std::array<float, 4> cornerWeights(int size, const Vec2f& uv) {
   return {(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v};
 }
 
+/// The limit points and unit normals of the samples for these global positions.
+void sampleSurface(const FaceModel& model, const ModelSurface& surface,
+                   std::span<const Vec3f> positions, std::vector<Vec3f>& points,
+                   std::vector<Vec3f>& normals);
+
 /// Directions over the hemisphere round +z, cosine-weighted: a Fibonacci spiral over the
 /// unit disk, lifted onto the hemisphere. Deterministic, and evenly spread for any count.
 std::vector<Vec3f> cosineHemisphere(int count) {
@@ -214,6 +220,10 @@ std::vector<Vec3f> cosineHemisphere(int count) {
 void markHiddenSamples(const FaceModel& model, std::span<const Vec3f> rest, ModelSurface& surface) {
   constexpr int kRays = 64;
   constexpr float kOpenSky = 0.15f;
+  // What blocks the rays: every part at rest, refined once. The surface parts are refined
+  // onto the limit surface the samples lie on, whether or not they are rendered subdivided
+  // (a triangulated import's is not), so each sample is a vertex of its blocker and no
+  // convex stretch of skin hides itself under its own control faces.
   std::vector<std::vector<Vec3f>> positions(model.parts.size());
   std::vector<std::vector<Triangle>> triangles(model.parts.size());
   std::vector<TriangleMeshInput> meshes;
@@ -224,7 +234,7 @@ void markHiddenSamples(const FaceModel& model, std::span<const Vec3f> rest, Mode
     if (part.mesh.faceCount() == 0) {
       continue;
     }
-    if (part.subdivide) {
+    if (part.subdivide || surface.surfaces[p]) {
       const SubdivisionSurface refined = SubdivisionSurface::create(part.mesh, 1);
       refined.refinedLimitPositions(control, positions[p]);
       triangles[p] = triangulate(refined.refinedTopology());
@@ -236,57 +246,52 @@ void markHiddenSamples(const FaceModel& model, std::span<const Vec3f> rest, Mode
   }
   const TriangleScene scene = TriangleScene::create(sharedEmbreeDevice(), meshes);
 
-  std::vector<Vec3f> points(surface.samples.size()), normals(surface.samples.size());
-  for (std::size_t i = 0; i < surface.samples.size(); ++i) {
-    const Sample& sample = surface.samples[i];
-    const FacePart& part = model.parts[static_cast<std::size_t>(sample.part)];
-    const auto control = rest.subspan(static_cast<std::size_t>(part.firstVertex),
-                                      static_cast<std::size_t>(part.mesh.vertexCount()));
-    points[i] = surface.evaluate(sample, rest);
-    Vec3f normal = Vec3f::Zero();
-    surface.surfaces[static_cast<std::size_t>(sample.part)]->limitPoint(control, sample.face,
-                                                                        sample.uv, &normal);
-    normals[i] = normal.allFinite() ? normal : Vec3f::Zero();
-  }
-  const std::vector<Vec3f> sky = cosineHemisphere(kRays);
+  std::vector<Vec3f> points, normals;
+  sampleSurface(model, surface, rest, points, normals);
+  const std::vector<Vec3f> directions = cosineHemisphere(kRays);
+  // The share of rays from sample i over the hemisphere of its normal turned by `sign`
+  // that meet nothing.
   const auto openSky = [&](std::size_t i, float sign) {
     const Vec3f n = sign * normals[i];
-    if (n.isZero()) {
+    if (!n.allFinite() || n.isZero()) {
       return 1.0f;  // no normal to look out along: keep the sample
     }
     const Vec3f a =
         (std::abs(n.x()) < 0.9f ? Vec3f::UnitX() : Vec3f::UnitY()).cross(n).normalized();
     const Vec3f b = n.cross(a);
     int escaped = 0;
-    for (const Vec3f& d : sky) {
+    for (const Vec3f& d : directions) {
       Ray ray;
       ray.origin = points[i];
       ray.direction = d.x() * a + d.y() * b + d.z() * n;
-      ray.tNear = 0.2f;  // millimetres: past the sample's own neighbouring triangles
+      // The sample is a vertex of its blocker: its own triangles meet the ray only at its
+      // origin, which this margin steps past.
+      ray.tNear = 0.2f;
       escaped += !scene.occluded(ray);
     }
     return static_cast<float>(escaped) / static_cast<float>(kRays);
   };
+  std::vector<float> windingSide(surface.samples.size()), otherSide(surface.samples.size());
+  oneapi::tbb::parallel_for(std::size_t{0}, surface.samples.size(), [&](std::size_t i) {
+    windingSide[i] = openSky(i, 1.0f);
+    otherSide[i] = openSky(i, -1.0f);
+  });
+
   // Each part looks out on the side of its faces' winding, unless the other side sees more
   // sky (a part wound inward, as some imported meshes are).
   std::vector<bool> hidden(surface.samples.size(), false);
-  std::vector<float> open(surface.samples.size()), turned(surface.samples.size());
-  for (std::size_t i = 0; i < surface.samples.size(); ++i) {
-    open[i] = openSky(i, 1.0f);
-    turned[i] = openSky(i, -1.0f);
-  }
   int hiddenCount = 0;
   for (const int p : surface.parts) {
-    double outward = 0.0, inward = 0.0;
+    double winding = 0.0, other = 0.0;
     for (std::size_t i = 0; i < surface.samples.size(); ++i) {
       if (surface.samples[i].part == p) {
-        outward += open[i];
-        inward += turned[i];
+        winding += windingSide[i];
+        other += otherSide[i];
       }
     }
     for (std::size_t i = 0; i < surface.samples.size(); ++i) {
       if (surface.samples[i].part == p) {
-        hidden[i] = (outward >= inward ? open[i] : turned[i]) < kOpenSky;
+        hidden[i] = (winding >= other ? windingSide[i] : otherSide[i]) < kOpenSky;
         hiddenCount += hidden[i];
       }
     }

@@ -47,14 +47,14 @@ struct RegionResidual {
 /// How well a registration fits: distances from the fitted model's surface to the target,
 /// in the target's units (millimetres), at one sample per surface vertex.
 struct RegistrationReport {
-  float mean = 0.0f;  ///< over all surface samples with a target point nearby
+  float mean = 0.0f;  ///< over the fitted samples with a target point nearby
   float max = 0.0f;
   float faceMean = 0.0f;  ///< over the face: the samples around the 68 landmarks
   float faceMax = 0.0f;
   int samples = 0;
   int unmatched = 0;  ///< samples with no target surface within maxDistance (a partial scan)
-  /// Samples a closed scan cannot show (inside the mouth and nostrils, behind the lids and
-  /// ears): they follow their neighbours and are not measured.
+  /// Samples no scanner could see, found on the model alone (inside the mouth and
+  /// nostrils, behind the lids and ears): they follow their neighbours and are not measured.
   int hidden = 0;
   std::vector<RegionResidual> regions;  ///< per label class present, largest mean first
   Vec3f worstPoint{0, 0, 0};            ///< where the largest face residual is (target space)
@@ -81,7 +81,8 @@ struct Registration {
 /// Fits `model`'s template (its rest shape, the FaceState of all zeros) to `target`, a
 /// polygon mesh in millimetres, y up, the face toward +z (a rotated head is found by the
 /// alignment; a head upside down is not). The mesh may have any topology and may be
-/// partial (a face scan): samples with no target nearby follow their neighbours. Throws
+/// partial (a face scan): samples with no target nearby follow their neighbours, as do
+/// samples no scanner could see (RegistrationReport::hidden), whatever the mesh. Throws
 /// sf::Error prefixed with `source` for an empty mesh, non-finite coordinates, indices out
 /// of range, unknown landmark names, or a fit that does not converge.
 Registration registerModel(const FaceModel& model, const PolyMesh& target,
