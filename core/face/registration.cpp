@@ -3,6 +3,7 @@
 #include "face/face_evaluator.h"
 #include "face/landmarks.h"
 #include "face/subdivision.h"
+#include "math/sampling.h"
 #include "render/embree_accel.h"
 #include "util/check.h"
 #include "util/error.h"
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <numbers>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -196,20 +196,6 @@ void sampleSurface(const FaceModel& model, const ModelSurface& surface,
                    std::span<const Vec3f> positions, std::vector<Vec3f>& points,
                    std::vector<Vec3f>& normals);
 
-/// Directions over the hemisphere round +z, cosine-weighted: a Fibonacci spiral over the
-/// unit disk, lifted onto the hemisphere. Deterministic, and evenly spread for any count.
-std::vector<Vec3f> cosineHemisphere(int count) {
-  std::vector<Vec3f> directions;
-  const float golden = std::numbers::pi_v<float> * (3.0f - std::sqrt(5.0f));
-  for (int i = 0; i < count; ++i) {
-    const float r = std::sqrt((static_cast<float>(i) + 0.5f) / static_cast<float>(count));
-    const float phi = golden * static_cast<float>(i);
-    directions.emplace_back(r * std::cos(phi), r * std::sin(phi),
-                            std::sqrt(std::max(0.0f, 1.0f - r * r)));
-  }
-  return directions;
-}
-
 /// Marks the samples no scanner can see, so the fit leaves them to the smoothness term:
 /// those from which the model's own parts (at rest) hide nearly all of the sky. A sample
 /// looks out through its limit normal; it is hidden when fewer than kOpenSky of
@@ -248,22 +234,22 @@ void markHiddenSamples(const FaceModel& model, std::span<const Vec3f> rest, Mode
 
   std::vector<Vec3f> points, normals;
   sampleSurface(model, surface, rest, points, normals);
-  const std::vector<Vec3f> directions = cosineHemisphere(kRays);
   // The share of rays from sample i over the hemisphere of its normal turned by `sign`
-  // that meet nothing.
+  // that meet nothing. The rays are cosine-weighted along a Fibonacci spiral, evenly
+  // spread and the same on every run.
+  const float golden = 0.5f * (3.0f - std::sqrt(5.0f));  // of a turn
   const auto openSky = [&](std::size_t i, float sign) {
     const Vec3f n = sign * normals[i];
     if (!n.allFinite() || n.isZero()) {
       return 1.0f;  // no normal to look out along: keep the sample
     }
-    const Vec3f a =
-        (std::abs(n.x()) < 0.9f ? Vec3f::UnitX() : Vec3f::UnitY()).cross(n).normalized();
-    const Vec3f b = n.cross(a);
     int escaped = 0;
-    for (const Vec3f& d : directions) {
+    for (int k = 0; k < kRays; ++k) {
+      const float turn = golden * static_cast<float>(k);
       Ray ray;
       ray.origin = points[i];
-      ray.direction = d.x() * a + d.y() * b + d.z() * n;
+      ray.direction = cosineSample(n, (static_cast<float>(k) + 0.5f) / static_cast<float>(kRays),
+                                   turn - std::floor(turn));
       // The sample is a vertex of its blocker: its own triangles meet the ray only at its
       // origin, which this margin steps past.
       ray.tNear = 0.2f;

@@ -1,6 +1,7 @@
 #include "render/path_tracer.h"
 
 #include "math/counter_rng.h"
+#include "math/sampling.h"
 #include "render/embree_accel.h"
 #include "render/hair_bsdf.h"
 #include "render/procedural_noise.h"
@@ -76,24 +77,6 @@ float ggxG1(float nv, float alpha) {
   return 2.0f * nv / (nv + std::sqrt(a2 + (1.0f - a2) * nv * nv));
 }
 
-/// An orthonormal basis around unit n (Duff et al. 2017).
-void basis(const V3& n, V3& t, V3& b) {
-  const float sign = std::copysign(1.0f, n.z());
-  const float a = -1.0f / (sign + n.z());
-  const float bb = n.x() * n.y() * a;
-  t = V3(1.0f + sign * n.x() * n.x() * a, sign * bb, -sign * n.x());
-  b = V3(bb, sign + n.y() * n.y() * a, -n.y());
-}
-
-V3 cosineSample(const V3& n, float u1, float u2) {
-  const float r = std::sqrt(u1);
-  const float phi = 2.0f * kPi * u2;
-  V3 t, b;
-  basis(n, t, b);
-  return (r * std::cos(phi) * t + r * std::sin(phi) * b + std::sqrt(std::max(0.0f, 1.0f - u1)) * n)
-      .normalized();
-}
-
 /// A glossy lobe pair: GGX with roughness alphaA, plus mixB of a broader alphaB.
 struct Specular {
   float f0 = 0.028f;
@@ -138,7 +121,7 @@ struct Specular {
     const float sinT = std::sqrt(std::max(0.0f, 1.0f - cos2));
     const float phi = 2.0f * kPi * u2;
     V3 t, b;
-    basis(n, t, b);
+    orthonormalBasis(n, t, b);
     const V3 h = (sinT * std::cos(phi) * t + sinT * std::sin(phi) * b + cosT * n).normalized();
     return (2.0f * wo.dot(h) * h - wo).normalized();
   }
@@ -482,7 +465,7 @@ void FaceRenderer::Impl::skinDetail(const SurfaceMesh& mesh, unsigned triangle, 
     return (1.0f - lip) * skinRelief + (ownRelief ? 0.0f : lip * 0.05f * grooves(x));
   };
   V3 t, b;
-  basis(s.normal, t, b);
+  orthonormalBasis(s.normal, t, b);
   const float step = 0.08f;
   const float h0 = height(rest);
   const float ht = (height(rest + step * t) - h0) / step;
@@ -575,7 +558,7 @@ void FaceRenderer::Impl::clothDetail(const SurfaceMesh& mesh, const std::array<i
     return mesh.knit ? 0.12f * std::abs(across) * (0.7f + 0.3f * along) : 0.05f * (across * along);
   };
   V3 t, b;
-  basis(s.normal, t, b);
+  orthonormalBasis(s.normal, t, b);
   const float step = 0.05f;
   const float h0 = height(rest);
   const float ht = (height(rest + step * t) - h0) / step;
@@ -616,7 +599,7 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
   const float maxD = d.maxCoeff();
   // Axis: the normal half the time, each tangent a quarter.
   V3 t, b;
-  basis(entry.normal, t, b);
+  orthonormalBasis(entry.normal, t, b);
   const V3 axes[3] = {entry.normal, t, b};
   const float axisProbability[3] = {0.5f, 0.25f, 0.25f};
   const float ua = rng.next();
@@ -629,7 +612,7 @@ bool FaceRenderer::Impl::subsurfaceExit(const Shading& entry, PathRng& rng, Shad
   }
   const float phi = 2.0f * kPi * rng.next();
   V3 e1, e2;
-  basis(axes[axis], e1, e2);
+  orthonormalBasis(axes[axis], e1, e2);
   const float h = std::sqrt(rMax * rMax - r * r);
   Ray probe;
   probe.origin = entry.position + r * (std::cos(phi) * e1 + std::sin(phi) * e2) + h * axes[axis];
