@@ -213,6 +213,14 @@ private:
   /// A nostril pocket's rim on the nose's underside and its tube up into the nose.
   void placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
                     std::vector<Vec3f>& points) const;
+  /// The grid vertices on each orbit's upper wall, between the brow and the lid band.
+  std::vector<int> orbitWall() const;
+  /// Relaxes the orbits' walls toward their neighbours, back onto the surface.
+  void relaxUnderBrows(const HeadSculpt& sculpt, std::vector<Vec3f>& points) const;
+  /// Moves the orbits' walls with their surroundings: their displacement from `hint` is
+  /// interpolated smoothly from the vertices round them, then put back onto the surface.
+  void followUnderBrows(const HeadSculpt& sculpt, const std::vector<Vec3f>& hint,
+                        std::vector<Vec3f>& points) const;
   /// Relaxes the grid's ring of vertices round a nostril's patch (side 0 right, 1 left).
   void relaxAroundNostril(const HeadSculpt& sculpt, int side, std::vector<Vec3f>& points) const;
   /// The UV of a face corner: corners of one vertex share a UV entry where they agree.
@@ -785,6 +793,43 @@ std::pair<Vec3f, Vec3f> SkinLayout::gridRay(const HeadSculpt& sculpt, const LidC
   return {origin, directionFrom(azimuth, -radians(62.0f) * std::pow(u, 1.3f))};
 }
 
+namespace {
+
+/// Jacobi iterations over `vertices` (grid vertices off its first and last rows; columns
+/// wrap round): each takes the average of its four grid neighbours, through `place`.
+template <typename Place>
+void smoothOverGrid(const std::vector<int>& vertices, int iterations, std::vector<Vec3f>& values,
+                    Place place) {
+  std::vector<Vec3f> next(vertices.size());
+  for (int iteration = 0; iteration < iterations; ++iteration) {
+    for (std::size_t i = 0; i < vertices.size(); ++i) {
+      const int v = vertices[i];
+      const int c = v % kColumns;
+      const int r = v / kColumns;
+      const int row = r * kColumns;
+      const Vec3f average =
+          0.25f * (values[static_cast<std::size_t>(row + (c + kColumns - 1) % kColumns)] +
+                   values[static_cast<std::size_t>(row + (c + 1) % kColumns)] +
+                   values[static_cast<std::size_t>(v - kColumns)] +
+                   values[static_cast<std::size_t>(v + kColumns)]);
+      next[i] = place(average);
+    }
+    for (std::size_t i = 0; i < vertices.size(); ++i) {
+      values[static_cast<std::size_t>(vertices[i])] = next[i];
+    }
+  }
+}
+
+/// Newton steps from p onto the sculpt's surface.
+Vec3f ontoSurface(const HeadSculpt& sculpt, Vec3f p, int steps) {
+  for (int step = 0; step < steps; ++step) {
+    p -= sculpt.distance(p) * sculpt.normal(p);
+  }
+  return p;
+}
+
+}  // namespace
+
 std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidControls& lids,
                                          const std::vector<Vec3f>* hint) const {
   // How far along a ray to start looking: from the hint when there is one.
@@ -830,24 +875,14 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
   } bands[] = {{kRowHeadEnd - 4, kRows - 2, 0, kColumns - 1, 16},
                {kRowBrow - 3, kRowEye - 3, -kColOuterCanthus - 4, kColOuterCanthus + 4, 8}};
   for (const auto& band : bands) {
-    const int first = band.first;
-    const int last = band.last;
-    std::vector<Vec3f> relaxed(points);
-    for (int iteration = 0; iteration < band.iterations; ++iteration) {
-      for (int r = first; r <= last; ++r) {
-        for (int c = band.firstColumn; c <= band.lastColumn; ++c) {
-          const Vec3f average = 0.25f * (points[static_cast<std::size_t>(gridVertex(c - 1, r))] +
-                                         points[static_cast<std::size_t>(gridVertex(c + 1, r))] +
-                                         points[static_cast<std::size_t>(gridVertex(c, r - 1))] +
-                                         points[static_cast<std::size_t>(gridVertex(c, r + 1))]);
-          // One Newton step onto the zero set.
-          relaxed[static_cast<std::size_t>(gridVertex(c, r))] =
-              average - sculpt.distance(average) * sculpt.normal(average);
-        }
+    std::vector<int> vertices;
+    for (int r = band.first; r <= band.last; ++r) {
+      for (int c = band.firstColumn; c <= band.lastColumn; ++c) {
+        vertices.push_back(gridVertex(c, r));
       }
-      points.swap(relaxed);
-      relaxed = points;
     }
+    smoothOverGrid(vertices, band.iterations, points,
+                   [&](const Vec3f& average) { return ontoSurface(sculpt, average, 1); });
   }
 
   // The crown cap: directions relaxed between the ring's (a harmonic map), then cast.
@@ -884,6 +919,14 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
             kRayCenter, directions[index(i, j)], reach(v, kRayCenter, 175.0f));
       }
     }
+  }
+
+  // Under the brows the rays graze the orbit's wall, so where they land is not a smooth
+  // function of the sculpt: a nearby sculpt's wall moves with the vertices round it.
+  if (hint != nullptr) {
+    followUnderBrows(sculpt, *hint, points);
+  } else {
+    relaxUnderBrows(sculpt, points);
   }
 
   // Pockets, from their margins inward.
@@ -1007,24 +1050,50 @@ void SkinLayout::relaxAroundNostril(const HeadSculpt& sculpt, int side,
       }
     }
   }
-  const auto neighbours = [&](int v) {
-    const int c = v % kColumns;
-    const int r = v / kColumns;
-    return std::array<int, 4>{gridVertex(c - 1, r), gridVertex(c + 1, r), gridVertex(c, r - 1),
-                              gridVertex(c, r + 1)};
-  };
-  std::vector<Vec3f> relaxed(ring.size());
-  for (int iteration = 0; iteration < 6; ++iteration) {
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-      Vec3f average = Vec3f::Zero();
-      for (int n : neighbours(ring[i])) {
-        average += 0.25f * points[static_cast<std::size_t>(n)];
+  smoothOverGrid(ring, 6, points,
+                 [&](const Vec3f& average) { return ontoSurface(sculpt, average, 1); });
+}
+
+std::vector<int> SkinLayout::orbitWall() const {
+  std::vector<int> wall;
+  for (const int sx : {-1, 1}) {
+    for (int r = kRowBrow - 1; r <= kRowEye - kLidBandRows; ++r) {
+      for (int c = kColInnerCanthus - 2; c <= kColOuterCanthus + 1; ++c) {
+        wall.push_back(gridVertex(sx * c, r));
       }
-      relaxed[i] = average - sculpt.distance(average) * sculpt.normal(average);
     }
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-      points[static_cast<std::size_t>(ring[i])] = relaxed[i];
+    for (int r = kRowEye + kLidBandRows; r <= kRowEye + kLidBandRows + 2; ++r) {
+      for (int c = kColInnerCanthus - 2; c <= kColOuterCanthus + 1; ++c) {
+        wall.push_back(gridVertex(sx * c, r));
+      }
     }
+  }
+  return wall;
+}
+
+void SkinLayout::relaxUnderBrows(const HeadSculpt& sculpt, std::vector<Vec3f>& points) const {
+  // Between the brow and the upper lid the orbit's wall falls steeply to the lid, and the
+  // rays from the head's centre graze it: where one ray meets the wall the next meets the
+  // lid, a jump that crowds the quads. Relax those rows toward their neighbours.
+  smoothOverGrid(orbitWall(), 100, points,
+                 [&](const Vec3f& average) { return ontoSurface(sculpt, average, 1); });
+}
+
+void SkinLayout::followUnderBrows(const HeadSculpt& sculpt, const std::vector<Vec3f>& hint,
+                                  std::vector<Vec3f>& points) const {
+  // A harmonic interpolation of the displacement, fixed on the wall's surroundings.
+  const std::vector<int> wall = orbitWall();
+  std::vector<Vec3f> displacement(points.size());
+  for (std::size_t v = 0; v < points.size(); ++v) {
+    displacement[v] = points[v] - hint[v];
+  }
+  for (const int v : wall) {
+    displacement[static_cast<std::size_t>(v)] = Vec3f::Zero();
+  }
+  smoothOverGrid(wall, 80, displacement, [](const Vec3f& average) { return average; });
+  for (const int v : wall) {
+    const auto i = static_cast<std::size_t>(v);
+    points[i] = ontoSurface(sculpt, hint[i] + displacement[i], 3);
   }
 }
 
@@ -1130,7 +1199,11 @@ PolyMesh tearLineMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
     const float width =
         0.25f + 0.45f * std::sqrt(std::max(std::sin(std::numbers::pi_v<float> * t), 0.0f));
     const Vec3f onBall = center + (sculpt.eyeballRadius() + 0.05f) * out;
-    const Vec3f lid = margin + 0.4f * (onBall - margin);
+    // Six tenths of the way out to the margin, and never inside the globe nor far out at
+    // the inner corner, where the slit's end stands well off the globe.
+    const float lidHeight =
+        std::clamp((margin - center).norm() - sculpt.eyeballRadius(), 0.5f, 2.0f);
+    const Vec3f lid = onBall + 0.6f * lidHeight * out;
     mesh.positions.push_back(lid + 0.1f * up);
     mesh.positions.push_back(onBall + width * up);
     mesh.uvs.push_back(Vec2f(t, 0.0f));

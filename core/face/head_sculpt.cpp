@@ -658,10 +658,29 @@ Vec3f HeadSculpt::frontPoint(float x, float y) const {
   return Vec3f(x, y, 0.5f * (inside + outside));
 }
 
+float HeadSculpt::orbitOpening(const Vec3f& p, int side) const {
+  const Vec3f q = p - m_eye[side];
+  const float temporal = (side == 0 ? -1.0f : 1.0f) * q.x();
+  // An elliptic cone forward from the globe's centre, wider toward the temple and above
+  // the eye than toward the nose and below it, ended by a sphere.
+  const float tanAcross = temporal > 0.0f ? 2.2f : 1.9f;
+  // Above, it is lower toward the nose, under the brow's inner end.
+  const float tanUp = q.y() > 0.0f ? 1.2f + 0.3f * smoothstep(-8.0f, 8.0f, temporal) : 0.9f;
+  const float cone = 0.6f * (std::hypot(temporal / tanAcross, q.y() / tanUp) - q.z());
+  // Toward the nose it ends just past the inner canthus, leaving the nose's side alone.
+  const float medial = std::abs(m_innerCanthus[side].x() - m_eye[side].x()) - 3.0f;
+  return std::max({cone, q.norm() - m_orbitReach, -temporal - medial});
+}
+
 float HeadSculpt::faceDistance(const Vec3f& p) const {
   float d = baseDistance(p) - bumps(p) - lipHeight(p);
+  // The orbits: the face is cut back round each globe, so the lids below lie on the globe
+  // (their margins about a millimetre in front of it, the cornea standing out past them in
+  // profile) and the skin falls from the brow and the cheek into the lids.
+  d = smoothMax(d, -orbitOpening(p, 0), 8.0f);
+  d = smoothMax(d, -orbitOpening(p, 1), 8.0f);
   // The lids over the globes.
-  d = blendPair(d, (p - m_eye[0]).norm() - m_lidRadius, (p - m_eye[1]).norm() - m_lidRadius, 6.0f);
+  d = blendPair(d, (p - m_eye[0]).norm() - m_lidRadius, (p - m_eye[1]).norm() - m_lidRadius, 5.0f);
   // The nose and lips only matter near them: skip them where their bounding spheres show
   // they cannot change the blended distance (a smooth union is min(a, b) when b >= a + k).
   if ((p - m_noseBound).norm() - m_noseBoundRadius < d + 8.0f) {

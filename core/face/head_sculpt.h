@@ -104,10 +104,14 @@ private:
   };
 
   float faceDistance(const Vec3f& p) const;
+  /// Signed distance to the space in front of a globe (side 0 right, 1 left) that the
+  /// face's form is cut back from: negative inside.
+  float orbitOpening(const Vec3f& p, int side) const;
   float neckDistance(const Vec3f& p) const;
 
   std::vector<float> m_values;
-  float m_lidRadius = 12.9f;
+  float m_lidRadius = 13.6f;
+  float m_orbitReach = 26.0f;  ///< how far from a globe's centre its orbit is cut back
   float m_fissureHeight = 10.0f;
   Vec3f m_eye[2];
   Vec3f m_innerCanthus[2], m_outerCanthus[2];

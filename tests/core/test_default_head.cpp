@@ -473,10 +473,6 @@ void TestDefaultHead::templateHasAnAdultsMeasurements() {
   expectNear("head breadth eu-eu", breadth, 151.0f, 8.0f);
   expectNear("face height n-gn", nasion.y() - at[8].y(), 120.0f, 10.0f);
   expectNear("biocular width ex-ex", (at[36] - at[45]).norm(), 87.0f, 6.0f);
-  QEXPECT_FAIL("",
-               "known defect (issue 3): the skin grid's inner eye corners (landmarks 39, 42) "
-               "lie about 3 mm lateral of the sculpt's endocanthion, so en-en measures 38.6",
-               Continue);
   expectNear("intercanthal width en-en", (at[39] - at[42]).norm(), 32.0f, 4.5f);
   expectNear("mouth width ch-ch", (at[48] - at[54]).norm(), 49.0f, 5.5f);
   expectNear("nasal height n-sn", nasion.y() - subnasale.y(), 55.6f, 7.0f);
