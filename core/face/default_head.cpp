@@ -1229,11 +1229,13 @@ PolyMesh caruncleMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
   const float sx = side == 0 ? -1.0f : 1.0f;
   const Vec3f corner = skin[static_cast<std::size_t>(
       layout.gridVertex(static_cast<int>(sx) * kColInnerCanthus, kRowEye))];
-  // In the corner of the slit, halfway to the eyeball and a little behind the lids.
+  // Inside the slit, two millimetres from where the lids meet, on the eyeball: it stands
+  // about as far off the globe as the lid margins do, so it shows between them without
+  // poking out of the corner.
   const Vec3f eye = sculpt.eyeCenter(side);
-  const Vec3f ball = eye + sculpt.eyeballRadius() * (corner - eye).normalized();
-  const Vec3f center = 0.5f * (corner + ball) + Vec3f(0.0f, -0.2f, -0.8f);
-  const Vec3f radii(0.45f * (ball - corner).norm() + 0.3f, 1.5f, 1.0f);
+  const Vec3f inSlit = corner + Vec3f(-sx * 2.0f, -0.2f, 0.0f);
+  const Vec3f center = eye + (sculpt.eyeballRadius() + 0.1f) * (inSlit - eye).normalized();
+  const Vec3f radii(2.0f, 1.3f, 0.7f);
   constexpr int kRings = 6;
   constexpr int kSegments = 8;
   PolyMesh mesh;

@@ -335,7 +335,7 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit, bool fine) 
     case SurfaceMaterial::Caruncle:
       // Moist pink tissue, like the inside of the lids: pinker and paler than the lips,
       // a little darker under more pigment.
-      s.albedo = 0.7f * V3(0.62f, 0.34f, 0.34f) + 0.3f * scene->look.skinAlbedo;
+      s.albedo = 0.7f * V3(0.56f, 0.28f, 0.27f) + 0.3f * scene->look.skinAlbedo;
       s.specular = {0.03f, 0.08f, 0.3f, 0.3f};
       break;
     case SurfaceMaterial::Teeth:
