@@ -94,6 +94,26 @@ QImage settledCapture(sf::ui::ViewportWidget& viewport) {
   return image.convertToFormat(QImage::Format_RGB32);
 }
 
+/// How many pixels of two same-sized pictures differ by more than 2 in some channel (all of
+/// them when the sizes differ).
+int differingPixels(const QImage& a, const QImage& b) {
+  if (a.size() != b.size()) {
+    return std::max(a.width() * a.height(), b.width() * b.height());
+  }
+  int count = 0;
+  for (int y = 0; y < a.height(); ++y) {
+    for (int x = 0; x < a.width(); ++x) {
+      const QRgb p = a.pixel(x, y);
+      const QRgb q = b.pixel(x, y);
+      if (std::abs(qRed(p) - qRed(q)) > 2 || std::abs(qGreen(p) - qGreen(q)) > 2 ||
+          std::abs(qBlue(p) - qBlue(q)) > 2) {
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
 /// Answers the next Save Expression dialog: `name`, saved to the recipe (0) or a library (1).
 void answerSaveExpression(const QString& name, int destination) {
   QTimer::singleShot(0, [name, destination] {
@@ -591,7 +611,13 @@ private slots:
     }
     QCOMPARE(window.faceOverlay()->segmentCount(), 0);
     QCOMPARE(window.faceOverlay()->labelCount(), 0);
-    QCOMPARE(settledCapture(*window.viewport()), plain);
+    // The plain picture again, but for the odd pixel where two surfaces meet (the globe
+    // under the lids' inner corners) and the depth test may go either way once Qt3D has
+    // drawn them in another order.
+    const QImage again = settledCapture(*window.viewport());
+    const int differing = differingPixels(again, plain);
+    QVERIFY2(differing <= plain.width() * plain.height() / 10000,
+             qPrintable(QString("%1 pixels differ").arg(differing)));
   }
 
   // A broken recipe: a message naming the file and field, the document and the file as
