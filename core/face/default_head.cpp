@@ -155,7 +155,8 @@ public:
   SkinLayout();
 
   /// Vertex positions for this sculpt and these lid controls. `hint`, the positions of a
-  /// nearby sculpt (within a centimetre or so), speeds up the ray casts.
+  /// nearby sculpt (within a centimetre or so), speeds up the ray casts; the orbits' walls
+  /// then move with their surroundings from the hint (see followUnderBrows).
   std::vector<Vec3f> positions(const HeadSculpt& sculpt, const LidControls& lids,
                                const std::vector<Vec3f>* hint = nullptr) const;
 
@@ -213,7 +214,9 @@ private:
   /// A nostril pocket's rim on the nose's underside and its tube up into the nose.
   void placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
                     std::vector<Vec3f>& points) const;
-  /// The grid vertices on each orbit's upper wall, between the brow and the lid band.
+  /// The grid vertices on each orbit's walls: from the row above the brow's down to the
+  /// upper lid band's edge, and from the lower lid band's edge three rows down, beside the
+  /// nose (the names below say brows for both).
   std::vector<int> orbitWall() const;
   /// Relaxes the orbits' walls toward their neighbours, back onto the surface.
   void relaxUnderBrows(const HeadSculpt& sculpt, std::vector<Vec3f>& points) const;
@@ -867,7 +870,8 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
   // Where the head's rays hand over to the neck's, the grid can crowd and fold under the
   // jaw, and over the shoulders the rays graze the surface: relax those rows toward their
   // neighbours' average, back onto the surface.
-  // The same under the brows, where the ridge overhangs the orbit. (The nose needs none:
+  // The same under the brows, where the ridge overhangs the orbit (on the orbits' walls
+  // relaxUnderBrows or followUnderBrows then takes over). (The nose needs none:
   // its rows are spaced along its profile, see noseRows; relaxing them would pull them
   // off the tip.)
   const struct {
@@ -1229,9 +1233,9 @@ PolyMesh caruncleMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
   const float sx = side == 0 ? -1.0f : 1.0f;
   const Vec3f corner = skin[static_cast<std::size_t>(
       layout.gridVertex(static_cast<int>(sx) * kColInnerCanthus, kRowEye))];
-  // Inside the slit, two millimetres from where the lids meet, on the eyeball: it stands
-  // about as far off the globe as the lid margins do, so it shows between them without
-  // poking out of the corner.
+  // On the eyeball beside where the lids meet: the point 2 mm nasal of the corner, taken
+  // radially onto the globe (which brings it back beside the corner). Its radii lie along
+  // the head's axes, so it stands out a little further than the lid margins do.
   const Vec3f eye = sculpt.eyeCenter(side);
   const Vec3f inSlit = corner + Vec3f(-sx * 2.0f, -0.2f, 0.0f);
   const Vec3f center = eye + (sculpt.eyeballRadius() + 0.1f) * (inSlit - eye).normalized();

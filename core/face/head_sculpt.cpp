@@ -667,7 +667,7 @@ float HeadSculpt::orbitOpening(const Vec3f& p, int side) const {
   // Above, it is lower toward the nose, under the brow's inner end.
   const float tanUp = q.y() > 0.0f ? 1.2f + 0.3f * smoothstep(-8.0f, 8.0f, temporal) : 0.9f;
   const float cone = 0.6f * (std::hypot(temporal / tanAcross, q.y() / tanUp) - q.z());
-  // Toward the nose it ends just past the inner canthus, leaving the nose's side alone.
+  // Toward the nose it ends 3 mm short of the inner canthus, leaving the nose's side alone.
   const float medial = std::abs(m_innerCanthus[side].x() - m_eye[side].x()) - 3.0f;
   return std::max({cone, q.norm() - m_orbitReach, -temporal - medial});
 }
