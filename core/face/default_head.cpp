@@ -215,7 +215,7 @@ private:
   void placeNostril(const HeadSculpt& sculpt, const Pocket& pocket,
                     std::vector<Vec3f>& points) const;
   /// The grid vertices on each orbit's walls: from the row above the brow's down to the
-  /// upper lid band's edge, and from the lower lid band's edge three rows down, beside the
+  /// upper lid band's edge, and from the lower lid band's edge two rows down, beside the
   /// nose (the names below say brows for both).
   std::vector<int> orbitWall() const;
   /// Relaxes the orbits' walls toward their neighbours, back onto the surface.
@@ -803,6 +803,10 @@ namespace {
 template <typename Place>
 void smoothOverGrid(const std::vector<int>& vertices, int iterations, std::vector<Vec3f>& values,
                     Place place) {
+  for (const int v : vertices) {
+    SF_CHECK_MSG(v >= kColumns && v < (kRows - 1) * kColumns,
+                 "smoothOverGrid: a vertex on the grid's first or last row");
+  }
   std::vector<Vec3f> next(vertices.size());
   for (int iteration = 0; iteration < iterations; ++iteration) {
     for (std::size_t i = 0; i < vertices.size(); ++i) {
@@ -927,7 +931,15 @@ std::vector<Vec3f> SkinLayout::positions(const HeadSculpt& sculpt, const LidCont
 
   // Under the brows the rays graze the orbit's wall, so where they land is not a smooth
   // function of the sculpt: a nearby sculpt's wall moves with the vertices round it.
-  if (hint != nullptr) {
+  // The lids do not move the walls: with the lids away from rest, the walls are the ones
+  // placed with the lids at rest.
+  const LidControls rest;
+  if (hint != nullptr && (lids.upper != rest.upper || lids.lower != rest.lower)) {
+    const std::vector<Vec3f> atRest = positions(sculpt, rest, hint);
+    for (const int v : orbitWall()) {
+      points[static_cast<std::size_t>(v)] = atRest[static_cast<std::size_t>(v)];
+    }
+  } else if (hint != nullptr) {
     followUnderBrows(sculpt, *hint, points);
   } else {
     relaxUnderBrows(sculpt, points);
@@ -1059,6 +1071,8 @@ void SkinLayout::relaxAroundNostril(const HeadSculpt& sculpt, int side,
 }
 
 std::vector<int> SkinLayout::orbitWall() const {
+  // Below kRowNoseFirst the columns up to the inner canthus's are the nose's: gridAngles
+  // places them along its profile, and the wall leaves them be.
   std::vector<int> wall;
   for (const int sx : {-1, 1}) {
     for (int r = kRowBrow - 1; r <= kRowEye - kLidBandRows; ++r) {
@@ -1067,7 +1081,8 @@ std::vector<int> SkinLayout::orbitWall() const {
       }
     }
     for (int r = kRowEye + kLidBandRows; r <= kRowEye + kLidBandRows + 2; ++r) {
-      for (int c = kColInnerCanthus - 2; c <= kColOuterCanthus + 1; ++c) {
+      const int first = r > kRowNoseFirst ? kColInnerCanthus + 1 : kColInnerCanthus - 2;
+      for (int c = first; c <= kColOuterCanthus + 1; ++c) {
         wall.push_back(gridVertex(sx * c, r));
       }
     }
@@ -1079,8 +1094,13 @@ void SkinLayout::relaxUnderBrows(const HeadSculpt& sculpt, std::vector<Vec3f>& p
   // Between the brow and the upper lid the orbit's wall falls steeply to the lid, and the
   // rays from the head's centre graze it: where one ray meets the wall the next meets the
   // lid, a jump that crowds the quads. Relax those rows toward their neighbours.
-  smoothOverGrid(orbitWall(), 100, points,
+  const std::vector<int> wall = orbitWall();
+  smoothOverGrid(wall, 100, points,
                  [&](const Vec3f& average) { return ontoSurface(sculpt, average, 1); });
+  for (const int v : wall) {
+    const auto i = static_cast<std::size_t>(v);
+    points[i] = ontoSurface(sculpt, points[i], 3);
+  }
 }
 
 void SkinLayout::followUnderBrows(const HeadSculpt& sculpt, const std::vector<Vec3f>& hint,
@@ -1233,28 +1253,34 @@ PolyMesh caruncleMesh(const SkinLayout& layout, const std::vector<Vec3f>& skin,
   const float sx = side == 0 ? -1.0f : 1.0f;
   const Vec3f corner = skin[static_cast<std::size_t>(
       layout.gridVertex(static_cast<int>(sx) * kColInnerCanthus, kRowEye))];
-  // On the eyeball beside where the lids meet: the point 2 mm nasal of the corner, taken
-  // radially onto the globe (which brings it back beside the corner). Its radii lie along
-  // the head's axes, so it stands out a little further than the lid margins do.
+  // On the eyeball in the corner where the lids meet: the point 2 mm nasal of the corner,
+  // taken radially onto the globe (the corner stands well off the globe, so this lands
+  // just inside the slit). It is built in the globe's frame there (across the slit, up,
+  // out of the globe): 4 x 2.6 mm over the globe, its top about a millimetre off it, as
+  // far out as the lid margins.
   const Vec3f eye = sculpt.eyeCenter(side);
   const Vec3f inSlit = corner + Vec3f(-sx * 2.0f, -0.2f, 0.0f);
-  const Vec3f center = eye + (sculpt.eyeballRadius() + 0.1f) * (inSlit - eye).normalized();
-  const Vec3f radii(2.0f, 1.3f, 0.7f);
+  const Vec3f out = (inSlit - eye).normalized();
+  const Vec3f up = (Vec3f::UnitY() - Vec3f::UnitY().dot(out) * out).normalized();
+  const Vec3f across = up.cross(out);
+  const Vec3f center = eye + (sculpt.eyeballRadius() + 0.3f) * out;
+  const Vec3f radii(2.0f, 1.3f, 0.7f);  // across, up, out
+  auto at = [&](float x, float y, float z) { return center + x * across + y * up + z * out; };
   constexpr int kRings = 6;
   constexpr int kSegments = 8;
   PolyMesh mesh;
   // Poles first, then rings from the top down; UVs from the same angles.
-  mesh.positions.push_back(center + Vec3f(0.0f, radii.y(), 0.0f));
-  mesh.positions.push_back(center - Vec3f(0.0f, radii.y(), 0.0f));
+  mesh.positions.push_back(at(0.0f, radii.y(), 0.0f));
+  mesh.positions.push_back(at(0.0f, -radii.y(), 0.0f));
   mesh.uvs.push_back(Vec2f(0.5f, 0.0f));
   mesh.uvs.push_back(Vec2f(0.5f, 1.0f));
   for (int k = 1; k < kRings; ++k) {
     const float theta = std::numbers::pi_v<float> * static_cast<float>(k) / kRings;
     for (int j = 0; j < kSegments; ++j) {
       const float phi = 2.0f * std::numbers::pi_v<float> * static_cast<float>(j) / kSegments;
-      mesh.positions.push_back(center + Vec3f(radii.x() * std::sin(theta) * std::cos(phi),
-                                              radii.y() * std::cos(theta),
-                                              radii.z() * std::sin(theta) * std::sin(phi)));
+      mesh.positions.push_back(at(radii.x() * std::sin(theta) * std::cos(phi),
+                                  radii.y() * std::cos(theta),
+                                  radii.z() * std::sin(theta) * std::sin(phi)));
       mesh.uvs.push_back(Vec2f(static_cast<float>(j) / kSegments, static_cast<float>(k) / kRings));
     }
   }

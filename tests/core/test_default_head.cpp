@@ -242,6 +242,7 @@ private slots:
   void openingTheJawWidensTheLipGap();
   void aFullSmileLiftsTheMouthCorners();
   void closingTheLidsCoversTheIris();
+  void blinkingLeavesTheBrowStill();
   void tearLinesFollowTheLowerLids();
   void openMouthShowsTeeth();
   void landmarksFollowTheSurface();
@@ -645,6 +646,36 @@ void TestDefaultHead::closingTheLidsCoversTheIris() {
                qPrintable(QString::fromStdString(name + " " + std::to_string(weight) +
                                                  ": the ray meets " + seen)));
     }
+  }
+}
+
+void TestDefaultHead::blinkingLeavesTheBrowStill() {
+  // A blink moves the lid, not the skin between the lid's fold and the brow: no skin
+  // vertex higher than halfway from the pupil to the middle of the brow above it moves.
+  const PosedFace rest = geometry().pose(FaceState{});
+  const int vertices = model().parts[0].mesh.vertexCount();
+  for (int side = 0; side < 2; ++side) {
+    const std::string name = side == 0 ? "eyeBlinkRight" : "eyeBlinkLeft";
+    const PosedFace blink = geometry().pose(withExpression(name, 1.0f));
+    const Vec3f pupil = rest.landmarks[static_cast<std::size_t>(68 + side)];
+    const Vec3f brow = rest.landmarks[side == 0 ? 19 : 24];
+    const float above = 0.5f * (pupil.y() + brow.y());
+    float largest = 0.0f, lid = 0.0f;
+    for (int k = 0; k < vertices; ++k) {
+      const std::size_t v = static_cast<std::size_t>(k);
+      const Vec3f p = rest.controlPositions[v];
+      if (std::abs(p.x() - pupil.x()) > 25.0f || p.z() < pupil.z() - 25.0f) {
+        continue;
+      }
+      const float moved = (blink.controlPositions[v] - p).norm();
+      float& bin = p.y() > above ? largest : lid;
+      bin = std::max(bin, moved);
+    }
+    qInfo("%s: the lid moves up to %.2f mm, the skin above it %.2f mm", name.c_str(), lid, largest);
+    QVERIFY2(lid > 5.0f, qPrintable(QString::fromStdString(name + ": the lid hardly moves")));
+    QVERIFY2(largest < 0.5f, qPrintable(QString("%1 moves the skin under the brow %2 mm")
+                                            .arg(QString::fromStdString(name))
+                                            .arg(largest)));
   }
 }
 
