@@ -265,6 +265,42 @@ float polygonDistance(std::span<const Eigen::Vector2f> polygon, const Eigen::Vec
   return inside ? -std::sqrt(best) : std::sqrt(best);
 }
 
+/// The mouth's line seen from the front: midway between the inner lip contours, corner to
+/// corner (landmarks 60..67).
+class MouthLine {
+public:
+  explicit MouthLine(const std::vector<Eigen::Vector3f>& landmarks) {
+    m_points[0] = Eigen::Vector2f(landmarks[60].x(), landmarks[60].y());
+    m_points[4] = Eigen::Vector2f(landmarks[64].x(), landmarks[64].y());
+    for (int i = 1; i < 4; ++i) {
+      const Eigen::Vector3f mid = 0.5f * (landmarks[static_cast<std::size_t>(60 + i)] +
+                                          landmarks[static_cast<std::size_t>(68 - i)]);
+      m_points[static_cast<std::size_t>(i)] = Eigen::Vector2f(mid.x(), mid.y());
+    }
+  }
+
+  /// The line's height at x, level beyond the corners.
+  float y(float x) const {
+    if (x <= m_points[0].x()) {
+      return m_points[0].y();
+    }
+    for (std::size_t i = 0; i + 1 < m_points.size(); ++i) {
+      if (x <= m_points[i + 1].x()) {
+        const float t =
+            (x - m_points[i].x()) / std::max(m_points[i + 1].x() - m_points[i].x(), 1e-6f);
+        return m_points[i].y() + t * (m_points[i + 1].y() - m_points[i].y());
+      }
+    }
+    return m_points.back().y();
+  }
+
+  float left() const { return m_points.front().x(); }
+  float right() const { return m_points.back().x(); }
+
+private:
+  std::array<Eigen::Vector2f, 5> m_points;
+};
+
 /// Paints the vermilion of the lips onto the skin from the lip landmarks of the face in
 /// this identity without expression (`shaped`: per vertex positions and the 70
 /// landmarks): inside the smooth outline through the outer lip points 48-59, seen from the
@@ -289,27 +325,8 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
     maxY = std::max(maxY, p.y());
   }
   const std::vector<Eigen::Vector2f> outline = closedSpline(outer, 8);
-  // The mouth's line: midway between the inner contours, corner to corner (60..64).
-  std::array<Eigen::Vector2f, 5> line;
-  line[0] = Eigen::Vector2f(landmarks[60].x(), landmarks[60].y());
-  line[4] = Eigen::Vector2f(landmarks[64].x(), landmarks[64].y());
-  for (int i = 1; i < 4; ++i) {
-    const Eigen::Vector3f mid = 0.5f * (landmarks[static_cast<std::size_t>(60 + i)] +
-                                        landmarks[static_cast<std::size_t>(68 - i)]);
-    line[static_cast<std::size_t>(i)] = Eigen::Vector2f(mid.x(), mid.y());
-  }
-  auto mouthLineY = [&](float x) {
-    if (x <= line[0].x()) {
-      return line[0].y();
-    }
-    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
-      if (x <= line[i + 1].x()) {
-        const float t = (x - line[i].x()) / std::max(line[i + 1].x() - line[i].x(), 1e-6f);
-        return line[i].y() + t * (line[i + 1].y() - line[i].y());
-      }
-    }
-    return line.back().y();
-  };
+  const MouthLine mouthLine(landmarks);
+  auto mouthLineY = [&](float x) { return mouthLine.y(x); };
   // In front of the mouth: the lips' surface, not the pocket behind the slit.
   const float front = std::min(landmarks[48].z(), landmarks[54].z()) - 3.0f;
   constexpr float kSoft = 0.8f;
@@ -358,7 +375,8 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
 /// own landmarks in this identity without expression (`shaped`), so they sit where this
 /// face's cheeks, nose and eyes are: blood flushes the cheeks and the nose's tip and wings,
 /// thin skin darkens the lids and the hollows under the eyes, the skin round the mouth is a
-/// little darker, and the lashes' roots draw a dark line along the lids' margins. `flush` (0..1)
+/// little darker, the lashes' roots draw a dark line along the lids' margins, and the lips
+/// are darker and redder where they meet. `flush` (0..1)
 /// scales the blood, `tone` (0 light .. 1 dark) the pigment.
 void paintRegions(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
                   const std::vector<Eigen::Vector3f>& landmarks, float flush, float tone) {
@@ -419,6 +437,26 @@ void paintRegions(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
       }
     }
     skin.tint[v] = tint;
+  }
+
+  // Where the lips meet: the moist inner vermilion, darker and redder, shading into the
+  // slit between them (and the pocket behind it), fading out past the corners.
+  const MouthLine mouthLine(landmarks);
+  const float mouthCentre = 0.5f * (mouthLine.left() + mouthLine.right());
+  const float mouthHalf = std::max(0.5f * (mouthLine.right() - mouthLine.left()), 1.0f);
+  const float lipsFront = std::min(at(48).z(), at(54).z()) - 12.0f;
+  const V3 wet(0.62f, 0.5f, 0.52f);
+  for (std::size_t v = 0; v < shaped.size(); ++v) {
+    const V3& p = shaped[v];
+    const float across = std::abs(p.x() - mouthCentre) / mouthHalf;
+    if (p.z() < lipsFront || across > 1.2f) {
+      continue;
+    }
+    const float w = (1.0f - smoothstep(0.85f, 1.15f, across)) *
+                    std::exp(-std::pow((p.y() - mouthLine.y(p.x())) / 1.1f, 2.0f));
+    for (int c = 0; c < 3; ++c) {
+      skin.tint[v][c] *= std::pow(wet[c], w);
+    }
   }
 
   // The lash line: the roots of the lashes darken the upper lid's margin, most toward the
