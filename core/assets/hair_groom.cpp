@@ -1132,11 +1132,11 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
       direction += 0.12f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
       draw += 2;
       direction = (direction - normal * normal.dot(direction)).normalized();
-      direction = (direction + 0.15f * normal).normalized();
+      direction = (direction + 0.1f * normal).normalized();
       const float length =
           style.length * (1.0f - 0.35f * along) * (0.8f + 0.4f * rng.uniform(draw++));
       // Brow hairs are coarser than the scalp's: about 90 micrometres across.
-      addStrand(out, root + 0.05f * normal, direction, -0.05f * normal, length, 4, 0.045f,
+      addStrand(out, root + 0.05f * normal, direction, -0.09f * normal, length, 4, 0.045f,
                 worldFromHead);
     }
   }
