@@ -326,7 +326,6 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
   }
   const std::vector<Eigen::Vector2f> outline = closedSpline(outer, 8);
   const MouthLine mouthLine(landmarks);
-  auto mouthLineY = [&](float x) { return mouthLine.y(x); };
   // In front of the mouth: the lips' surface, not the pocket behind the slit.
   const float front = std::min(landmarks[48].z(), landmarks[54].z()) - 3.0f;
   constexpr float kSoft = 0.8f;
@@ -365,9 +364,9 @@ void paintLips(SurfaceMesh& skin, const std::vector<Eigen::Vector3f>& shaped,
     if (!all) {
       continue;
     }
-    label = weight <= 0.5f                         ? LabelClass::Skin
-            : centre.y() >= mouthLineY(centre.x()) ? LabelClass::TopLip
-                                                   : LabelClass::BottomLip;
+    label = weight <= 0.5f                          ? LabelClass::Skin
+            : centre.y() >= mouthLine.y(centre.x()) ? LabelClass::TopLip
+                                                    : LabelClass::BottomLip;
   }
 }
 
