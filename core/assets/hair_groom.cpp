@@ -999,14 +999,49 @@ void addStrand(HairStrands& out, const V3& root, V3 direction, const V3& bend, f
   ++out.strandCount;
 }
 
+/// Adds one strand that lies along the skin from `root`: each step goes on along the
+/// strand's last direction and is then put back `rise` times the distance travelled (mm,
+/// at most 0.35 mm) above the skin below it, so the hair follows the skin's curve instead
+/// of leaving it where the skin turns away.
+void addLyingStrand(HairStrands& out, const V3& root, V3 direction, float length, int segments,
+                    float radius, float rise, const Eigen::Isometry3f& worldFromHead,
+                    const GroomFit& fit) {
+  const Eigen::Isometry3f headFromWorld = worldFromHead.inverse();
+  auto onSkin = [&](const V3& p, float offset) {
+    return V3(headFromWorld * fit.onHead(worldFromHead * p, offset));
+  };
+  const unsigned first = static_cast<unsigned>(out.points.size());
+  const float step = length / static_cast<float>(segments);
+  V3 p = onSkin(root, 0.02f);
+  for (int s = 0; s <= segments; ++s) {
+    const float along = static_cast<float>(s) / static_cast<float>(segments);
+    const V3 world = worldFromHead * p;
+    out.points.emplace_back(world.x(), world.y(), world.z(), radius * (1.0f - 0.7f * along));
+    if (s == segments) {
+      break;
+    }
+    const float travelled = step * static_cast<float>(s + 1);
+    const V3 next = onSkin(p + step * direction, 0.02f + std::min(0.35f, rise * travelled));
+    const V3 moved = next - p;
+    if (moved.norm() > 1e-4f) {
+      direction = moved.normalized();
+    }
+    p = next;
+  }
+  for (int s = 0; s < segments; ++s) {
+    out.segmentStarts.push_back(first + static_cast<unsigned>(s));
+  }
+  ++out.strandCount;
+}
+
 }  // namespace
 
 std::span<const BrowStyle> builtinBrows() {
   // id, name, tags, inner and outer half height, arch, tail cut, bridge, density, length, lift
   static const std::vector<BrowStyle> brows = {
-      {"natural", "Natural", {"medium"}, 4.0f, 1.4f, 0.0f, 0.0f, 0.0f, 2.0f, 7.0f, 0.0f},
-      {"thick", "Thick", {"thick"}, 5.5f, 2.4f, 0.5f, 0.0f, 0.0f, 2.5f, 8.0f, 0.1f},
-      {"thin", "Thin", {"thin", "groomed"}, 2.2f, 0.9f, 1.5f, 0.05f, 0.0f, 1.75f, 5.5f, 0.0f},
+      {"natural", "Natural", {"medium"}, 4.0f, 1.4f, 0.0f, 0.0f, 0.0f, 1.4f, 7.0f, 0.0f},
+      {"thick", "Thick", {"thick"}, 5.5f, 2.4f, 0.5f, 0.0f, 0.0f, 1.75f, 8.0f, 0.1f},
+      {"thin", "Thin", {"thin", "groomed"}, 2.2f, 0.9f, 1.5f, 0.05f, 0.0f, 1.25f, 5.5f, 0.0f},
       {"arched",
        "High arch",
        {"arched", "groomed"},
@@ -1015,15 +1050,15 @@ std::span<const BrowStyle> builtinBrows() {
        3.5f,
        0.0f,
        0.0f,
-       2.0f,
+       1.4f,
        6.5f,
        0.0f},
-      {"straight", "Straight", {"straight"}, 3.6f, 2.2f, -0.8f, 0.0f, 0.0f, 2.0f, 7.0f, 0.0f},
-      {"bushy", "Bushy", {"thick", "untamed"}, 6.0f, 3.0f, 0.8f, 0.0f, 1.5f, 2.25f, 11.0f, 0.35f},
-      {"feathered", "Feathered", {"groomed"}, 4.5f, 1.8f, 1.0f, 0.0f, 0.0f, 2.1f, 7.5f, 0.8f},
-      {"short_tail", "Short tail", {"medium"}, 4.0f, 1.6f, 0.5f, 0.3f, 0.0f, 2.0f, 7.0f, 0.0f},
-      {"sparse", "Sparse", {"thin", "light"}, 3.5f, 1.2f, 0.3f, 0.15f, 0.0f, 0.9f, 6.0f, 0.0f},
-      {"unibrow", "Joined", {"thick", "joined"}, 4.8f, 2.0f, 0.5f, 0.0f, 12.0f, 2.1f, 8.0f, 0.15f},
+      {"straight", "Straight", {"straight"}, 3.6f, 2.2f, -0.8f, 0.0f, 0.0f, 1.4f, 7.0f, 0.0f},
+      {"bushy", "Bushy", {"thick", "untamed"}, 6.0f, 3.0f, 0.8f, 0.0f, 1.5f, 1.6f, 11.0f, 0.35f},
+      {"feathered", "Feathered", {"groomed"}, 4.5f, 1.8f, 1.0f, 0.0f, 0.0f, 1.5f, 7.5f, 0.8f},
+      {"short_tail", "Short tail", {"medium"}, 4.0f, 1.6f, 0.5f, 0.3f, 0.0f, 1.4f, 7.0f, 0.0f},
+      {"sparse", "Sparse", {"thin", "light"}, 3.5f, 1.2f, 0.3f, 0.15f, 0.0f, 0.6f, 6.0f, 0.0f},
+      {"unibrow", "Joined", {"thick", "joined"}, 4.8f, 2.0f, 0.5f, 0.0f, 12.0f, 1.5f, 8.0f, 0.15f},
   };
   return brows;
 }
@@ -1048,7 +1083,8 @@ const LashStyle* findLashes(const std::string& id) {
 }
 
 HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
-                     const Eigen::Isometry3f& worldFromHead, int side, std::uint64_t seed) {
+                     const Eigen::Isometry3f& worldFromHead, const GroomFit& fit, int side,
+                     std::uint64_t seed) {
   HairStrands out;
   out.groom = side == 0 ? "brow_right" : "brow_left";
   out.label = side == 0 ? LabelClass::RightBrow : LabelClass::LeftBrow;
@@ -1120,6 +1156,10 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
       const V3 root = a + bary.x() * (b - a) + bary.y() * (c - a);
       const float along =
           std::clamp((std::abs(root.x()) - inner) / std::max(outer - inner, 1.0f), 0.0f, 1.0f);
+      // The brow thins toward its inner end, whose edge is soft rather than cut square.
+      if (rng.uniform(draw++) > 0.55f + 0.45f * smoothstep(0.0f, 0.15f, along)) {
+        continue;
+      }
       // Inner hairs rise, the rest sweep to the temple, all lying close to the skin, the
       // body's upper and lower hairs converging on its middle line. A feathered (lifted)
       // brow is brushed upward along its length.
@@ -1127,17 +1167,24 @@ HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
       const float converge = std::clamp((root.y() - middleY) / halfHeight, -1.0f, 1.0f) *
                              smoothstep(0.1f, 0.3f, along) * (1.0f - style.lift);
       const float body = smoothstep(0.0f, 0.45f, along);
-      V3 direction(outward * (0.3f + 0.7f * body) * (1.0f - 0.6f * style.lift),
+      V3 direction(outward * (0.45f + 0.55f * body) * (1.0f - 0.6f * style.lift),
                    1.0f - 0.85f * body * (1.0f - style.lift) - 0.45f * converge, 0.0f);
       direction += 0.12f * V3(rng.normal(draw), rng.normal(draw + 1), 0.0f);
       draw += 2;
       direction = (direction - normal * normal.dot(direction)).normalized();
       direction = (direction + 0.1f * normal).normalized();
-      const float length =
-          style.length * (1.0f - 0.35f * along) * (0.8f + 0.4f * rng.uniform(draw++));
-      // Brow hairs are coarser than the scalp's: about 90 micrometres across.
-      addStrand(out, root + 0.05f * normal, direction, -0.09f * normal, length, 4, 0.045f,
-                worldFromHead);
+      // The rising hairs at the inner end are short; the body's longest; the tail's shorter.
+      const float length = style.length * (0.55f + 0.45f * smoothstep(0.0f, 0.3f, along)) *
+                           (1.0f - 0.35f * smoothstep(0.4f, 1.0f, along)) *
+                           (0.8f + 0.4f * rng.uniform(draw++));
+      // Brow hairs are coarser than the scalp's: about 80 micrometres across.
+      if (fit.onHead) {
+        addLyingStrand(out, root, direction, length, 5, 0.04f, 0.04f + 0.3f * style.lift,
+                       worldFromHead, fit);
+      } else {
+        addStrand(out, root + 0.05f * normal, direction, -0.09f * normal, length, 4, 0.04f,
+                  worldFromHead);
+      }
     }
   }
   return out;

@@ -116,7 +116,7 @@ struct BrowStyle {
   float arch = 0.0f;             ///< mm the brow rises above the landmarks at its peak
   float tailCut = 0.0f;          ///< share of the brow's length missing at the tail
   float bridge = 0.0f;           ///< mm it reaches in past the inner landmark (toward a unibrow)
-  float density = 2.0f;          ///< hairs per mm^2 where the brow is full
+  float density = 1.4f;          ///< hairs per mm^2 where the brow is full
   float length = 7.0f;           ///< mm: the inner hairs (the tail's are shorter)
   float lift = 0.0f;             ///< 0 hairs sweep to the temple, 1 brushed upward
 };
@@ -129,10 +129,13 @@ const BrowStyle* findBrow(const std::string& id);
 /// browWeight is high (painted for `style`): short hairs lying almost flat along the brow,
 /// upward at its inner end and toward the temple along its body, where the upper hairs
 /// slant a little down and the lower ones a little up to meet along its middle line; as
-/// long and dense as the style says. Labelled RightBrow or LeftBrow, soft mask
-/// "right_brow" or "left_brow".
+/// long and dense as the style says. With `fit.onHead`, each hair follows the skin's curve
+/// a hair's breadth above it (a lifted style's tips rise a little more); without, hairs
+/// grow straight from their roots and bend back toward the skin. Labelled RightBrow or
+/// LeftBrow, soft mask "right_brow" or "left_brow".
 HairStrands growBrow(const BrowStyle& style, const SurfaceMesh& skin,
-                     const Eigen::Isometry3f& worldFromHead, int side, std::uint64_t seed);
+                     const Eigen::Isometry3f& worldFromHead, const GroomFit& fit, int side,
+                     std::uint64_t seed);
 
 /// A set of eyelashes.
 struct LashStyle {

@@ -1035,7 +1035,7 @@ FaceScene FaceScene::create(const FaceModel& model, const FaceGeometry& geometry
   // Brows and lashes on every face, coloured like the brows; lashes darker.
   const std::uint64_t facial = resolved.seed ^ (resolved.identityIndex * 0xbf58476d1ce4e5b9ull);
   for (int side = 0; side < 2; ++side) {
-    HairStrands brow = growBrow(*browStyle, *skin, scene.worldFromHead, side, facial);
+    HairStrands brow = growBrow(*browStyle, *skin, scene.worldFromHead, fit, side, facial);
     colour(brow, "brows", 0.0f);
   }
   for (HairStrands& lashes : growLashes(*lashStyle, *skin, scene.eyeCentres, scene.worldFromHead,

@@ -1131,8 +1131,12 @@ private slots:
     static const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 1);
     struct Measure {
       std::size_t browStrands = 0;
-      float browHeight = 0.0f;  // mm: the spread (SD) of brow points' heights
+      // mm: the spread (SD) of brow points' heights about the brow's middle line (the mean
+      // height in 2 mm slices across), so that a brow's arch does not count as its height
+      float browHeight = 0.0f;
       float nearMidline = 1e9f;
+      float browOffSkin = 0.0f;  // mm: the farthest brow hair point above the skin
+      float browInside = 0.0f;   // mm: the deepest one under it (negative)
       std::size_t lashStrands = 0;
       float lashReach = 0.0f;  // mm: how far forward of the eyes the lashes reach
       float lashRise = 0.0f;   // degrees: upper lashes' mean root-to-tip angle above forward
@@ -1149,7 +1153,12 @@ private slots:
       const float midX = (headFromWorld * (0.5f * (scene.landmarks[21] + scene.landmarks[22]))).x();
       const float eyesZ = (headFromWorld * scene.eyeCentres[0]).z();
       Measure m;
-      double sum = 0.0, squares = 0.0, count = 0.0;
+      static sf::EmbreeDevice device;
+      const sf::SurfaceMesh& skin = scene.meshes.front();
+      const sf::ClosestPointIndex skinIndex =
+          sf::ClosestPointIndex::create(device, skin.positions, skin.triangles);
+      // Per side and 2 mm slice of x: the sum of heights, of their squares, and the count.
+      std::map<std::pair<int, int>, std::array<double, 3>> slices;
       std::vector<float> rises;
       int sides = 0;
       for (const sf::HairStrands& strands : scene.hair) {
@@ -1159,9 +1168,21 @@ private slots:
           m.browStrands += strands.strandCount;
           for (const Eigen::Vector4f& p : strands.points) {
             const Vec3f local = headFromWorld * Vec3f(p.head<3>());
-            sum += local.y();
-            squares += static_cast<double>(local.y()) * local.y();
-            count += 1.0;
+            std::array<double, 3>& slice =
+                slices[{sides, static_cast<int>(std::floor(local.x() / 2.0f))}];
+            slice[0] += local.y();
+            slice[1] += static_cast<double>(local.y()) * local.y();
+            slice[2] += 1.0;
+            const sf::ClosestPoint c = skinIndex.closest(p.head<3>());
+            const std::array<int, 3>& t = skin.triangles[static_cast<std::size_t>(c.triangle)];
+            const Vec3f& a = skin.positions[static_cast<std::size_t>(t[0])];
+            const Vec3f n = (skin.positions[static_cast<std::size_t>(t[1])] - a)
+                                .cross(skin.positions[static_cast<std::size_t>(t[2])] - a)
+                                .normalized();
+            // Signed: negative inside the skin.
+            const float above = (p.head<3>() - c.point).dot(n);
+            m.browOffSkin = std::max(m.browOffSkin, above);
+            m.browInside = std::min(m.browInside, above);
             m.nearMidline = std::min(m.nearMidline, std::abs(local.x() - midX));
           }
         } else if (strands.mask == "lashes") {
@@ -1185,15 +1206,20 @@ private slots:
           }
         }
       }
-      if (sides != 2 || count == 0.0) {
+      if (sides != 2 || slices.empty()) {
         throw std::runtime_error("brows missing");
       }
-      m.browHeight = static_cast<float>(std::sqrt(squares / count - (sum / count) * (sum / count)));
+      double spread = 0.0, count = 0.0;
+      for (const auto& [where, slice] : slices) {
+        const double mean = slice[0] / slice[2];
+        spread += slice[1] - slice[2] * mean * mean;
+        count += slice[2];
+      }
+      m.browHeight = static_cast<float>(std::sqrt(std::max(spread, 0.0) / count));
       m.lashRise = rises.empty() ? 0.0f
                                  : std::accumulate(rises.begin(), rises.end(), 0.0f) /
                                        static_cast<float>(rises.size());
       // The skin's brow labels are where the style painted it.
-      const sf::SurfaceMesh& skin = scene.meshes.front();
       for (std::size_t t = 0; t < skin.triangles.size(); ++t) {
         float weight = 0.0f;
         for (const int v : skin.triangles[t]) {
@@ -1213,12 +1239,24 @@ private slots:
     for (const sf::BrowStyle& style : sf::builtinBrows()) {
       brows[style.id] = measure(style.id, "natural");
     }
-    QVERIFY(brows["thick"].browHeight > 1.3f * brows["thin"].browHeight);
+    QVERIFY2(brows["thick"].browHeight > 1.3f * brows["thin"].browHeight,
+             qPrintable(QString("thick %1 mm, thin %2 mm")
+                            .arg(brows["thick"].browHeight)
+                            .arg(brows["thin"].browHeight)));
     QVERIFY(brows["thick"].browStrands > 2 * brows["thin"].browStrands);
     QVERIFY(brows["sparse"].browStrands < brows["natural"].browStrands / 2);
     QVERIFY2(brows["unibrow"].nearMidline < 3.0f,
              qPrintable(QString::number(brows["unibrow"].nearMidline)));
     QVERIFY(brows["natural"].nearMidline > 6.0f);
+    // Brow hairs lie on the skin, following its curve: none stands off it like a brush
+    // (a lifted, feathered brow's tips rise the most, some 0.4 mm).
+    for (const auto& [id, m] : brows) {
+      QVERIFY2(m.browOffSkin < 0.6f && m.browInside > -0.05f,
+               qPrintable(QString("%1: %2 mm above, %3 mm under")
+                              .arg(id.c_str())
+                              .arg(m.browOffSkin)
+                              .arg(m.browInside)));
+    }
     const Measure sparse = measure("natural", "sparse");
     const Measure long_ = measure("natural", "long");
     QVERIFY(long_.lashStrands > sparse.lashStrands);
