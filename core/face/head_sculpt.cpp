@@ -280,6 +280,9 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   // Orbits: the hollow around each globe, deeper under the brow for a stronger lid fold.
   addPairBump(eye + Vec3f(2.0f, 3.0f + 0.8f * fold, 12.0f), Vec3f(13.5f, 11.0f, 9.0f),
               -4.5f - 0.8f * fold + 0.8f * weight + 0.8f * (v("eye_depth") - masc));
+  // The medial canthal hollow: between the nose's side wall and the inner corner of each
+  // eye, the skin falls back to the corner instead of standing in front of it as a shelf.
+  addPairBump(front(eye.x() - 18.5f, eye.y() - 3.0f, -2.0f), Vec3f(5.0f, 5.0f, 8.0f), -4.0f);
   // Brow ridge over each orbit, and the glabella between them.
   addPairCrease(front(12.0f, browY - 1.0f, -2.0f), front(44.0f, browY + 1.0f, -3.0f),
                 Vec3f(10.0f, 6.0f, 8.0f), std::max(1.5f + ridge, 0.3f));
