@@ -2,6 +2,7 @@
 
 #include "math/counter_rng.h"
 #include "math/sampling.h"
+#include "math/scalar.h"
 #include "render/embree_accel.h"
 #include "render/hair_bsdf.h"
 #include "render/procedural_noise.h"
@@ -322,12 +323,19 @@ Shading FaceRenderer::Impl::shade(const Ray& ray, const RayHit& hit, bool fine) 
         const float collarette = 1.0f + 0.5f * std::exp(-std::pow((t - 0.28f) / 0.1f, 2.0f));
         s.albedo = (iris * (1.0f + 0.45f * fibres) * ring * collarette).cwiseMax(0.003f);
       } else {
-        // Sclera: off-white, pinker towards the lids.
-        const float blush = std::clamp((v - 0.45f) / 0.4f, 0.0f, 1.0f);
-        const float veins = std::max(0.0f, fbm(V3(u * 40.0f, v * 25.0f, 3.0f), detailSeed + 9u, 4));
-        s.albedo = V3(0.72f, 0.68f, 0.63f)
-                       .cwiseProduct(V3(1.0f, 1.0f - 0.12f * blush - 0.4f * veins * blush,
-                                        1.0f - 0.15f * blush - 0.4f * veins * blush));
+        // Sclera: off-white, pinker away from the limbus, with fine red vessels (where a
+        // noise stretched along the meridians crosses zero: thin lines running toward the
+        // iris, branching) that show most in the corners, nasal and temporal (u 0, 0.5, 1
+        // are the horizontal meridian), and fade out before the limbus.
+        const float blush = std::clamp((v - 0.38f) / 0.16f, 0.0f, 1.0f);
+        const float field = fbm(V3(u * 40.0f, v * 8.0f, 3.0f), detailSeed + 9u, 4);
+        const float line = 1.0f - smoothstep(0.0f, 0.07f, std::abs(field));
+        const float corners = std::pow(std::abs(std::cos(2.0f * kPi * u)), 1.5f);
+        const float vessels = line * smoothstep(0.35f, 0.47f, v) * (0.35f + 0.65f * corners);
+        s.albedo =
+            V3(0.72f, 0.68f, 0.63f)
+                .cwiseProduct(V3(1.0f - 0.1f * vessels, 1.0f - 0.12f * blush - 0.45f * vessels,
+                                 1.0f - 0.15f * blush - 0.45f * vessels));
       }
       s.specular = {0.025f, 0.08f, 0.3f, 0.3f};
       break;
