@@ -1225,11 +1225,12 @@ std::vector<HairStrands> growLashes(const LashStyle& style, const SurfaceMesh& s
     roots[side].push_back({a, b, c, 0.5f * (b - a).cross(c - a).norm(), 0.0f, false});
   }
   // Per lid, indexed by `upper` (lower first): count an eye, length in mm, radius in mm,
-  // and curl, about the radians the lash turns from root to tip.
+  // and curl, about the radians the lash turns from root to tip. Upper lids have some 90 to
+  // 160 lashes, lower ones 75 to 80; we take 120 and 75.
   struct Lid {
     float count, length, radius, curl;
   };
-  const Lid lids[2] = {{80.0f, 5.5f, 0.032f, 0.45f}, {150.0f, 9.0f, 0.045f, 0.9f}};
+  const Lid lids[2] = {{75.0f, 5.5f, 0.032f, 0.45f}, {120.0f, 9.0f, 0.045f, 0.9f}};
   const CounterRng rng(seed, streamOf("lashes"));
   const CounterRng clumps(seed, streamOf("lashes.clumps"));
   std::uint64_t draw = 0;
