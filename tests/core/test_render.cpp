@@ -572,7 +572,7 @@ private slots:
     for (std::uint64_t index : {0u, 1u}) {
       const sf::FaceScene scene =
           sf::FaceScene::create(model, geometry, compiler.compile(index), 32, 32);
-      // The scalp groom first, then both brows and both eyes' lashes (a brow has some 250
+      // The scalp groom first, then both brows and both eyes' lashes (a brow has some 290
       // hairs, an eye's lids about 195).
       QCOMPARE(scene.hair.size(), std::size_t(5));
       QCOMPARE(scene.hair[0].groom, groom.toStdString());
