@@ -96,6 +96,22 @@ sf::FaceScene defaultRecipeScene(const sf::FaceModel& model, const sf::FaceGeome
 
 }  // namespace
 
+/// How far `p` lies above the skin indexed by `index` (mm; negative inside it), measured
+/// along the normal of the skin's closest triangle; 0 when no skin is within `reach`.
+float heightAboveSkin(const sf::ClosestPointIndex& index, const sf::SurfaceMesh& skin,
+                      const Vec3f& p, float reach = 60.0f) {
+  const sf::ClosestPoint c = index.closest(p, reach);
+  if (!c.found()) {
+    return 0.0f;
+  }
+  const std::array<int, 3>& t = skin.triangles[static_cast<std::size_t>(c.triangle)];
+  const Vec3f& a = skin.positions[static_cast<std::size_t>(t[0])];
+  const Vec3f n = (skin.positions[static_cast<std::size_t>(t[1])] - a)
+                      .cross(skin.positions[static_cast<std::size_t>(t[2])] - a)
+                      .normalized();
+  return (p - c.point).dot(n);
+}
+
 /// How far the deepest vertex of `meshes` lies inside the skin (negative mm; 0 none), for
 /// vertices within 60 mm of it.
 float deepestInside(const std::vector<const sf::SurfaceMesh*>& meshes,
@@ -106,16 +122,7 @@ float deepestInside(const std::vector<const sf::SurfaceMesh*>& meshes,
   float deepest = 0.0f;
   for (const sf::SurfaceMesh* mesh : meshes) {
     for (const Vec3f& p : mesh->positions) {
-      const sf::ClosestPoint c = index.closest(p, 60.0f);
-      if (!c.found()) {
-        continue;
-      }
-      const std::array<int, 3>& t = skin.triangles[static_cast<std::size_t>(c.triangle)];
-      const Vec3f& a = skin.positions[static_cast<std::size_t>(t[0])];
-      const Vec3f n = (skin.positions[static_cast<std::size_t>(t[1])] - a)
-                          .cross(skin.positions[static_cast<std::size_t>(t[2])] - a)
-                          .normalized();
-      deepest = std::min(deepest, (p - c.point).dot(n));
+      deepest = std::min(deepest, heightAboveSkin(index, skin, p));
     }
   }
   return deepest;
@@ -1173,14 +1180,7 @@ private slots:
             slice[0] += local.y();
             slice[1] += static_cast<double>(local.y()) * local.y();
             slice[2] += 1.0;
-            const sf::ClosestPoint c = skinIndex.closest(p.head<3>());
-            const std::array<int, 3>& t = skin.triangles[static_cast<std::size_t>(c.triangle)];
-            const Vec3f& a = skin.positions[static_cast<std::size_t>(t[0])];
-            const Vec3f n = (skin.positions[static_cast<std::size_t>(t[1])] - a)
-                                .cross(skin.positions[static_cast<std::size_t>(t[2])] - a)
-                                .normalized();
-            // Signed: negative inside the skin.
-            const float above = (p.head<3>() - c.point).dot(n);
+            const float above = heightAboveSkin(skinIndex, skin, p.head<3>());
             m.browOffSkin = std::max(m.browOffSkin, above);
             m.browInside = std::min(m.browInside, above);
             m.nearMidline = std::min(m.nearMidline, std::abs(local.x() - midX));
