@@ -355,15 +355,19 @@ HeadSculpt::HeadSculpt(std::span<const float> values) : m_values(values.begin(),
   m_columella = {m_noseTip + Vec3f(0.0f, -5.0f, -5.0f), m_subnasale + Vec3f(0.0f, 1.0f, -1.0f),
                  2.8f, 3.2f};
   const float flare = v("nostril_flare");
-  // The vault's ridge runs 1.5 mm under the dorsum's front, so the dorsum rounds it.
-  const Vec3f ridgeTop = m_noseBridge.a + Vec3f(0.0f, -3.0f, m_noseBridge.ra - 1.5f);
-  const Vec3f ridgeBottom = m_noseBridge.b + Vec3f(0.0f, 0.0f, m_noseBridge.rb - 1.5f);
+  // The vault's ridge runs along the dorsum's front, seen in horizontal section: the dorsum
+  // leans forward, so there its front stands r / cos(lean) ahead of its axis.
+  const Vec3f dorsum = (m_noseBridge.b - m_noseBridge.a).normalized();
+  const float lean = std::abs(dorsum.y());
+  const Vec3f ridgeTop =
+      m_noseBridge.a + (3.0f / lean) * dorsum + Vec3f(0.0f, 0.0f, m_noseBridge.ra / lean);
+  const Vec3f ridgeBottom = m_noseBridge.b + Vec3f(0.0f, 0.0f, m_noseBridge.rb / lean);
   m_vault = {ridgeTop,
              ridgeBottom,
-             0.5f * bridge + 3.5f,
+             0.5f * bridge + 2.5f,
              0.5f * std::abs(m_alare[1].x() - m_alare[0].x()) - 3.0f,
-             6.0f,
-             22.0f};
+             8.0f,
+             23.0f};
   for (int side = 0; side < 2; ++side) {
     const float sx = side == 0 ? -1.0f : 1.0f;
     const float halfWidth = std::abs(m_alare[side].x());
@@ -500,16 +504,28 @@ float HeadSculpt::noseDistance(const Vec3f& p) const {
   ridge.z() -= 1.5f * below * below / (below + 4.0f);
   const float halfWidth = vault.topHalfWidth + t * (vault.bottomHalfWidth - vault.topHalfWidth);
   const float depth = vault.topDepth + t * (vault.bottomDepth - vault.topDepth);
-  // |x|, rounded over the ridge's last 3 mm.
-  const float across = std::sqrt(p.x() * p.x() + 9.0f) - 3.0f;
-  float wedge = (depth * across + halfWidth * (p.z() - ridge.z())) /
-                std::sqrt(depth * depth + halfWidth * halfWidth);
+  // In section the vault is a wedge with its ridge rounded to the dorsum's radius r, the
+  // walls running on from the round as its tangents: the points within r of a sharp
+  // wedge whose apex is r under the ridge. Steeper toward the base (see m_vault). A round standing
+  // on the walls instead, as the dorsum alone did, showed a shoulder along each side, the steepest
+  // part of the wall, and the nose read as a box from the front.
+  const float slope = depth / halfWidth;
+  const float round =
+      m_noseBridge.ra + std::clamp(t, 0.0f, 1.0f) * (m_noseBridge.rb - m_noseBridge.ra);
+  const float across = std::abs(p.x());
+  const float up = p.z() - (ridge.z() - round);
+  float wedge = across <= slope * up ? std::hypot(across, up)
+                                     : (slope * across + up) / std::sqrt(1.0f + slope * slope);
+  wedge -= round;
   // The ridge leans, so a horizontal distance overstates the true one: scale it back.
   wedge *= 0.8f;
-  wedge = smoothMax(wedge, std::abs(p.x()) - halfWidth - 2.0f, 4.0f);
+  // The walls end a little past halfWidth, in a broad round down to the cheeks.
+  wedge = smoothMax(wedge, std::abs(p.x()) - halfWidth - 4.0f, 8.0f);
   wedge = smoothMax(wedge, p.y() - vault.top.y(), 6.0f);
   wedge = smoothMax(wedge, vault.bottom.y() - 9.0f - p.y(), 6.0f);
-  float d = smoothMin(capsule(m_noseBridge), wedge, 4.0f);
+  // A tight blend: along the dorsum the two surfaces nearly coincide, and a wide one would
+  // swell the ridge over the walls again.
+  float d = smoothMin(capsule(m_noseBridge), wedge, 1.0f);
   // The lobule: the tip over the columella, and the alae, joined to the tip by a shallow
   // crease over each wing.
   float lobule = ellipsoid(p, m_noseTipBall.center, m_noseTipBall.radii);
