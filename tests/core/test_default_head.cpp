@@ -493,6 +493,7 @@ void TestDefaultHead::templateHasAnAdultsMeasurements() {
       posed.parts[static_cast<std::size_t>(model().findPart("skin"))].positions;
   const auto& at = posed.landmarks;
   auto expectNear = [](const char* what, float value, float mean, float tolerance) {
+    qInfo("%s: %.1f, expected %.1f +- %.1f", what, value, mean, tolerance);
     QVERIFY2(std::abs(value - mean) <= tolerance, qPrintable(QString("%1: %2 mm, expected %3 +- %4")
                                                                  .arg(what)
                                                                  .arg(value, 0, 'f', 1)
