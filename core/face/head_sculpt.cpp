@@ -505,10 +505,10 @@ float HeadSculpt::noseDistance(const Vec3f& p) const {
   const float halfWidth = vault.topHalfWidth + t * (vault.bottomHalfWidth - vault.topHalfWidth);
   const float depth = vault.topDepth + t * (vault.bottomDepth - vault.topDepth);
   // In section the vault is a wedge with its ridge rounded to the dorsum's radius r, the
-  // walls running on from the round as its tangents: the points within r of a sharp
-  // wedge whose apex is r under the ridge. Steeper toward the base (see m_vault). A round standing
-  // on the walls instead, as the dorsum alone did, showed a shoulder along each side, the steepest
-  // part of the wall, and the nose read as a box from the front.
+  // walls running on from the round as its tangents: the points within r of a sharp wedge
+  // whose apex is r under the ridge; steeper toward the base (see m_vault). A round
+  // standing on the walls instead, as the dorsum alone did, showed a shoulder along each
+  // side, the steepest part of the wall, and the nose read as a box from the front.
   const float slope = depth / halfWidth;
   const float round =
       m_noseBridge.ra + std::clamp(t, 0.0f, 1.0f) * (m_noseBridge.rb - m_noseBridge.ra);

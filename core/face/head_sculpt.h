@@ -159,9 +159,9 @@ private:
   std::vector<Bump> m_bumps;
   Capsule m_neck, m_shoulders, m_sternoMastoid[2];
   Capsule m_noseBridge, m_columella;
-  /// The nose's vault in section: a wedge under the dorsum's ridge, from `top` (below the
-  /// nasion) to `bottom` (over the tip), whose walls fall `depth` millimetres back over
-  /// `halfWidth` to each side.
+  /// The nose's vault in section: a wedge along the dorsum's front, from `top` (below the
+  /// nasion) to `bottom` (over the tip), its ridge rounded to the dorsum's radius and its
+  /// walls, tangent to that round, falling `depth` millimetres back over `halfWidth`.
   struct Vault {
     Vec3f top, bottom;
     float topHalfWidth, bottomHalfWidth, topDepth, bottomDepth;
