@@ -1115,9 +1115,9 @@ void SkinLayout::followUnderBrows(const HeadSculpt& sculpt, const std::vector<Ve
     displacement[static_cast<std::size_t>(v)] = Vec3f::Zero();
   }
   smoothOverGrid(wall, 80, displacement, [](const Vec3f& average) { return average; });
-  // Onto the sculpt along the template's normal there, not the gradient where the point
-  // lands: a point that lands in the orbit's opening would follow the gradient to the
-  // opening's far wall, a sheet away from its neighbours.
+  // Onto the sculpt along its normal at the template's vertex, not the gradient where the
+  // point lands: a point that lands in the orbit's opening would follow the gradient to
+  // the opening's far wall, a sheet away from its neighbours.
   for (const int v : wall) {
     const auto i = static_cast<std::size_t>(v);
     const Vec3f along = sculpt.normal(hint[i]);
