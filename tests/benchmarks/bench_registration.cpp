@@ -1,33 +1,30 @@
 // Benchmark of registration and import (not a test: timings belong outside ctest).
 //
-//   bench_registration [--level L] [--makehuman DIR]
+//   bench_registration [--makehuman DIR]
 //
 // Registers the built-in head onto re-meshed copies of itself, its template and another
-// identity: the skin's limit surface refined L times (default 2), each quad split into two
-// triangles, turned and moved, so the mesh shares no vertex with the model. Then, when MakeHuman's
-// data folder is found (by default ../shared/thirdparty/makehuman/data beside the source tree),
-// imports the hm08 head, which registers the built-in head onto it as part of the import. For each:
-// the target's vertex count, the wall-clock seconds, the fit's residuals and the process's peak
-// resident memory so far.
+// identity: the skin's limit surface at level 2, each quad split into two triangles, turned
+// and moved (the copies test_registration uses), so the mesh shares no vertex with the model. Then,
+// when MakeHuman's data folder is found (by default ../shared/thirdparty/makehuman/data beside the
+// source tree), imports the hm08 head, which registers the built-in head onto it as part of the
+// import. For each: the target's vertex count, the wall-clock seconds, the fit's residuals and the
+// process's peak resident memory so far.
 //
 // Targets: registering onto a head-sized mesh (about 100k vertices) in under a minute and
 // the whole MakeHuman import in under two, within 2 GB, on a 2-core machine.
 
-#include "face/face_geometry.h"
 #include "face/io/model_import.h"
 #include "face/model_store.h"
 #include "face/registration.h"
+#include "remeshed_head.h"
 #include "util/error.h"
 
 #include <sys/resource.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <numbers>
 #include <random>
 #include <string>
 
@@ -47,38 +44,6 @@ double peakMegabytes() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-/// The model's skin parts, posed in `state`, refined `level` times to their limit surface,
-/// triangulated and moved by `worldFromModel`.
-sf::PolyMesh remeshedSkin(const sf::FaceModel& model, const sf::FaceState& state, int level,
-                          const Eigen::Affine3f& worldFromModel) {
-  const sf::FaceGeometry geometry =
-      sf::FaceGeometry::create(model, level, sf::RefinedVertices::Limit);
-  const sf::PosedFace posed = geometry.pose(state);
-  sf::PolyMesh mesh;
-  for (std::size_t p = 0; p < model.parts.size(); ++p) {
-    if (model.parts[p].material != sf::PartMaterial::Skin) {
-      continue;
-    }
-    const sf::PolyMesh& part = posed.parts[p];
-    const int base = mesh.vertexCount();
-    for (const Vec3f& position : part.positions) {
-      mesh.positions.push_back(worldFromModel * position);
-    }
-    const std::vector<int> offsets = part.faceOffsets();
-    for (int f = 0; f < part.faceCount(); ++f) {
-      const int* c = part.faceIndices.data() + offsets[static_cast<std::size_t>(f)];
-      const int size = part.faceSizes[static_cast<std::size_t>(f)];
-      for (int k = 1; k + 1 < size; ++k) {
-        mesh.faceSizes.push_back(3);
-        for (const int corner : {c[0], c[k], c[k + 1]}) {
-          mesh.faceIndices.push_back(base + corner);
-        }
-      }
-    }
-  }
-  return mesh;
-}
-
 void printReport(const char* what, int vertices, double seconds,
                  const sf::RegistrationReport& report) {
   std::printf(
@@ -90,25 +55,18 @@ void printReport(const char* what, int vertices, double seconds,
 }  // namespace
 
 int main(int argc, char** argv) {
-  int level = 2;
   std::filesystem::path makeHuman =
       std::filesystem::path(SF_SOURCE_DIR) / ".." / "shared" / "thirdparty" / "makehuman" / "data";
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--level") == 0 && i + 1 < argc) {
-      level = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--makehuman") == 0 && i + 1 < argc) {
+    if (std::strcmp(argv[i], "--makehuman") == 0 && i + 1 < argc) {
       makeHuman = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: bench_registration [--level L] [--makehuman DIR]\n");
+      std::fprintf(stderr, "usage: bench_registration [--makehuman DIR]\n");
       return 2;
     }
   }
   try {
     const sf::FaceModel model = sf::loadFaceModel("default");
-    const Eigen::Affine3f worldFromModel =
-        Eigen::Translation3f(30.0f, -12.0f, 45.0f) *
-        Eigen::AngleAxisf(12.0f * std::numbers::pi_v<float> / 180.0f,
-                          Vec3f(0.3f, 1.0f, 0.1f).normalized());
     // The template itself, then another identity (every mode at a fixed random value within
     // one standard deviation), which leaves the non-rigid stages real work.
     sf::FaceState other;
@@ -119,7 +77,9 @@ int main(int argc, char** argv) {
     }
     for (const auto& [what, state] :
          {std::pair{"register: copy", sf::FaceState{}}, std::pair{"register: other face", other}}) {
-      const sf::PolyMesh copy = remeshedSkin(model, state, level, worldFromModel);
+      std::vector<Vec3f> landmarks;
+      const sf::PolyMesh copy =
+          sf::testing::remeshedHead(model, state, sf::testing::worldFromModel(), landmarks);
       const Clock::time_point start = Clock::now();
       const sf::Registration fit = sf::registerModel(model, copy, {}, what);
       printReport(what, copy.vertexCount(), secondsSince(start), fit.report);

@@ -10,6 +10,7 @@
 #include "face/model_store.h"
 #include "face/registration.h"
 #include "face/subdivision.h"
+#include "remeshed_head.h"
 #include "util/error.h"
 
 #include <QTest>
@@ -23,50 +24,10 @@
 
 using sf::Vec2f;
 using sf::Vec3f;
+using sf::testing::remeshedHead;
+using sf::testing::worldFromModel;
 
 namespace {
-
-/// The built-in head's surface parts posed by `state`, refined to level 2 on the limit
-/// surface, merged, and split into triangles along alternating diagonals: the same surface
-/// as the model's with none of its vertices or faces.
-sf::PolyMesh remeshedHead(const sf::FaceModel& model, const sf::FaceState& state,
-                          const Eigen::Affine3f& worldFromModel, std::vector<Vec3f>& landmarks) {
-  const sf::FaceGeometry geometry = sf::FaceGeometry::create(model, 2, sf::RefinedVertices::Limit);
-  const sf::PosedFace posed = geometry.pose(state);
-  sf::PolyMesh mesh;
-  for (std::size_t p = 0; p < model.parts.size(); ++p) {
-    if (model.parts[p].material != sf::PartMaterial::Skin) {
-      continue;
-    }
-    const sf::PolyMesh& part = posed.parts[p];
-    const int base = mesh.vertexCount();
-    for (const Vec3f& position : part.positions) {
-      mesh.positions.push_back(worldFromModel * position);
-    }
-    const std::vector<int> offsets = part.faceOffsets();
-    for (int f = 0; f < part.faceCount(); ++f) {
-      const int* c = part.faceIndices.data() + offsets[static_cast<std::size_t>(f)];
-      if (part.faceSizes[static_cast<std::size_t>(f)] != 4) {
-        continue;
-      }
-      const bool flip = f % 2 == 1;
-      const std::array<int, 6> corners =
-          flip ? std::array<int, 6>{c[0], c[1], c[3], c[1], c[2], c[3]}
-               : std::array<int, 6>{c[0], c[1], c[2], c[0], c[2], c[3]};
-      for (int t = 0; t < 2; ++t) {
-        mesh.faceSizes.push_back(3);
-        for (int k = 0; k < 3; ++k) {
-          mesh.faceIndices.push_back(base + corners[static_cast<std::size_t>(3 * t + k)]);
-        }
-      }
-    }
-  }
-  landmarks.clear();
-  for (const Vec3f& landmark : posed.landmarks) {
-    landmarks.push_back(worldFromModel * landmark);
-  }
-  return mesh;
-}
 
 /// The 68 surface landmarks of `model` for the global `positions` (rest state).
 std::vector<Vec3f> surfaceLandmarks(const sf::FaceModel& model,
@@ -87,13 +48,6 @@ std::vector<Vec3f> surfaceLandmarks(const sf::FaceModel& model,
   }
   return points;
 }
-
-Eigen::Affine3f worldFromModel() {
-  return Eigen::Translation3f(30.0f, -12.0f, 45.0f) *
-         Eigen::AngleAxisf(12.0f * std::numbers::pi_v<float> / 180.0f,
-                           Vec3f(0.3f, 1.0f, 0.1f).normalized());
-}
-
 }  // namespace
 
 class TestRegistration : public QObject {
