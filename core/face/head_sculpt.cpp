@@ -691,6 +691,26 @@ float HeadSculpt::orbitOpening(const Vec3f& p, int side) const {
   return std::max({cone, q.norm() - m_orbitReach, -temporal - medial});
 }
 
+float HeadSculpt::medialOrbit(const Vec3f& p, int side) const {
+  // In the inner canthus's frame: across toward the temple, up, and ahead (+z).
+  const Vec3f& corner = m_innerCanthus[side];
+  const float across = (side == 0 ? -1.0f : 1.0f) * (p.x() - corner.x());
+  const float up = p.y() - corner.y();
+  // A wall through the corner that rises toward the nose, 1.2 mm forward for each mm in.
+  // Higher up it comes forward (1.5 mm per mm from 6 mm above the corner) and out (0.6 mm
+  // per mm from 3 mm above), so the cut runs out on the brow instead of ending in a ledge.
+  constexpr float kSlope = 1.2f;
+  const float ahead = p.z() - corner.z() - 1.5f * std::max(up - 6.0f, 0.0f);
+  const float shift = 0.6f * std::max(up - 3.0f, 0.0f);
+  const float wall = -(kSlope * (across - shift) + ahead) / std::hypot(1.0f, kSlope);
+  // Never deeper than 2 mm in front of the corner, which leaves the lids' pockets round it
+  // their room (cut to the corner's depth, extreme identities folded them there); and only
+  // from the nose's side to 2 mm past the corner, from 10 mm below it to 18 mm above.
+  const float floor = 2.0f - ahead;
+  const float window = 8.0f * (std::hypot((across + 6.0f) / 8.0f, (up - 4.0f) / 14.0f) - 1.0f);
+  return std::max({wall, floor, window});
+}
+
 float HeadSculpt::faceDistance(const Vec3f& p) const {
   float d = baseDistance(p) - bumps(p) - lipHeight(p);
   // The orbits: the face is cut back round each globe, so the lids below lie on the globe
@@ -698,6 +718,11 @@ float HeadSculpt::faceDistance(const Vec3f& p) const {
   // profile) and the skin falls from the brow and the cheek into the lids.
   d = smoothMax(d, -orbitOpening(p, 0), 8.0f);
   d = smoothMax(d, -orbitOpening(p, 1), 8.0f);
+  // Between the nose and each inner canthus the skin slopes back to the corner: without
+  // this cut it stood flat in front of the corner and fell off at the opening's medial
+  // edge, a plank between the eyes.
+  d = smoothMax(d, -medialOrbit(p, 0), 6.0f);
+  d = smoothMax(d, -medialOrbit(p, 1), 6.0f);
   // The lids over the globes.
   d = blendPair(d, (p - m_eye[0]).norm() - m_lidRadius, (p - m_eye[1]).norm() - m_lidRadius, 5.0f);
   // The nose and lips only matter near them: skip them where their bounding spheres show

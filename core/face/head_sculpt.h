@@ -107,6 +107,9 @@ private:
   /// Signed distance to the space in front of a globe (side 0 right, 1 left) that the
   /// face's form is cut back from: negative inside.
   float orbitOpening(const Vec3f& p, int side) const;
+  /// Signed distance to the space the skin between the nose and an inner canthus is cut
+  /// back from (side 0 right, 1 left): negative inside.
+  float medialOrbit(const Vec3f& p, int side) const;
   float neckDistance(const Vec3f& p) const;
 
   std::vector<float> m_values;

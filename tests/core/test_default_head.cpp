@@ -256,6 +256,7 @@ private slots:
   void nostrilsOpenUpIntoTheNose();
   void noseSideWallFallsToTheInnerCanthi();
   void noseDorsumRoundsIntoItsWalls();
+  void skinSlopesFromTheNoseIntoTheInnerCanthi();
 };
 
 void TestDefaultHead::skinHasOneNonOverlappingUvLayout() {
@@ -406,6 +407,49 @@ void TestDefaultHead::noseDorsumRoundsIntoItsWalls() {
                               .arg(steepest)
                               .arg(wall)
                               .arg(100.0f * f)));
+    }
+  }
+}
+
+void TestDefaultHead::skinSlopesFromTheNoseIntoTheInnerCanthi() {
+  // Between the nose and each eye the skin falls steadily from the dorsum back to the inner
+  // canthus. Sections at 2, 5 and 8 mm above each canthus, from the midline out in 1 mm
+  // steps: up to 1 mm short of the canthus no step falls 2 mm, half way out the skin has
+  // fallen 2 mm, and over the canthus 9 mm. (When the skin stood flat in front of the
+  // corner and dropped at the orbit's medial edge, a plank between the eyes, 5 mm up it
+  // had fallen 1.1 mm half way and 8.1 mm over the canthus; now 5.1 and 15.7.)
+  FaceState state;
+  state.identity.assign(model().identity.size(), 0.0f);
+  const PosedFace posed = geometry().pose(state);
+  const PosedScene scene(posed, true);
+  for (const int landmark : {39, 42}) {
+    const Vec3f canthus = posed.landmarks[static_cast<std::size_t>(landmark)];
+    const float side = canthus.x() < 0.0f ? -1.0f : 1.0f;
+    const int last = static_cast<int>(std::abs(canthus.x())) - 1;
+    for (const float above : {2.0f, 5.0f, 8.0f}) {
+      const float y = canthus.y() + above;
+      std::vector<float> z;
+      for (int x = 0; x <= last; ++x) {
+        z.push_back(scene.frontZ(side * static_cast<float>(x), y));
+      }
+      float steepest = 0.0f;
+      for (std::size_t i = 1; i < z.size(); ++i) {
+        steepest = std::max(steepest, z[i - 1] - z[i]);
+      }
+      const float halfWay = z.front() - z[z.size() / 2];
+      const float overCanthus = z.front() - scene.frontZ(canthus.x(), y);
+      qInfo(
+          "landmark %d, %.0f mm above: steepest 1 mm step %.2f mm, fallen %.2f mm half way "
+          "and %.2f mm over the canthus",
+          landmark, above, steepest, halfWay, overCanthus);
+      const QString where = QString("landmark %1, %2 mm above").arg(landmark).arg(above);
+      QVERIFY2(steepest < 2.0f,
+               qPrintable(QString("a 1 mm step falls %1 mm, %2").arg(steepest).arg(where)));
+      QVERIFY2(halfWay > 2.0f,
+               qPrintable(QString("only %1 mm fallen half way, %2").arg(halfWay).arg(where)));
+      QVERIFY2(overCanthus > 9.0f,
+               qPrintable(
+                   QString("only %1 mm fallen over the canthus, %2").arg(overCanthus).arg(where)));
     }
   }
 }
@@ -670,18 +714,22 @@ void TestDefaultHead::tearLinesFollowTheLowerLids() {
   const FacePart& skin = model().parts[0];
   const FacePart& tear =
       model().parts[static_cast<std::size_t>(model().findPart("tear_line_left"))];
+  const Vec3f eye =
+      model().joints[static_cast<std::size_t>(model().findJoint("eye_left"))].restPosition;
   float largest = 0.0f;
   // Not the two ends: at the corners of the eye the upper lid, which follows more, meets it.
   for (int v = 2; v < tear.mesh.vertexCount() - 2; ++v) {
     const std::size_t global = static_cast<std::size_t>(tear.firstVertex + v);
-    // The skin vertex nearest to it at rest: the lid margin or the pocket behind it.
+    // The skin vertex nearest to it at rest on the lid's side of it: the lid margin or the
+    // pocket behind it, not a vertex of the pocket's ring deeper in, against the globe
+    // (near the inner corner one can lie nearer, and the rings turn with the eye).
+    const float fromEye = (rest.controlPositions[global] - eye).norm();
     std::size_t nearest = 0;
     float best = 1e9f;
     for (int k = 0; k < skin.mesh.vertexCount(); ++k) {
-      const float d =
-          (rest.controlPositions[static_cast<std::size_t>(k)] - rest.controlPositions[global])
-              .norm();
-      if (d < best) {
+      const Vec3f& candidate = rest.controlPositions[static_cast<std::size_t>(k)];
+      const float d = (candidate - rest.controlPositions[global]).norm();
+      if (d < best && (candidate - eye).norm() > fromEye - 0.2f) {
         best = d;
         nearest = static_cast<std::size_t>(k);
       }
