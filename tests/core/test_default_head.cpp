@@ -183,6 +183,13 @@ float lidMarginToEye(const PosedFace& posed) {
   return nearest;
 }
 
+/// The template posed at rest: every identity mode at 0.
+PosedFace templatePose() {
+  FaceState state;
+  state.identity.assign(model().identity.size(), 0.0f);
+  return geometry().pose(state);
+}
+
 /// The posed face as an Embree scene (one geometry per part, in part order); `clear` parts
 /// (the corneas) get no triangles, so rays pass through them.
 struct PosedScene {
@@ -324,9 +331,7 @@ void TestDefaultHead::noseHasGridLinesAlongItsProfile() {
   // neighbouring control vertices on the midline from below the nasion to the subnasale
   // lie more than 5.5 mm apart (rows cast evenly by angle left 8.9 mm across the tip; now
   // the tip's are about 3.4 mm, and the widest, about 5 mm, lie along the straight dorsum).
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const auto& at = posed.landmarks;
   const std::vector<Vec3f>& control =
       model().parts[static_cast<std::size_t>(model().findPart("skin"))].mesh.positions;
@@ -354,9 +359,7 @@ void TestDefaultHead::noseSideWallFallsToTheInnerCanthi() {
   // 0.6 mm for each mm across. (It fell 0.53 mm per mm there before the medial canthal
   // hollow, a shelf in front of the corner that made the nose read as a box from the front;
   // now 0.63.)
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const PosedScene scene(posed, true);
   for (const int corner : {39, 42}) {
     const Vec3f canthus = posed.landmarks[static_cast<std::size_t>(corner)];
@@ -381,9 +384,7 @@ void TestDefaultHead::noseDorsumRoundsIntoItsWalls() {
   // dorsum a round standing on a wedge, 35% of the way down fell 1.63 mm in one step
   // against a wall of 1.28 per mm; with the wedge's walls tangent to the round, 1.35 against
   // 1.32.)
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const PosedScene scene(posed, true);
   const float canthusY = posed.landmarks[39].y();
   const float tipY = posed.landmarks[30].y();
@@ -418,9 +419,7 @@ void TestDefaultHead::skinSlopesFromTheNoseIntoTheInnerCanthi() {
   // fallen 2 mm, and over the canthus 9 mm. (When the skin stood flat in front of the
   // corner and dropped at the orbit's medial edge, a plank between the eyes, 5 mm up it
   // had fallen 1.1 mm half way and 8.1 mm over the canthus; now 5.1 and 15.7.)
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const PosedScene scene(posed, true);
   for (const int landmark : {39, 42}) {
     const Vec3f canthus = posed.landmarks[static_cast<std::size_t>(landmark)];
@@ -460,9 +459,7 @@ void TestDefaultHead::nostrilsOpenUpIntoTheNose() {
   // up into the nose (its tube is about 10 mm deep) before they meet skin labelled nose;
   // elsewhere they stop at the underside. (Before the nostrils were holes in the mesh they
   // were dents about a millimetre deep, and their lining glowed orange in renders.)
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const PosedScene scene(posed, true);
   const auto skinPart = static_cast<std::size_t>(model().findPart("skin"));
   const std::vector<int> parents = geometry().faceParents(static_cast<int>(skinPart));
@@ -530,9 +527,7 @@ void TestDefaultHead::templateHasAnAdultsMeasurements() {
   // and face sizes within about 1.5 SD (ANSUR II, 3DFN), and the soft-tissue profile
   // relative to the subnasale within 2 SD of Arnett's true-vertical norms (upper lip
   // +3.3 +- 1.7 mm, lower lip +1.0 +- 2.2, soft pogonion -3.5 +- 1.8, nasal tip +17 +- 2).
-  FaceState state;
-  state.identity.assign(model().identity.size(), 0.0f);
-  const PosedFace posed = geometry().pose(state);
+  const PosedFace posed = templatePose();
   const std::vector<Vec3f>& skin =
       posed.parts[static_cast<std::size_t>(model().findPart("skin"))].positions;
   const auto& at = posed.landmarks;
